@@ -1,0 +1,528 @@
+"""Safe parsing of user text into SymPy objects.
+
+This module is the only door from text a user typed to SymPy.  The text is never handed to
+``eval``, ``exec``, ``sympify`` or ``parse_expr`` (each of which can run arbitrary Python).
+Instead it is parsed with :func:`ast.parse` into a syntax tree, the tree's size is checked, and
+the tree is walked node by node: only numbers, names, ``+ - * / **``, parentheses and calls of
+whitelisted functions are accepted, and the SymPy object is built directly from them.
+
+Sizes are bounded before SymPy does any work, so hostile input fails fast: the text length, the
+number and nesting depth of syntax nodes, the digits of integer literals, and the digits that a
+numeric power such as ``10**10**10`` would produce (estimated from logarithms, never computed).
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+
+import sympy
+
+from ._errors import InvalidArgument
+
+__all__ = ["FUNCTIONS", "parse_expression", "parse_matrix", "parse_names",
+           "parse_scalar_or_matrix", "parse_vector"]
+
+_MAX_TEXT_LENGTH = 10_000
+_MAX_DEPTH = 100
+_MAX_NODES = 20_000
+_MAX_LITERAL_DIGITS = 100
+# Digits of any number built, such as 2**1000.  Python refuses str() of integers longer than
+# 4300 digits (sys.get_int_max_str_digits), so a larger number could not even be printed.
+_MAX_DIGITS = 4000
+_MAX_SYMBOLIC_EXPONENT = 1000  # x**n with |n| above this would explode under expand()
+
+#: Whitelisted functions: name -> (SymPy callable, fewest arguments, most arguments or None).
+FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int | None]] = {
+    **{name: (getattr(sympy, name), 1, 1) for name in (
+        "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan",
+        "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "exp", "sqrt", "sign", "erf")},
+    "abs": (sympy.Abs, 1, 1), "Abs": (sympy.Abs, 1, 1),
+    "log": (sympy.log, 1, 2), "atan2": (sympy.atan2, 2, 2), "Heaviside": (sympy.Heaviside, 1, 2),
+    "min": (sympy.Min, 1, None), "Min": (sympy.Min, 1, None),
+    "max": (sympy.Max, 1, None), "Max": (sympy.Max, 1, None),
+}
+_CONSTANTS = {"pi": sympy.pi, "E": sympy.E}
+#: What ``functions=`` accepts: names of undefined functions, or names mapped to function classes.
+Functions = Mapping[str, sympy.FunctionClass] | Iterable[str] | None
+_UNDEFINED = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
+_FIX = "write numbers, names, + - * / ** and calls such as sin(x)"
+
+_OPERATORS = {ast.FloorDiv: "'//'", ast.Mod: "'%'", ast.MatMult: "'@'", ast.BitOr: "'|'",
+              ast.BitAnd: "'&'", ast.LShift: "'<<'", ast.RShift: "'>>'",
+              ast.Invert: "'~'", ast.Not: "'not'"}
+_FORBIDDEN = {ast.Subscript: "subscript", ast.Lambda: "lambda", ast.IfExp: "conditional expression",
+              ast.Compare: "comparison", ast.BoolOp: "boolean operator",
+              ast.ListComp: "comprehension", ast.SetComp: "comprehension",
+              ast.DictComp: "comprehension", ast.GeneratorExp: "comprehension",
+              ast.JoinedStr: "f-string", ast.FormattedValue: "f-string",
+              ast.NamedExpr: "assignment expression", ast.Dict: "dict", ast.Set: "set",
+              ast.Starred: "argument unpacking", ast.Slice: "slice", ast.Await: "await",
+              ast.Yield: "yield", ast.YieldFrom: "yield"}
+# Syntax nodes that are mere markers (operators, load contexts): not counted towards the limits.
+_MARKERS = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+
+
+def _family(node: ast.AST) -> str | None:
+    """``"sum"`` for ``+``/``-``, ``"product"`` for ``*``/``/``, else None."""
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            return "sum"
+        if isinstance(node.op, (ast.Mult, ast.Div)):
+            return "product"
+    return None
+
+
+def _log10_abs(number: sympy.Rational | sympy.Float) -> float:
+    """``log10(|number|)`` of a nonzero finite number, without building a Python float of it."""
+    if isinstance(number, sympy.Rational):
+        return math.log10(abs(number.p)) - math.log10(number.q)
+    _, mantissa, exponent, _ = number._mpf_  # |x| = mantissa * 2**exponent
+    return (exponent + math.log2(mantissa)) * math.log10(2)
+
+
+def _tree(text: object, argument: str) -> tuple[ast.expr, str]:
+    """Syntax-check ``text`` and bound its size; return the tree and the stripped text."""
+    if not isinstance(text, str):
+        raise InvalidArgument(argument, text, f"must be a string, not {type(text).__name__}")
+    if len(text) > _MAX_TEXT_LENGTH:
+        raise InvalidArgument(argument, text, f"is too long ({len(text)} characters, the limit "
+                              f"is {_MAX_TEXT_LENGTH})")
+    source = text.strip()
+    if not source:
+        raise InvalidArgument(argument, text, "is empty", "write an expression such as x**2 + y")
+    try:
+        body = ast.parse(source, mode="eval").body
+    except SyntaxError as exc:
+        raise InvalidArgument(argument, text, f"is not a valid expression ({exc.msg})",
+                              _FIX) from exc
+    except (RecursionError, MemoryError, ValueError) as exc:  # deep nesting, NUL bytes
+        raise InvalidArgument(argument, text, "is too deeply nested or malformed to parse",
+                              _FIX) from exc
+    # Bound size and depth iteratively before the (recursive) build.  A chain such as
+    # a + b - c + d is left-nested in the tree but built in one step, so the left operand of
+    # the same kind of operator stays at its parent's depth.
+    count, stack = 0, [(body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > _MAX_NODES:
+            raise InvalidArgument(argument, text, f"is too large (more than {_MAX_NODES} parts)")
+        if depth > _MAX_DEPTH:
+            raise InvalidArgument(argument, text, f"is nested too deeply (more than {_MAX_DEPTH} "
+                                  "levels)", "simplify the expression")
+        family = _family(node)
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, _MARKERS):
+                flat = family is not None and child is node.left and _family(child) == family
+                stack.append((child, depth if flat else depth + 1))
+    return body, source
+
+
+class _Builder:
+    """Builds SymPy objects from a checked syntax tree, accepting only whitelisted nodes.
+
+    ``_build`` returns the expression and its *weight*: an upper bound on the decimal digits of
+    the numbers in it, used to refuse work (huge products or powers) before SymPy starts it.
+    """
+
+    def __init__(self, source, text, argument, symbols, allowed_names, functions):
+        self.source, self.text, self.argument = source, text, argument
+        self.symbols = dict(symbols or {})
+        if isinstance(allowed_names, str):
+            allowed_names = [allowed_names]
+        self.allowed = None if allowed_names is None else frozenset(allowed_names)
+        if isinstance(functions, str):
+            functions = [functions]
+        if functions is None:
+            functions = {}
+        elif not isinstance(functions, Mapping):
+            functions = {name: None for name in functions}
+        self.functions = {}
+        for name, function in functions.items():
+            if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+                raise InvalidArgument("functions", name, "is not a valid function name")
+            self.functions[name] = function if function is not None else sympy.Function(name)
+
+    def reject(self, problem: str, fix: str | None = _FIX):
+        raise InvalidArgument(self.argument, self.text, problem, fix)
+
+    def segment(self, node: ast.AST) -> str:
+        shown = ast.get_source_segment(self.source, node) or type(node).__name__
+        return shown if len(shown) <= 40 else shown[:37] + "..."
+
+    def entry(self, node: ast.expr) -> sympy.Expr:
+        """Build one complete expression and refuse undefined results such as ``1/0``."""
+        expr, _ = self._build(node)
+        if expr.has(*_UNDEFINED):
+            self.reject(f"{self.segment(node)!r} is undefined or infinite",
+                        "avoid divisions by zero and poles such as log(0)")
+        return expr
+
+    def _build(self, node: ast.expr) -> tuple[sympy.Expr, int]:
+        if isinstance(node, ast.Constant):
+            return self._constant(node)
+        if isinstance(node, ast.Name):
+            return self._name(node), 0
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
+            expr, weight = self._build(node.operand)
+            return (-expr if isinstance(node.op, ast.USub) else expr), weight
+        if isinstance(node, ast.BinOp):
+            if _family(node):
+                return self._chain(node)
+            if isinstance(node.op, ast.Pow):
+                return self._power(node)
+            if isinstance(node.op, ast.BitXor):
+                self.reject(f"'^' is not allowed ({self.segment(node)!r})", "use ** for powers")
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        if isinstance(node, ast.Attribute):
+            self.reject(f"attribute access ('.{node.attr}') is not allowed")
+        if isinstance(node, (ast.List, ast.Tuple)):
+            self.reject(f"a list or tuple ({self.segment(node)!r}) is not allowed here",
+                        "give a single expression (matrices only where a matrix is expected)")
+        op = getattr(node, "op", None)
+        what = _OPERATORS.get(type(op)) or _FORBIDDEN.get(type(node)) or type(node).__name__
+        self.reject(f"{what} ({self.segment(node)!r}) is not allowed")
+
+    def _constant(self, node: ast.Constant) -> tuple[sympy.Expr, int]:
+        value = node.value
+        if isinstance(value, bool) or value is None or value is Ellipsis:
+            self.reject(f"{value!r} is not allowed", "write a number")
+        if isinstance(value, int):
+            if value.bit_length() > 400 or len(str(value)) > _MAX_LITERAL_DIGITS:
+                self.reject(f"integer literal with more than {_MAX_LITERAL_DIGITS} digits",
+                            "use a power such as 10**200 or a float such as 1e200")
+            return sympy.Integer(value), len(str(value))
+        if isinstance(value, float):
+            literal = (ast.get_source_segment(self.source, node) or repr(value)).replace("_", "")
+            digits = sum(c.isdigit() for c in literal.lower().partition("e")[0])
+            if not math.isfinite(value) or digits > _MAX_LITERAL_DIGITS:
+                self.reject(f"float literal {literal!r} is too large or too long",
+                            f"use at most {_MAX_LITERAL_DIGITS} digits and a finite value")
+            # A float's digits never grow (its precision is fixed), hence weight 0.  Its literal
+            # text keeps 0.1 exactly 0.1 at the precision it was written with.
+            try:
+                return sympy.Float(literal), 0
+            except ValueError:
+                return sympy.Float(value), 0
+        kind = "complex number" if isinstance(value, complex) else "string"
+        self.reject(f"{kind} literal ({self.segment(node)!r}) is not allowed")
+
+    def _name(self, node: ast.Name) -> sympy.Expr:
+        name = node.id
+        if name.startswith("_"):
+            self.reject(f"name {name!r} is not allowed (names starting with '_' are reserved)",
+                        "rename it")
+        if name in self.symbols:
+            return self.symbols[name]
+        if name in _CONSTANTS:
+            return _CONSTANTS[name]
+        if name in self.functions or name in FUNCTIONS:
+            self.reject(f"{name!r} is a function", f"call it, e.g. {name}(x)")
+        if self.allowed is not None and name not in self.allowed:
+            known = sorted(self.allowed | set(self.symbols))
+            self.reject(f"unknown name {name!r} (allowed names: {', '.join(known) or 'none'})",
+                        f"use one of them, or declare {name!r} as a parameter")
+        return sympy.Symbol(name)
+
+    def _check(self, node: ast.expr, weight: int) -> None:
+        if weight > _MAX_DIGITS:
+            self.reject(f"numbers too large: {self.segment(node)!r} would involve more than "
+                        f"{_MAX_DIGITS} digits", "use smaller numbers or floats")
+
+    def _chain(self, node: ast.BinOp) -> tuple[sympy.Expr, int]:
+        """Build ``a + b - c ...`` or ``a * b / c ...`` with one SymPy call (not one per step)."""
+        family, top, operands = _family(node), node, []
+        while _family(node) == family:
+            operands.append((node.op, node.right))
+            node = node.left
+        operands.append((None, node))
+        terms, weight = [], 0
+        for op, operand in reversed(operands):
+            expr, w = self._build(operand)
+            weight += w
+            if isinstance(op, ast.Sub):
+                expr = -expr
+            elif isinstance(op, ast.Div):
+                expr = sympy.Pow(expr, -1)
+            terms.append(expr)
+        self._check(top, weight)
+        return (sympy.Add if family == "sum" else sympy.Mul)(*terms), weight
+
+    def _power(self, node: ast.BinOp) -> tuple[sympy.Expr, int]:
+        base, base_weight = self._build(node.left)
+        exponent, weight = self._build(node.right)
+        number = (sympy.Rational, sympy.Float)  # finite numbers only (zoo, oo, nan are not)
+        if isinstance(exponent, number) and not exponent.is_zero:
+            if isinstance(base, number):
+                # The result has about |exponent| * size digits, where size is log10 of the
+                # base's numerator and denominator (or |log10| of a float).  Comparing logarithms
+                # refuses 10**10**10 without doing any big arithmetic.
+                if base.is_zero or base in (1, -1):
+                    size = 0.0
+                elif isinstance(base, sympy.Rational):
+                    size = math.log10(abs(base.p)) + math.log10(base.q)
+                else:
+                    size = abs(_log10_abs(base))
+                log_digits = _log10_abs(exponent) + math.log10(size) if size else -math.inf
+                if log_digits > math.log10(_MAX_DIGITS):
+                    self.reject(f"power too large: {self.segment(node)!r} would have more than "
+                                f"{_MAX_DIGITS} digits", "use smaller numbers or floats")
+                exact = isinstance(base, sympy.Rational) and isinstance(exponent, sympy.Rational)
+                weight += base_weight + (math.ceil(10**log_digits) if exact else 0)
+            else:
+                if abs(exponent) > _MAX_SYMBOLIC_EXPONENT:
+                    self.reject(f"exponent too large in {self.segment(node)!r} (the limit is "
+                                f"{_MAX_SYMBOLIC_EXPONENT})", "use a smaller exponent")
+                # (2*x)**n holds 2**n and (2**a)**n holds 2**(a*n); only sums stay as they are.
+                weight += base_weight * (1 if base.is_Add else int(abs(exponent)) + 1)
+        else:
+            weight = self._log_exponent(node, exponent, weight + base_weight)
+        self._check(node, weight)
+        return sympy.Pow(base, exponent), weight
+
+    def _call(self, node: ast.Call) -> tuple[sympy.Expr, int]:
+        if not isinstance(node.func, ast.Name):
+            if isinstance(node.func, ast.Attribute):
+                self.reject(f"attribute access ('.{node.func.attr}') is not allowed")
+            self.reject(f"calling {self.segment(node.func)!r} is not allowed",
+                        "only named functions such as sin(x) can be called")
+        name = node.func.id
+        if name.startswith("_"):
+            self.reject(f"name {name!r} is not allowed (names starting with '_' are reserved)")
+        if name in self.functions:  # the caller's undefined functions, such as a loss L(x, y)
+            function, fewest, most = self.functions[name], 1, None
+        elif name in FUNCTIONS:
+            function, fewest, most = FUNCTIONS[name]
+        else:
+            allowed = ", ".join(sorted(set(FUNCTIONS) | set(self.functions)))
+            self.reject(f"unknown function {name!r} is not allowed", f"use one of: {allowed}")
+        if node.keywords:
+            shown = ", ".join(f"{k.arg}=" if k.arg else "**" for k in node.keywords)
+            self.reject(f"keyword arguments ({shown}) are not allowed in {name}()")
+        count = len(node.args)
+        if count < fewest or (most is not None and count > most):
+            wanted = (f"{fewest}" if fewest == most else f"{fewest} or {most}" if most
+                      else f"at least {fewest}")
+            noun = "argument" if (most or fewest) == 1 else "arguments"
+            self.reject(f"{name}() takes {wanted} {noun}, got {count}", None)
+        built = [self._build(arg) for arg in node.args]
+        weight = sum(w for _, w in built)
+        if function is sympy.exp:
+            weight = self._log_exponent(node, built[0][0], weight)
+        self._check(node, weight)
+        return function(*(expr for expr, _ in built)), weight
+
+    def _log_exponent(self, node: ast.expr, exponent: sympy.Expr, weight: int) -> int:
+        """Bound ``exp(c*log(b))`` and ``a**(c*log(b))``: SymPy evaluates the former to ``b**c``."""
+        if not exponent.has(sympy.log):
+            return weight
+        largest = max(abs(term.as_coeff_Mul()[0]) for term in sympy.Add.make_args(exponent))
+        if not largest.is_finite or largest > _MAX_SYMBOLIC_EXPONENT:
+            self.reject(f"exponent too large in {self.segment(node)!r} (a coefficient of a log "
+                        f"above {_MAX_SYMBOLIC_EXPONENT})", "use a smaller exponent")
+        return weight * (int(largest) + 1)
+
+
+def parse_expression(text: str, *, argument: str = "expression",
+                     symbols: Mapping[str, sympy.Symbol] | None = None,
+                     allowed_names: Iterable[str] | None = None,
+                     functions: Functions = None,
+                     ) -> sympy.Expr:
+    """Parse a scalar expression safely (never via ``eval`` or ``sympify``).
+
+    Parameters
+    ----------
+    text : str
+        The expression, e.g. ``"x**4/4 - a*x**2"``.
+    argument : str
+        The argument's name as the user knows it (``"--loss"``), used in error messages.
+    symbols : mapping of str to Symbol, optional
+        Names to resolve to the caller's own symbols; other names become ``Symbol(name)``.
+        ``pi`` and ``E`` are the constants unless shadowed here.
+    allowed_names : iterable of str, optional
+        If given, any other free name (outside ``symbols`` and the constants) is an error.
+    functions : mapping of str to function class, or iterable of str, optional
+        Extra undefined functions that may be called, e.g. ``["L"]`` for an abstract loss.
+
+    Returns
+    -------
+    sympy.Expr
+
+    Raises
+    ------
+    InvalidArgument
+        For anything outside numbers, names, ``+ - * / **`` and whitelisted function calls, for
+        oversized input and for undefined results such as ``1/0``.
+
+    Examples
+    --------
+    >>> parse_expression("x**2/2 + 3*sin(y)")
+    x**2/2 + 3*sin(y)
+    >>> x = sympy.Symbol("x", positive=True)
+    >>> parse_expression("sqrt(x**2) + 0.1", symbols={"x": x})
+    x + 0.1
+    >>> parse_expression("L(x, y) + pi", functions=["L"])
+    L(x, y) + pi
+    >>> parse_expression("x.__class__", argument="loss")
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'loss' = 'x.__class__': attribute access ...
+    >>> parse_expression("10**10**10")
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'expression' = '10**10**10': power too large:
+    '10**10**10' would have more than 4000 digits; use smaller numbers or floats
+    """
+    node, source = _tree(text, argument)
+    return _Builder(source, text, argument, symbols, allowed_names, functions).entry(node)
+
+
+def parse_matrix(text: str, *, argument: str = "matrix",
+                 symbols: Mapping[str, sympy.Symbol] | None = None,
+                 allowed_names: Iterable[str] | None = None,
+                 functions: Functions = None,
+                 ) -> sympy.Matrix:
+    """Parse a matrix written as a list of rows, e.g. ``"[[1, 0], [0, a]]"``.
+
+    Entries are parsed exactly like :func:`parse_expression`, with the same keyword arguments.
+
+    Examples
+    --------
+    >>> parse_matrix("[[1, 0], [0, a/2]]")
+    Matrix([
+    [1,   0],
+    [0, a/2]])
+    >>> parse_matrix("[1, 2]")
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'matrix' = '[1, 2]': is not a list of rows;
+    write a matrix as a list of rows, e.g. [[1,0],[0,2]]
+    """
+    node, source = _tree(text, argument)
+    builder = _Builder(source, text, argument, symbols, allowed_names, functions)
+    return _matrix(node, builder)
+
+
+def _matrix(node: ast.expr, builder: _Builder) -> sympy.Matrix:
+    example = "write a matrix as a list of rows, e.g. [[1,0],[0,2]]"
+    rows = node.elts if isinstance(node, (ast.List, ast.Tuple)) else None
+    if not rows or not all(isinstance(row, (ast.List, ast.Tuple)) for row in rows):
+        builder.reject("is empty" if rows == [] else "is not a list of rows", example)
+    lengths = [len(row.elts) for row in rows]
+    if len(set(lengths)) > 1 or not lengths[0]:
+        builder.reject(f"rows must be non-empty and of equal length (lengths: "
+                       f"{', '.join(map(str, lengths))})", example)
+    return sympy.Matrix([[builder.entry(entry) for entry in row.elts] for row in rows])
+
+
+def parse_scalar_or_matrix(text: str, *, argument: str,
+                           symbols: Mapping[str, sympy.Symbol] | None = None,
+                           allowed_names: Iterable[str] | None = None,
+                           functions: Functions = None,
+                           ) -> sympy.Expr | sympy.Matrix:
+    """Parse a matrix if the text is a bracketed list of rows, else a scalar expression.
+
+    Examples
+    --------
+    >>> parse_scalar_or_matrix("gamma/2", argument="damping")
+    gamma/2
+    >>> parse_scalar_or_matrix("[[1, 0], [0, 2]]", argument="damping")
+    Matrix([
+    [1, 0],
+    [0, 2]])
+    """
+    node, source = _tree(text, argument)
+    builder = _Builder(source, text, argument, symbols, allowed_names, functions)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return _matrix(node, builder)
+    return builder.entry(node)
+
+
+def parse_names(text: str, *, argument: str = "vars") -> tuple[str, ...]:
+    """Parse comma-separated names such as ``"x, y"`` into ``("x", "y")``.
+
+    Each name must be an identifier not starting with ``_``, not a keyword, a whitelisted
+    function or the constants ``pi``/``E``; names must be distinct.
+
+    Examples
+    --------
+    >>> parse_names("x, y")
+    ('x', 'y')
+    >>> parse_names("x,sin", argument="coordinates")
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'coordinates' = 'x,sin':
+    'sin' is a function name; write names separated by commas, e.g. x,y
+    """
+    if not isinstance(text, str):
+        raise InvalidArgument(argument, text, f"must be a string, not {type(text).__name__}")
+    if len(text) > _MAX_TEXT_LENGTH:
+        raise InvalidArgument(argument, text, f"is too long ({len(text)} characters)")
+    fix = "write names separated by commas, e.g. x,y"
+    if not text.strip():
+        raise InvalidArgument(argument, text, "is empty", fix)
+    names: list[str] = []
+    for part in text.split(","):
+        # Python's parser normalises identifiers (NFKC); do the same so the names match.
+        name = unicodedata.normalize("NFKC", part.strip())
+        if not name:
+            problem = "contains an empty name (a doubled or trailing comma?)"
+        elif not name.isidentifier() or keyword.iskeyword(name):
+            problem = f"{name!r} is not a valid name"
+        elif name.startswith("_"):
+            problem = f"{name!r} starts with '_', which is reserved"
+        elif name in FUNCTIONS:
+            problem = f"{name!r} is a function name"
+        elif name in _CONSTANTS:
+            problem = f"{name!r} is a constant"
+        elif name in names:
+            problem = f"{name!r} appears twice"
+        else:
+            names.append(name)
+            continue
+        raise InvalidArgument(argument, text, problem, fix)
+    return tuple(names)
+
+
+def parse_vector(text: str, *, argument: str, length: int | None = None) -> tuple[float, ...]:
+    """Parse numbers such as ``"1, 0"`` or ``"[pi/2, 1e-3]"`` into a tuple of finite floats.
+
+    Examples
+    --------
+    >>> parse_vector("[pi/2, 1e-3]", argument="x0")
+    (1.5707963267948966, 0.001)
+    >>> parse_vector("1, 0", argument="x0", length=3)
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'x0' = '1, 0': has 2 numbers, expected 3
+    """
+    node, source = _tree(text, argument)
+    builder = _Builder(source, text, argument, None, None, None)
+    elements = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    if not elements:
+        builder.reject("is empty", "write numbers separated by commas, e.g. 1,0")
+    if length is not None and len(elements) != length:
+        builder.reject(f"has {len(elements)} number{'s' * (len(elements) != 1)}, "
+                       f"expected {length}", None)
+    values = []
+    for index, element in enumerate(elements, 1):
+        expr = builder.entry(element)
+        shown = f"entry {index} ({builder.segment(element)!r})"
+        if expr.free_symbols:
+            names = ", ".join(sorted(s.name for s in expr.free_symbols))
+            builder.reject(f"{shown} is not a number (it contains {names})",
+                           "give numbers such as 0.5 or pi/2")
+        try:
+            real, imag = expr.evalf(30).as_real_imag()
+            value, imag = float(real), float(imag)
+        except (TypeError, ValueError, OverflowError):
+            builder.reject(f"{shown} cannot be evaluated to a number")
+        if imag or not math.isfinite(value):
+            builder.reject(f"{shown} is not a finite real number", None)
+        values.append(value)
+    return tuple(values)
