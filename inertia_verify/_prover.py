@@ -230,6 +230,9 @@ def _replace_jets(expr):
 
 # --------------------------------------------------------------------------- exact routes
 
+_TRIG_OPS = 400
+
+
 def _exact_routes(e, max_ops):
     """Yield (method, thunk) cheapest first; costly routes only for small expressions."""
     yield "expand", lambda: sympy.expand(e, deep=True)
@@ -238,7 +241,8 @@ def _exact_routes(e, max_ops):
     if any(p.exp.is_negative for p in e.atoms(sympy.Pow)):
         yield "cancel", lambda: sympy.cancel(e)
         yield "together", lambda: sympy.expand(sympy.fraction(sympy.together(e))[0])
-    if e.has(TrigonometricFunction, HyperbolicFunction):
+    # trigsimp's search can take minutes on a few hundred operations; numerics decide beyond.
+    if e.has(TrigonometricFunction, HyperbolicFunction) and sympy.count_ops(e) <= _TRIG_OPS:
         yield "trigsimp", lambda: sympy.trigsimp(e)
         yield "expand_trig", lambda: sympy.expand(sympy.expand_trig(e))
         yield "rewrite(exp)", lambda: sympy.cancel(sympy.expand(e.rewrite(sympy.exp)))
@@ -249,6 +253,10 @@ def _exact_routes(e, max_ops):
 
 def _is_rational_over_q(r, syms) -> bool:
     """True when exact evaluation at a rational point gives an exact rational."""
+    if r.atoms(sympy.Function, sympy.NumberSymbol, sympy.core.numbers.ImaginaryUnit):
+        return False  # sin(1), pi, I: not rational numbers even with no symbols at all
+    if any(not p.exp.is_Integer for p in r.atoms(sympy.Pow)):
+        return False  # sqrt(2), x**y
     return all(a.is_Rational or a in syms for a in r.atoms()) and r.is_rational_function(*syms)
 
 
@@ -454,23 +462,11 @@ def _prove_scalar(expr, digits, points, seed, domain, max_ops) -> Verdict:
         return Verdict("proved", "is_zero", expr, residual=sympy.S.Zero)
 
     candidates = []
-    for method, route in _exact_routes(e, max_ops):
-        try:
-            r = route()
-        except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
-            continue  # a route that cannot handle this expression simply proves nothing
-        if r == 0:
-            return Verdict("proved", method, expr, residual=sympy.S.Zero)
-        candidates.append(r)
-    residual = candidates[0] if len(candidates) == 1 else min(candidates, key=sympy.count_ops)
-
-    # Symbols the reduced form still depends on come first, so a shortened display shows them.
-    syms = sorted(e.free_symbols, key=lambda s: (s not in residual.free_symbols,
-                                                  sympy.default_sort_key(jets.get(s, s))))
-    names = [str(jets.get(s, s)) for s in syms]
+    syms: list = []
+    names: list = []
     rng = random.Random(seed)
     tol = mpmath.mpf(10) ** (10 - digits)
-    evaluate = _Evaluator(e, syms)
+    residual = e
 
     def refute(method, values, value, **kw):
         ce = dict(zip(names, values))
@@ -481,6 +477,63 @@ def _prove_scalar(expr, digits, points, seed, domain, max_ops) -> Verdict:
         subs = {n: Rational(v) for s, v in point.items() for n in spellings.get(s, {s})}
         return Verdict("refuted", method, expr, residual=back(residual), digits=digits,
                        counterexample=ce, subs=subs, **kw)
+
+    def sample(needed):
+        """A refuting Verdict, or (points passed, points redrawn, largest |value|)."""
+        needed, passed, skipped, worst = (needed if syms else 1), 0, 0, mpmath.mpf(0)
+        for _ in range(20 * needed + 20):
+            if passed == needed:
+                break
+            values = [_draw(s, rng, domain, exact=False) for s in syms]
+            got = evaluate(values, digits, tol)
+            if got is not None and abs(got[0]) > tol * got[1]:
+                got = evaluate(values, 2 * digits, tol)  # rule out loss of precision
+                if got is not None and abs(got[0]) > tol * got[1]:
+                    with mpmath.workdps(2 * digits):
+                        value = mpmath.nstr(got[0], 15)
+                    how = f"mpmath at a random point, {digits} digits, confirmed at {2 * digits}"
+                    return refute(how, values, value, points=passed + 1)
+            if got is None:
+                skipped += 1
+                continue
+            passed, worst = passed + 1, max(worst, abs(got[0]))
+        return passed, skipped, worst
+
+    routes = _exact_routes(e, max_ops)
+    _, cheapest = next(routes)  # expand: affordable at any size
+    residual = cheapest()
+    if residual == 0:
+        return Verdict("proved", "expand", expr, residual=sympy.S.Zero)
+    candidates.append(residual)
+    # Symbols the reduced form still depends on come first, so a shortened display shows them.
+    syms = sorted(e.free_symbols, key=lambda s: (s not in residual.free_symbols,
+                                                  sympy.default_sort_key(jets.get(s, s))))
+    names = [str(jets.get(s, s)) for s in syms]
+    evaluate = _Evaluator(e, syms)
+    if _is_rational_over_q(residual, set(syms)):
+        if any(p.exp.is_negative for p in residual.atoms(sympy.Pow)):
+            # A rational function: cancel decides it exactly (zero iff the numerator is).
+            for method in ("cancel", "together"):
+                r = sympy.cancel(residual) if method == "cancel" else \
+                    sympy.expand(sympy.fraction(sympy.together(residual))[0])
+                if r == 0:
+                    return Verdict("proved", method, expr, residual=sympy.S.Zero)
+                candidates.append(r)
+    else:
+        # Not a polynomial identity.  Before costly rewrites (trigsimp can take minutes on a
+        # mid-sized expression), look for a witness: a refutation needs only one point.
+        probe = sample(1)
+        if isinstance(probe, Verdict):
+            return probe
+        for method, route in routes:
+            try:
+                r = route()
+            except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+                continue  # a route that cannot handle this expression simply proves nothing
+            if r == 0:
+                return Verdict("proved", method, expr, residual=sympy.S.Zero)
+            candidates.append(r)
+        residual = min(candidates, key=sympy.count_ops)
 
     # Exact refutation: the reduced form is an identity-preserving rewrite, so a nonzero exact
     # value there is a nonzero value of expr; a numeric cross-check guards the rewrite anyway.
@@ -502,32 +555,11 @@ def _prove_scalar(expr, digits, points, seed, domain, max_ops) -> Verdict:
         return refute(how, values, value, points=1)
 
     # Numeric route.
-    def sample():
-        """A refuting Verdict, or (points passed, points redrawn, largest |value|)."""
-        needed, passed, skipped, worst = (points if syms else 1), 0, 0, mpmath.mpf(0)
-        for _ in range(20 * needed + 20):
-            if passed == needed:
-                break
-            values = [_draw(s, rng, domain, exact=False) for s in syms]
-            got = evaluate(values, digits, tol)
-            if got is not None and abs(got[0]) > tol * got[1]:
-                got = evaluate(values, 2 * digits, tol)  # rule out loss of precision
-                if got is not None and abs(got[0]) > tol * got[1]:
-                    with mpmath.workdps(2 * digits):
-                        value = mpmath.nstr(got[0], 15)
-                    how = f"mpmath at a random point, {digits} digits, confirmed at {2 * digits}"
-                    return refute(how, values, value, points=passed + 1)
-            if got is None:
-                skipped += 1
-                continue
-            passed, worst = passed + 1, max(worst, abs(got[0]))
-        return passed, skipped, worst
-
-    outcome, note = sample(), ""
+    outcome, note = sample(points), ""
     if not isinstance(outcome, Verdict) and outcome[0] == 0 and not evaluate.complex_ok:
         # Not real anywhere on the box (sqrt(x - 5) on [0.25, 1.75]): compare complex values.
         evaluate.complex_ok, note = True, ", complex values (not real on the box)"
-        outcome = sample()
+        outcome = sample(points)
     if isinstance(outcome, Verdict):
         return outcome
     passed, skipped, worst = outcome

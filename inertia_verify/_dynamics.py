@@ -1,0 +1,495 @@
+"""What a system is: coordinates, loss, damping, mass (and, later, noise).
+
+A :class:`Dynamics` describes the second-order flow
+
+.. math:: \\ddot\\theta + \\Gamma(t)\\,\\dot\\theta + M^{-1}\\nabla L(\\theta) = 0,
+          \\qquad \\theta \\in \\mathbb{R}^d,
+
+written as the first-order system :math:`\\dot\\theta = v`, :math:`\\dot v = a(t, \\theta, v)`.
+Everything downstream (energies, their rates, compiled integrators) reads the system from here.
+"""
+
+from __future__ import annotations
+
+import keyword
+from functools import cached_property
+from collections.abc import Iterable, Mapping, Sequence
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from ._errors import InvalidArgument
+
+__all__ = ["Dynamics", "TIME", "partial_derivatives"]
+
+#: The time variable shared by every system (real, so that printing and assumptions agree).
+TIME = sympy.Symbol("t", real=True)
+
+
+def _as_symbol(item: object, argument: str) -> sympy.Symbol:
+    """A coordinate or parameter given as a Symbol or as a plain identifier (never parsed)."""
+    if isinstance(item, sympy.Symbol):
+        return item
+    if isinstance(item, str):
+        name = item.strip()
+        if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
+            raise InvalidArgument(
+                argument, item, "is not a valid name",
+                "use identifiers such as 'x', 'y' or 'theta_0' (letters, digits, underscores)",
+            )
+        return sympy.Symbol(name, real=True)
+    raise InvalidArgument(argument, item, f"must be a name or a sympy Symbol, not {type(item).__name__}")
+
+
+def _coordinates(coordinates: object) -> tuple[sympy.Symbol, ...]:
+    if isinstance(coordinates, bool):
+        raise InvalidArgument("coordinates", coordinates, "must be a count or a list of names")
+    if isinstance(coordinates, int):
+        if coordinates < 1:
+            raise InvalidArgument("coordinates", coordinates, "the dimension must be at least 1")
+        return tuple(sympy.Symbol(f"theta_{i}", real=True) for i in range(coordinates))
+    if isinstance(coordinates, (str, sympy.Symbol)):
+        coordinates = [coordinates] if isinstance(coordinates, sympy.Symbol) else coordinates.split(",")
+    if not isinstance(coordinates, Iterable):
+        raise InvalidArgument("coordinates", coordinates, "must be a count or a list of names")
+    symbols = tuple(_as_symbol(c, "coordinates") for c in coordinates)
+    if not symbols:
+        raise InvalidArgument("coordinates", coordinates, "is empty", "name at least one coordinate")
+    names = [s.name for s in symbols]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise InvalidArgument("coordinates", names, f"repeats {', '.join(duplicates)}")
+    if TIME.name in names:
+        raise InvalidArgument("coordinates", names, "'t' is reserved for time", "rename that coordinate")
+    return symbols
+
+
+def _free_names(expr: sympy.Basic) -> set[sympy.Symbol]:
+    return set(expr.free_symbols)
+
+
+def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
+    """``[∂expr/∂x for x in variables]``, differentiating each term only by its own variables.
+
+    ``sympy.diff`` of a sum walks every term for every variable, which is quadratic in the
+    dimension for a loss with one term per coordinate; splitting the sum first keeps the cost
+    proportional to the size of the expression.
+
+    Examples
+    --------
+    >>> x, y = sympy.symbols("x y")
+    >>> partial_derivatives(x**2 + x*y + sympy.sin(y), [x, y])
+    [2*x + y, x + cos(y)]
+    """
+    index = {v: k for k, v in enumerate(variables)}
+    pieces: list[list[sympy.Expr]] = [[] for _ in variables]
+    for term in sympy.Add.make_args(expr):
+        # An abstract loss L(θ_0, …, θ_{d-1}) applied to plain symbols: its partial derivative is
+        # the unevaluated Derivative(L, θ_k); building it directly skips SymPy's chain rule over
+        # all d arguments (d² work for the gradient).
+        direct = isinstance(term, AppliedUndef) and all(a.is_Symbol for a in term.args)
+        for v in term.free_symbols:
+            k = index.get(v)
+            if k is not None:
+                pieces[k].append(sympy.Derivative(term, v) if direct else sympy.diff(term, v))
+    return [sympy.Add(*p) for p in pieces]
+
+
+class Dynamics:
+    r"""A damped, preconditioned second-order flow on :math:`\mathbb{R}^d`.
+
+    .. math:: \ddot\theta + \Gamma(t)\,\dot\theta + M^{-1}\nabla L(\theta) = 0
+
+    Parameters
+    ----------
+    loss : sympy.Expr
+        The loss :math:`L(\theta)`: an expression in the coordinates and declared parameters, or an
+        *abstract* loss such as ``Function("L")(x, y)`` (see :meth:`abstract`), for statements that
+        hold for every :math:`C^1` loss.  Text must go through :meth:`from_text`.
+    coordinates : int, str or sequence of str or sympy.Symbol
+        ``d`` (names ``theta_0 … theta_{d-1}``), ``"x,y"``, or symbols.
+    damping : number, sympy.Expr or sympy.Matrix, optional
+        :math:`\Gamma`: zero (default), a scalar (number or parameter), a scalar function of
+        ``t`` (e.g. ``3/t``), or a :math:`d\times d` matrix (anisotropic damping).  It may depend
+        on ``t`` and on parameters, not on the coordinates or velocities.
+    mass : sympy.Matrix, optional
+        A constant symmetric positive-definite preconditioner :math:`M` (identity by default).
+    parameters : sequence of str or sympy.Symbol, optional
+        Constant symbols the loss and damping may use.  When omitted, every free symbol that is
+        not a coordinate or ``t`` is taken as a parameter; when given, any other name is an error.
+
+    Attributes
+    ----------
+    coordinates, velocities : tuple of sympy.Symbol
+        :math:`\theta` and :math:`v = \dot\theta` (named ``v_<coordinate>``).
+    damping : sympy.Matrix
+        :math:`\Gamma` as a :math:`d\times d` matrix (a scalar damping is stored as a multiple of
+        the identity; :attr:`damping_kind` records which).
+    mass : sympy.Matrix
+    parameters : tuple of sympy.Symbol
+    time : sympy.Symbol
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x, y, g = sympy.symbols("x y gamma", real=True)
+    >>> dyn = Dynamics(x**4/4 - x**2/2 + y**2, [x, y], damping=g)
+    >>> dyn.velocities
+    (v_x, v_y)
+    >>> dyn.acceleration.T
+    Matrix([[-gamma*v_x - x**3 + x, -gamma*v_y - 2*y]])
+    >>> dyn.damping_kind
+    'scalar'
+    """
+
+    def __init__(
+        self,
+        loss: sympy.Expr,
+        coordinates: int | str | Sequence[str | sympy.Symbol],
+        *,
+        damping: object = 0,
+        mass: object = None,
+        parameters: Sequence[str | sympy.Symbol] | None = None,
+    ) -> None:
+        self.time = TIME
+        self.coordinates = _coordinates(coordinates)
+        d = len(self.coordinates)
+        self.velocities = tuple(sympy.Symbol(f"v_{c.name}", real=True) for c in self.coordinates)
+        clash = set(self.velocities) & set(self.coordinates)
+        if clash:
+            raise InvalidArgument(
+                "coordinates", [c.name for c in self.coordinates],
+                f"{', '.join(sorted(s.name for s in clash))} would also name a velocity",
+                "avoid coordinate names that start with 'v_'",
+            )
+        self.loss = self._check_loss(loss)
+        self._declared = parameters is not None
+        self.parameters = self._check_parameters(parameters)
+        self.damping, self.damping_kind = self._check_damping(damping, d)
+        self.mass, self.mass_inverse = self._check_mass(mass, d)
+
+    # -- validation ------------------------------------------------------------------------------
+    def _check_loss(self, loss: object) -> sympy.Expr:
+        if isinstance(loss, str):
+            raise InvalidArgument(
+                "loss", loss, "is text, which is never evaluated directly",
+                "use Dynamics.from_text(loss=..., coordinates=...) or parse_expression()",
+            )
+        if isinstance(loss, (int, float)) and not isinstance(loss, bool):
+            loss = sympy.sympify(loss)  # a Python number, not text
+        if not isinstance(loss, sympy.Expr) or isinstance(loss, sympy.MatrixBase):
+            raise InvalidArgument("loss", loss, "must be a scalar sympy expression")
+        if loss.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise InvalidArgument("loss", loss, "is not finite")
+        return loss
+
+    def _check_parameters(self, parameters: object) -> tuple[sympy.Symbol, ...]:
+        known = set(self.coordinates) | {self.time}
+        if self.loss.has(self.time):
+            raise InvalidArgument(
+                "loss", self.loss, "depends on time t",
+                "the loss must be a function of the coordinates and constant parameters",
+            )
+        used = _free_names(self.loss) - known
+        if parameters is None:
+            return tuple(sorted(used, key=lambda s: s.name))
+        if isinstance(parameters, (str, sympy.Symbol)):
+            parameters = [parameters] if isinstance(parameters, sympy.Symbol) else parameters.split(",")
+        declared = tuple(_as_symbol(p, "parameters") for p in parameters)
+        clash = sorted(s.name for s in declared if s in known or s in self.velocities)
+        if clash:
+            raise InvalidArgument("parameters", [p.name for p in declared],
+                                  f"{', '.join(clash)} is a coordinate, a velocity or time")
+        unknown = sorted(s.name for s in used - set(declared))
+        if unknown:
+            raise InvalidArgument(
+                "loss", str(self.loss),
+                f"uses {', '.join(unknown)}, which is neither a coordinate "
+                f"({', '.join(c.name for c in self.coordinates)}) nor a declared parameter",
+                "add it to parameters=[...] or to the coordinates",
+            )
+        return declared
+
+    def _allowed_in_coefficients(self) -> set[sympy.Symbol]:
+        return set(self.parameters) | {self.time}
+
+    def _check_coefficient(self, value: sympy.Expr, argument: str, allow_time: bool) -> None:
+        # An undefined function of t alone (an arbitrary damping schedule gamma(t)) is allowed
+        # in the damping; any other undefined function would hide a state dependence.
+        for f in value.atoms(AppliedUndef):
+            if not (allow_time and f.args == (self.time,)):
+                raise InvalidArgument(argument, str(value), f"contains the undefined function {f}",
+                                      "only an undefined function of t alone, such as g(t), is allowed")
+        moving = value.free_symbols & (set(self.coordinates) | set(self.velocities))
+        if moving:
+            raise InvalidArgument(
+                argument, str(value),
+                f"depends on {', '.join(sorted(s.name for s in moving))}; "
+                "state-dependent coefficients are not supported",
+                "use a constant, a parameter or (for damping) a function of t",
+            )
+        if not allow_time and value.has(self.time):
+            raise InvalidArgument(argument, str(value), "depends on t", "the mass matrix must be constant")
+        extra = value.free_symbols - self._allowed_in_coefficients() - {self.time}
+        if extra and self._declared:
+            raise InvalidArgument(
+                argument, str(value),
+                f"uses {', '.join(sorted(s.name for s in extra))}, which is not a declared parameter",
+                "add it to parameters=[...]",
+            )
+        if extra:
+            # A name used only in the damping or mass is a parameter too; declare it implicitly.
+            self.parameters = self.parameters + tuple(sorted(extra, key=lambda s: s.name))
+
+    def _as_matrix_or_scalar(self, value: object, argument: str) -> sympy.Expr | sympy.Matrix:
+        if isinstance(value, str):
+            raise InvalidArgument(argument, value, "is text, which is never evaluated directly",
+                                  "use Dynamics.from_text(...) or parse_scalar_or_matrix()")
+        if isinstance(value, bool):
+            raise InvalidArgument(argument, value, "must be a number, expression or matrix")
+        if isinstance(value, sympy.MatrixBase):
+            return sympy.Matrix(value)
+        if isinstance(value, (list, tuple)):
+            try:
+                return sympy.Matrix(value)
+            except (ValueError, TypeError, sympy.SympifyError) as exc:
+                raise InvalidArgument(argument, value, "is not a rectangular matrix",
+                                      "write it as a list of rows") from exc
+        if isinstance(value, (int, float)):
+            return sympy.sympify(value)
+        if hasattr(value, "shape") and hasattr(value, "tolist"):  # a NumPy array
+            return sympy.Matrix(value.tolist())
+        if isinstance(value, sympy.Expr):
+            return value
+        raise InvalidArgument(argument, value, f"has unsupported type {type(value).__name__}",
+                              "give a number, a sympy expression or a matrix")
+
+    def _check_damping(self, damping: object, d: int) -> tuple[sympy.Matrix, str]:
+        value = self._as_matrix_or_scalar(damping, "damping")
+        if isinstance(value, sympy.MatrixBase):
+            if value.shape != (d, d):
+                raise InvalidArgument(
+                    "damping", value.tolist(),
+                    f"is a {value.shape[0]}x{value.shape[1]} matrix but there are {d} coordinates",
+                    f"give a {d}x{d} matrix or a scalar",
+                )
+            for entry in value:
+                self._check_coefficient(entry, "damping", allow_time=True)
+            return value, ("matrix-time" if value.has(self.time) else "matrix")
+        self._check_coefficient(value, "damping", allow_time=True)
+        if value == 0:
+            kind = "zero"
+        elif value.has(self.time):
+            kind = "time"
+        else:
+            kind = "scalar"
+        return value * sympy.eye(d), kind
+
+    def _check_mass(self, mass: object, d: int) -> tuple[sympy.Matrix, sympy.Matrix]:
+        if mass is None:
+            return sympy.eye(d), sympy.eye(d)
+        value = self._as_matrix_or_scalar(mass, "mass")
+        if not isinstance(value, sympy.MatrixBase):
+            value = value * sympy.eye(d)
+        if value.shape != (d, d):
+            raise InvalidArgument("mass", value.tolist(),
+                                  f"is {value.shape[0]}x{value.shape[1]}, expected {d}x{d}")
+        for entry in value:
+            self._check_coefficient(entry, "mass", allow_time=False)
+        if any(sympy.expand(value[i, j] - value[j, i]) != 0 for i in range(d) for j in range(i)):
+            raise InvalidArgument("mass", value.tolist(), "is not symmetric",
+                                  "a mass matrix must equal its transpose")
+        definite = value.is_positive_definite
+        if definite is False:
+            raise InvalidArgument("mass", value.tolist(), "is not positive definite",
+                                  "all eigenvalues of the mass matrix must be positive")
+        if value == sympy.eye(d):
+            return value, value
+        return value, value.inv()
+
+    # -- constructors ----------------------------------------------------------------------------
+    @classmethod
+    def from_text(
+        cls,
+        loss: str,
+        coordinates: str | Sequence[str],
+        *,
+        damping: str | None = None,
+        mass: str | None = None,
+        parameters: str | Sequence[str] | None = None,
+    ) -> Dynamics:
+        """Build a system from user text, through the restricted parser only.
+
+        Examples
+        --------
+        >>> dyn = Dynamics.from_text("x**4/4 - x**2/2 + a*y**2", "x,y", damping="[[1,0],[0,2]]")
+        >>> dyn.parameters
+        (a,)
+        >>> dyn.damping_kind
+        'matrix'
+        """
+        from ._expressions import parse_names, parse_expression, parse_scalar_or_matrix
+
+        names = parse_names(coordinates, argument="coordinates") if isinstance(coordinates, str) \
+            else tuple(coordinates)
+        coords = _coordinates(list(names))
+        symbols: dict[str, sympy.Symbol] = {c.name: c for c in coords}
+        symbols["t"] = TIME
+        declared = None
+        if parameters is not None:
+            pnames = parse_names(parameters, argument="parameters") if isinstance(parameters, str) \
+                else tuple(parameters)
+            declared = [_as_symbol(p, "parameters") for p in pnames]
+            symbols.update({p.name: p for p in declared})
+
+        def symbol_for_free_names(text: str, argument: str):
+            # Names the parser meets that are not coordinates become real parameters.
+            return parse_expression(text, argument=argument, symbols=symbols,
+                                    allowed_names=None if declared is None else list(symbols))
+
+        loss_expr = symbol_for_free_names(loss, "loss")
+        loss_expr = loss_expr.xreplace({s: sympy.Symbol(s.name, real=True)
+                                        for s in loss_expr.free_symbols if s.name not in symbols})
+        for s in loss_expr.free_symbols:
+            symbols.setdefault(s.name, s)
+
+        def coefficient(text: str | None, argument: str):
+            if text is None:
+                return None
+            value = parse_scalar_or_matrix(text, argument=argument, symbols=symbols,
+                                           allowed_names=None if declared is None else list(symbols))
+            return value.xreplace({s: sympy.Symbol(s.name, real=True)
+                                   for s in value.free_symbols if s.name not in symbols})
+
+        return cls(loss_expr, coords, damping=coefficient(damping, "damping") or 0,
+                   mass=coefficient(mass, "mass"), parameters=declared)
+
+    @classmethod
+    def abstract(
+        cls,
+        coordinates: int | str | Sequence[str | sympy.Symbol],
+        *,
+        name: str = "L",
+        damping: object = 0,
+        mass: object = None,
+        parameters: Sequence[str | sympy.Symbol] | None = None,
+    ) -> Dynamics:
+        """A system whose loss is an undefined function ``L(θ)``: statements about it hold for
+        every (sufficiently smooth) loss.
+
+        Examples
+        --------
+        >>> Dynamics.abstract(2).loss
+        L(theta_0, theta_1)
+        """
+        coords = _coordinates(coordinates)
+        loss = sympy.Function(name, real=True)(*coords)
+        return cls(loss, coords, damping=damping, mass=mass, parameters=parameters)
+
+    # -- derived objects -------------------------------------------------------------------------
+    @property
+    def dimension(self) -> int:
+        """The number of coordinates :math:`d`."""
+        return len(self.coordinates)
+
+    @property
+    def is_abstract(self) -> bool:
+        """True when the loss contains an undefined function (it cannot be simulated)."""
+        return bool(self.loss.atoms(AppliedUndef))
+
+    @cached_property
+    def gradient(self) -> sympy.Matrix:
+        r""":math:`\nabla L` as a column."""
+        return sympy.Matrix(partial_derivatives(self.loss, self.coordinates))
+
+    @cached_property
+    def acceleration(self) -> sympy.Matrix:
+        r""":math:`\dot v = -\Gamma v - M^{-1}\nabla L`."""
+        v = sympy.Matrix(self.velocities)
+        force = self.gradient
+        if self.mass != sympy.eye(self.dimension):
+            force = self.mass_inverse * force
+        if self.damping_kind == "zero":
+            return -force
+        if self.damping_kind in ("scalar", "time"):
+            return -self.damping[0, 0] * v - force
+        return -self.damping * v - force
+
+    def time_derivative(self, quantity: sympy.Expr) -> sympy.Expr:
+        r"""The derivative of :math:`h(t, \theta, v)` along the flow (the generator applied to h).
+
+        .. math:: \dot h = \partial_t h + \nabla_\theta h \cdot v + \nabla_v h \cdot a
+
+        Examples
+        --------
+        >>> dyn = Dynamics.from_text("x**2/2", "x")
+        >>> dyn.time_derivative(dyn.velocities[0])
+        -x
+        """
+        if not isinstance(quantity, sympy.Expr):
+            raise InvalidArgument("quantity", quantity, "must be a scalar sympy expression")
+        a = self.acceleration
+        d = self.dimension
+        partials = partial_derivatives(quantity, [*self.coordinates, *self.velocities, self.time])
+        terms = [partials[2 * d]]
+        terms += [partials[i] * v for i, v in enumerate(self.velocities)]
+        terms += [partials[d + i] * a[i] for i in range(d)]
+        return sympy.Add(*terms)
+
+    def substitute(self, values: Mapping[str | sympy.Symbol, object]) -> Dynamics:
+        """A copy with some parameters replaced by numbers or expressions."""
+        mapping = {}
+        by_name = {p.name: p for p in self.parameters}
+        for key, val in values.items():
+            sym = by_name.get(key) if isinstance(key, str) else key
+            if sym not in self.parameters:
+                raise InvalidArgument("values", key, "is not a parameter of this system",
+                                      f"parameters are {[p.name for p in self.parameters]}")
+            mapping[sym] = sympy.sympify(val) if not isinstance(val, str) else None
+            if mapping[sym] is None:
+                raise InvalidArgument("values", val, "text is not accepted here", "pass a number")
+        remaining = [p for p in self.parameters if p not in mapping]
+        new = Dynamics(
+            self.loss.xreplace(mapping), self.coordinates,
+            damping=self._scalar_or_matrix(self.damping.xreplace(mapping)),
+            mass=None if self.mass == sympy.eye(self.dimension) else self.mass.xreplace(mapping),
+            parameters=remaining,
+        )
+        return new
+
+    def _scalar_or_matrix(self, damping: sympy.Matrix) -> sympy.Expr | sympy.Matrix:
+        if self.damping_kind in ("zero", "scalar", "time"):
+            return damping[0, 0]
+        return damping
+
+    # -- display ---------------------------------------------------------------------------------
+    def equation_latex(self) -> str:
+        theta = r"\ddot\theta"
+        parts = [theta]
+        if self.damping_kind in ("scalar", "time"):
+            parts.append(sympy.latex(self.damping[0, 0]) + r"\,\dot\theta")
+        elif self.damping_kind != "zero":
+            parts.append(r"\Gamma\,\dot\theta")
+        parts.append(r"\nabla L(\theta)" if self.mass == sympy.eye(self.dimension)
+                     else r"M^{-1}\nabla L(\theta)")
+        return " + ".join(parts) + " = 0"
+
+    def _repr_latex_(self) -> str:
+        loss = sympy.latex(self.loss)
+        extra = ""
+        if self.damping_kind.startswith("matrix"):
+            extra += r",\quad \Gamma = " + sympy.latex(self.damping)
+        if self.mass != sympy.eye(self.dimension):
+            extra += r",\quad M = " + sympy.latex(self.mass)
+        return f"$${self.equation_latex()},\\quad L = {loss}{extra}$$"
+
+    def __repr__(self) -> str:
+        coords = ", ".join(c.name for c in self.coordinates)
+        text = f"Dynamics(loss={self.loss}, coordinates=({coords})"
+        if self.damping_kind != "zero":
+            shown = self.damping[0, 0] if self.damping_kind in ("scalar", "time") \
+                else self.damping.tolist()
+            text += f", damping={shown}"
+        if self.mass != sympy.eye(self.dimension):
+            text += f", mass={self.mass.tolist()}"
+        return text + ")"

@@ -1,0 +1,166 @@
+"""A claim of a paper, the statement the toolkit establishes, and the outcome of checking it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._errors import InvalidArgument
+from .._prover import Verdict
+
+__all__ = ["Claim", "Outcome", "ClaimResult", "VERDICTS", "outcome_from_verdicts"]
+
+#: The three verdicts a claim can get.
+VERDICTS = ("proved", "verified", "refuted")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What checking a claim found.
+
+    Attributes
+    ----------
+    verdict : {"proved", "verified", "refuted"}
+        ``proved``: every part was shown exactly; ``verified``: some part rests on numerical
+        evidence (stated in ``evidence``); ``refuted``: the claim as the paper states it is false,
+        see ``counterexample`` and ``corrected``.
+    evidence : list of str
+        Lines a reader can follow and rerun: derivations, methods, tolerances, seeds.
+    data : dict
+        Machine-readable details (JSON-serialisable).
+    corrected : str or None
+        The statement that does hold, for a refuted claim.
+    counterexample : dict or None
+    """
+
+    verdict: str
+    evidence: tuple[str, ...]
+    data: dict[str, Any] = field(default_factory=dict)
+    corrected: str | None = None
+    counterexample: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise InvalidArgument("verdict", self.verdict, f"must be one of {VERDICTS}")
+        if self.verdict == "refuted" and not (self.corrected and self.counterexample):
+            raise InvalidArgument("verdict", self.verdict,
+                                  "a refutation needs a counterexample and a corrected statement")
+        object.__setattr__(self, "evidence", tuple(self.evidence))
+
+
+def outcome_from_verdicts(parts: Iterable[tuple[str, Verdict]], *, extra: Iterable[str] = (),
+                          corrected: str | None = None) -> Outcome:
+    """Combine prover verdicts of the parts of a claim into one outcome.
+
+    All parts proved gives ``proved``; any refuted part gives ``refuted`` (its counterexample is
+    kept); otherwise ``verified``.
+    """
+    parts = list(parts)
+    evidence = [f"{label}: {verdict}" for label, verdict in parts] + list(extra)
+    data = {label: verdict.to_dict() for label, verdict in parts}
+    refuted = [(label, v) for label, v in parts if v.refuted]
+    if refuted:
+        label, verdict = refuted[0]
+        return Outcome("refuted", evidence, data, corrected=corrected,
+                       counterexample={"part": label, **(verdict.counterexample or {})})
+    status = "proved" if all(v.proved for _, v in parts) else "verified"
+    return Outcome(status, evidence, data)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One entry of the claims catalogue.
+
+    Parameters
+    ----------
+    id : str
+        The id from the claims sheet, e.g. ``"karagoz2025/thm1"``.
+    paper : str
+        The claim as the paper states it.
+    statement : str
+        The precise statement the toolkit establishes, with its conditions.
+    check : callable returning Outcome
+        Does the work; must be deterministic (fixed seeds).
+    expect : str, optional
+        The verdict the catalogue's own test suite expects (a regression guard, not an input to
+        the check).
+    """
+
+    id: str
+    paper: str
+    statement: str
+    check: Callable[[], Outcome]
+    expect: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id or "/" not in self.id:
+            raise InvalidArgument("id", self.id, "must look like 'source/name'",
+                                  "e.g. 'karagoz2025/thm1' or 'mine/energy-bound'")
+        if self.expect is not None and self.expect not in VERDICTS:
+            raise InvalidArgument("expect", self.expect, f"must be one of {VERDICTS}")
+
+    def run(self) -> ClaimResult:
+        """Check the claim and time it."""
+        start = time.perf_counter()
+        outcome = self.check()
+        if not isinstance(outcome, Outcome):
+            raise InvalidArgument("check", self.id, f"returned {type(outcome).__name__}",
+                                  "a claim's check() must return an Outcome")
+        return ClaimResult(self, outcome, time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A claim together with its outcome."""
+
+    claim: Claim
+    outcome: Outcome
+    seconds: float
+
+    @property
+    def verdict(self) -> str:
+        return self.outcome.verdict
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.claim.id,
+            "paper": self.claim.paper,
+            "statement": self.claim.statement,
+            "verdict": self.outcome.verdict,
+            "evidence": list(self.outcome.evidence),
+            "corrected": self.outcome.corrected,
+            "counterexample": _jsonable(self.outcome.counterexample),
+            "data": _jsonable(self.outcome.data),
+            "seconds": round(self.seconds, 3),
+        }
+
+    def __str__(self) -> str:
+        lines = [f"{self.claim.id}: {self.verdict}", f"  paper:     {self.claim.paper}",
+                 f"  statement: {self.claim.statement}"]
+        lines += [f"  evidence:  {line}" for line in self.outcome.evidence]
+        if self.outcome.corrected:
+            lines.append(f"  corrected: {self.outcome.corrected}")
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        from .._display import latex_text
+
+        return (r"$\textbf{" + latex_text(self.claim.id) + r"}:\ \text{" + self.verdict + r"}"
+                r"\quad \text{" + latex_text(self.claim.statement) + r"}$")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else str(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)

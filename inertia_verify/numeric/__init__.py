@@ -1,0 +1,1 @@
+"""The numeric layer: compiling systems to NumPy and integrating ensembles."""

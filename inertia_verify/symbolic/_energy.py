@@ -1,0 +1,264 @@
+"""The computational inertia of a system and its rate of change along the flow.
+
+For :math:`\\ddot\\theta + \\Gamma\\dot\\theta + M^{-1}\\nabla L = 0` the natural energy is
+:math:`I = \\tfrac12 v^\\top M v + L(\\theta)` and
+
+.. math:: \\dot I = v^\\top M \\dot v + \\nabla L\\cdot v = -v^\\top M\\Gamma v,
+
+which the toolkit derives for the given system (not assumes), brings to a canonical form and proves
+equal to the dissipation :math:`-v^\\top M\\Gamma v` with :func:`~inertia_verify.prove_equal`.
+With ``kinetic="identity"`` and a non-identity mass the paper's energy
+:math:`\\tfrac12\\|v\\|^2 + L` is used instead, and the honest remainder
+:math:`v^\\top(I - M^{-1})\\nabla L` shows up in the rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from .._dynamics import Dynamics
+from .._errors import InvalidArgument
+from .._prover import Verdict, prove_equal, prove_zero
+
+__all__ = ["inertia", "inertia_rate", "dissipation", "derive", "Derivation", "canonical"]
+
+_KINETIC = ("mass", "identity")
+
+#: Above this many operations the canonical form skips ``factor_terms`` (it is cheap, but a
+#: 200-coordinate system should not pay for cosmetics it cannot display anyway).
+_FACTOR_LIMIT = 5000
+
+
+def _check_dynamics(dynamics: object) -> Dynamics:
+    if not isinstance(dynamics, Dynamics):
+        raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not {type(dynamics).__name__}",
+                              "build one with Dynamics(...) or Dynamics.from_text(...)")
+    return dynamics
+
+
+def _check_kinetic(kinetic: str) -> str:
+    if kinetic not in _KINETIC:
+        raise InvalidArgument("kinetic", kinetic, "is not a known kinetic energy",
+                              "use 'mass' (½ vᵀMv) or 'identity' (½ ‖v‖²)")
+    return kinetic
+
+
+def canonical(expr: sympy.Expr) -> sympy.Expr:
+    """Expand, then pull common factors out of the sum: ``-gamma*(v_x**2 + v_y**2)``.
+
+    Only polynomial-style expansion is used (no ``simplify``), so the cost stays proportional to
+    the size of the expression.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> g, a, b = sympy.symbols("gamma a b")
+    >>> canonical(-g*a*(a + 1) + g*a**2 - g*b**2)
+    -gamma*(a + b**2)
+    """
+    expanded = sympy.expand(expr)
+    if sympy.count_ops(expanded, visual=False) > _FACTOR_LIMIT:
+        return expanded
+    return sympy.factor_terms(expanded)
+
+
+def inertia(dynamics: Dynamics, *, kinetic: str = "mass") -> sympy.Expr:
+    r"""The computational inertia :math:`I = \tfrac12 v^\top M v + L(\theta)`.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+    kinetic : {"mass", "identity"}
+        ``"mass"`` (default) uses the system's mass matrix, the energy that is conserved;
+        ``"identity"`` uses the paper's :math:`\tfrac12\|v\|^2` whatever the mass.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> inertia(Dynamics.from_text("x**2/2", "x"))
+    v_x**2/2 + x**2/2
+    """
+    dynamics = _check_dynamics(dynamics)
+    kinetic = _check_kinetic(kinetic)
+    v = sympy.Matrix(dynamics.velocities)
+    if kinetic == "identity" or dynamics.mass == sympy.eye(dynamics.dimension):
+        kinetic_energy = sympy.Add(*[vi**2 for vi in dynamics.velocities]) / 2
+    else:
+        kinetic_energy = (v.T * dynamics.mass * v)[0, 0] / 2
+    return kinetic_energy + dynamics.loss
+
+
+def dissipation(dynamics: Dynamics) -> sympy.Expr:
+    r"""The predicted rate :math:`-v^\top M\Gamma v` (zero without damping).
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> dissipation(Dynamics.from_text("x**2/2 + y**2", "x,y", damping="[[1,0],[0,2]]"))
+    -(v_x**2 + 2*v_y**2)
+    """
+    dynamics = _check_dynamics(dynamics)
+    if dynamics.damping_kind == "zero":
+        return sympy.Integer(0)
+    v = sympy.Matrix(dynamics.velocities)
+    if dynamics.damping_kind in ("scalar", "time") and dynamics.mass == sympy.eye(dynamics.dimension):
+        return -dynamics.damping[0, 0] * sympy.Add(*[vi**2 for vi in dynamics.velocities])
+    return canonical(-(v.T * dynamics.mass * dynamics.damping * v)[0, 0])
+
+
+def inertia_rate(dynamics: Dynamics, quantity: sympy.Expr | None = None, *,
+                 kinetic: str = "mass") -> sympy.Expr:
+    r"""The time derivative of the inertia (or of any ``quantity``) along the flow, canonicalised.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> inertia_rate(Dynamics.from_text("x**4/4 - x**2/2 + a*y**2", "x,y"))
+    0
+    >>> inertia_rate(Dynamics.from_text("cos(x)", "x", damping="3/t"))
+    -3*v_x**2/t
+    """
+    dynamics = _check_dynamics(dynamics)
+    if quantity is None:
+        return canonical(_energy_rate(dynamics, _check_kinetic(kinetic)))
+    return canonical(dynamics.time_derivative(quantity))
+
+
+def _energy_rate(dynamics: Dynamics, kinetic: str) -> sympy.Expr:
+    r"""The product rule for :math:`I = \tfrac12 v^\top K v + L`, grouped per coordinate:
+    :math:`\dot I = \sum_i v_i\,[(K\dot v)_i + \partial_i L]` with :math:`K = M` or the identity.
+
+    Grouping the bracket first lets SymPy cancel :math:`\partial_i L` against the force inside
+    each small sum instead of expanding one large product; the result is the same expression as
+    :meth:`Dynamics.time_derivative` of :func:`inertia` (the tests check both).
+    """
+    a = dynamics.acceleration
+    grad = dynamics.gradient
+    identity = kinetic == "identity" or dynamics.mass == sympy.eye(dynamics.dimension)
+    ka = a if identity else dynamics.mass * a
+    return sympy.Add(*[v * (ka[i] + grad[i]) for i, v in enumerate(dynamics.velocities)])
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The result of :func:`derive`: the inertia, its rate, and the proof of what the rate is.
+
+    Attributes
+    ----------
+    dynamics : Dynamics
+    inertia : sympy.Expr
+        :math:`I`.
+    rate : sympy.Expr
+        :math:`dI/dt` along the flow, in canonical form.
+    dissipation : sympy.Expr
+        The predicted :math:`-v^\\top M\\Gamma v`.
+    matches_dissipation : Verdict
+        Certificate that ``rate == dissipation`` (refuted, with a counterexample, when the energy
+        is not the natural one).
+    conservation : Verdict
+        Certificate that ``rate == 0`` for every value of the parameters.
+    """
+
+    dynamics: Dynamics
+    kinetic: str
+    inertia: sympy.Expr
+    rate: sympy.Expr
+    dissipation: sympy.Expr
+    matches_dissipation: Verdict
+    conservation: Verdict
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def conserved(self) -> bool:
+        """True when the rate is identically zero (proved or numerically verified)."""
+        return self.conservation.holds
+
+    def to_dict(self) -> dict:
+        """A JSON-serialisable summary (expressions as SymPy-parseable strings)."""
+        dyn = self.dynamics
+        return {
+            "coordinates": [c.name for c in dyn.coordinates],
+            "velocities": [v.name for v in dyn.velocities],
+            "parameters": [p.name for p in dyn.parameters],
+            "loss": str(dyn.loss),
+            "damping": str(dyn.damping[0, 0]) if dyn.damping_kind in ("zero", "scalar", "time")
+            else str(dyn.damping.tolist()),
+            "damping_kind": dyn.damping_kind,
+            "mass": str(dyn.mass.tolist()),
+            "kinetic": self.kinetic,
+            "inertia": str(self.inertia),
+            "rate": str(self.rate),
+            "dissipation": str(self.dissipation),
+            "rate_equals_dissipation": self.matches_dissipation.to_dict(),
+            "conserved": self.conserved,
+            "conservation": self.conservation.to_dict(),
+            "notes": list(self.notes),
+        }
+
+    def __str__(self) -> str:
+        dyn = self.dynamics
+        lines = [
+            f"dynamics:  theta'' + Gamma theta' + M^-1 grad L = 0   ({dyn!r})",
+            f"inertia:   I = {self.inertia}",
+            f"rate:      dI/dt = {self.rate}",
+            f"predicted: -v^T M Gamma v = {self.dissipation}",
+            f"           rate == predicted: {self.matches_dissipation}",
+            f"conserved: {'yes' if self.conserved else 'no'} ({self.conservation})",
+        ]
+        lines += [f"note:      {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        rate = sympy.latex(self.rate)
+        return (
+            r"$\begin{aligned}"
+            + self.dynamics.equation_latex().replace("=", "&=", 1)
+            + r"\\ I &= " + sympy.latex(self.inertia)
+            + r"\\ \frac{dI}{dt} &= " + rate
+            + r"\\ &\text{" + ("conserved" if self.conserved else "not conserved")
+            + ": " + str(self.matches_dissipation).replace("_", r"\_").replace("^", r"\^{}")
+            + r"}\end{aligned}$"
+        )
+
+
+def derive(dynamics: Dynamics, *, kinetic: str = "mass", **prover_options) -> Derivation:
+    """Derive :math:`I`, :math:`dI/dt` and prove what the rate is.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+    kinetic : {"mass", "identity"}
+        Which kinetic energy defines :math:`I` (see :func:`inertia`).
+    **prover_options
+        Passed to :func:`~inertia_verify.prove_zero` (``digits``, ``points``, ``seed``).
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> result = derive(Dynamics.from_text("x**4/4 - x**2/2", "x", damping="gamma"))
+    >>> result.rate
+    -gamma*v_x**2
+    >>> result.matches_dissipation.status, result.conserved
+    ('proved', False)
+    """
+    dynamics = _check_dynamics(dynamics)
+    kinetic = _check_kinetic(kinetic)
+    energy = inertia(dynamics, kinetic=kinetic)
+    rate = inertia_rate(dynamics, kinetic=kinetic)
+    predicted = dissipation(dynamics)
+    notes = []
+    if kinetic == "identity" and dynamics.mass != sympy.eye(dynamics.dimension):
+        notes.append("with a non-identity mass, ½‖v‖² + L is not the natural energy; "
+                     "the rate keeps the remainder vᵀ(I − M⁻¹)∇L")
+    return Derivation(
+        dynamics=dynamics,
+        kinetic=kinetic,
+        inertia=energy,
+        rate=rate,
+        dissipation=predicted,
+        matches_dissipation=prove_equal(rate, predicted, **prover_options),
+        conservation=prove_zero(rate, **prover_options),
+        notes=tuple(notes),
+    )
