@@ -1,8 +1,9 @@
 """The command line: argument parsing and printing only; the mathematics lives elsewhere.
 
-Each command is one module with ``register(subparsers)``; the registered handler receives the
-parsed arguments and returns ``(payload, text)``: the JSON object printed with ``--json`` and the
-readable text printed otherwise.
+Each command is one module ``_cmd_<name>.py`` with ``ORDER`` (its place in ``--help``) and
+``register(subparsers)``; modules are found automatically.  The registered handler receives the
+parsed arguments and returns ``(payload, text, status)``: the JSON object printed with ``--json``,
+the readable text printed otherwise, and the exit status.
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ import sys
 from collections.abc import Sequence
 
 from .._errors import InertiaVerifyError
-from . import _derive, _prove
 
 __all__ = ["main", "build_parser"]
 
-#: Command modules, in the order ``--help`` lists them.
-COMMANDS = [_derive, _prove]
+
+def _command_modules() -> list:
+    import importlib
+    import pkgutil
+
+    modules = [importlib.import_module(f"{__name__}.{info.name}")
+               for info in pkgutil.iter_modules(__path__) if info.name.startswith("_cmd_")]
+    return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for module in COMMANDS:
+    for module in _command_modules():
         module.register(sub)
     return parser
 

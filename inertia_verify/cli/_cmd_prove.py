@@ -8,6 +8,9 @@ import sys
 from ..catalogue import run_claims
 
 
+ORDER = 20
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "prove", help="run the claims catalogue (all claims, or the ids given)",

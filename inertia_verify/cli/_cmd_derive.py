@@ -8,6 +8,9 @@ from ..symbolic import derive
 from ._common import add_json, add_system, system_from_args
 
 
+ORDER = 10
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "derive", help="derive I and dI/dt for a loss and prove what the rate is",
