@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from inertia_verify._errors import InvalidArgument
@@ -456,6 +456,9 @@ def test_polynomials_round_trip(expr):
                                              if spec[1] == 1 and name[0].islower())))
 def test_functions_of_polynomials_round_trip(expr, name):
     built = FUNCTIONS[name][0](expr)
+    # acosh(0) evaluates to I*pi/2; the grammar has no imaginary unit ('I' is a plain name), so
+    # only real results can round-trip.
+    assume(not built.has(sympy.I))
     assert parse_expression(str(built)) == built
 
 
