@@ -1,4 +1,4 @@
-"""What a system is: coordinates, loss, damping, mass (and, later, noise).
+"""What a system is: coordinates, loss, damping, mass and noise.
 
 A :class:`Dynamics` describes the second-order flow
 
@@ -6,6 +6,15 @@ A :class:`Dynamics` describes the second-order flow
           \\qquad \\theta \\in \\mathbb{R}^d,
 
 written as the first-order system :math:`\\dot\\theta = v`, :math:`\\dot v = a(t, \\theta, v)`.
+With noise it is the stochastic differential equation
+
+.. math:: d\\theta = v\\,dt,\\qquad dv = a(t, \\theta, v)\\,dt + \\Sigma(t, \\theta, v)\\,dW_t,
+
+:math:`W` an :math:`m`-dimensional Wiener process, read in the Itô sense by default or in the
+Stratonovich sense (``calculus="stratonovich"``, :math:`\\Sigma \\circ dW`).  The two readings
+differ by the drift correction :math:`\\tfrac12\\sum_{j,k}\\Sigma_{kj}\\,\\partial_{v_k}\\Sigma_{ij}`
+in :math:`dv_i` (only a noise that depends on :math:`v` makes them differ, since :math:`d\\theta`
+carries no noise); :attr:`Dynamics.ito_acceleration` is the Itô drift whichever was given.
 Everything downstream (energies, their rates, compiled integrators) reads the system from here.
 """
 
@@ -20,7 +29,10 @@ from sympy.core.function import AppliedUndef
 
 from ._errors import InvalidArgument
 
-__all__ = ["Dynamics", "TIME", "partial_derivatives"]
+__all__ = ["Dynamics", "TIME", "CALCULI", "partial_derivatives"]
+
+#: How a noise term is read: Itô (default) or Stratonovich.
+CALCULI = ("ito", "stratonovich")
 
 #: The time variable shared by every system (real, so that printing and assumptions agree).
 TIME = sympy.Symbol("t", real=True)
@@ -117,6 +129,13 @@ class Dynamics:
     parameters : sequence of str or sympy.Symbol, optional
         Constant symbols the loss and damping may use.  When omitted, every free symbol that is
         not a coordinate or ``t`` is taken as a parameter; when given, any other name is an error.
+    noise : number, sympy.Expr or sympy.Matrix, optional
+        :math:`\Sigma` in :math:`dv = a\,dt + \Sigma\,dW`: ``None`` (default, no noise), a
+        scalar :math:`\sigma` (:math:`\Sigma = \sigma I`, :math:`m = d`), or a :math:`d\times m`
+        matrix.  Entries may depend on parameters, ``t``, the coordinates and the velocities
+        (multiplicative noise).
+    calculus : {"ito", "stratonovich"}
+        How the noise term is read (default Itô).
 
     Attributes
     ----------
@@ -128,6 +147,11 @@ class Dynamics:
     mass : sympy.Matrix
     parameters : tuple of sympy.Symbol
     time : sympy.Symbol
+    noise : sympy.Matrix or None
+        :math:`\Sigma` as a :math:`d\times m` matrix; :attr:`noise_kind` is ``"none"``,
+        ``"isotropic"`` (a constant scalar times the identity), ``"additive"`` (constant) or
+        ``"multiplicative"`` (depends on ``t``, the coordinates or the velocities).
+    calculus : str
 
     Examples
     --------
@@ -140,6 +164,9 @@ class Dynamics:
     Matrix([[-gamma*v_x - x**3 + x, -gamma*v_y - 2*y]])
     >>> dyn.damping_kind
     'scalar'
+    >>> noisy = Dynamics(x**2/2, [x], damping=g, noise=sympy.Symbol("sigma"))
+    >>> noisy.noise, noisy.noise_kind, noisy.calculus
+    (Matrix([[sigma]]), 'isotropic', 'ito')
     """
 
     def __init__(
@@ -150,6 +177,8 @@ class Dynamics:
         damping: object = 0,
         mass: object = None,
         parameters: Sequence[str | sympy.Symbol] | None = None,
+        noise: object = None,
+        calculus: str = "ito",
     ) -> None:
         self.time = TIME
         self.coordinates = _coordinates(coordinates)
@@ -167,6 +196,11 @@ class Dynamics:
         self.parameters = self._check_parameters(parameters)
         self.damping, self.damping_kind = self._check_damping(damping, d)
         self.mass, self.mass_inverse = self._check_mass(mass, d)
+        self.noise, self.noise_kind = self._check_noise(noise, d)
+        if calculus not in CALCULI:
+            raise InvalidArgument("calculus", calculus, "is not a known stochastic calculus",
+                                  "use 'ito' (default) or 'stratonovich'")
+        self.calculus = calculus
 
     # -- validation ------------------------------------------------------------------------------
     def _check_loss(self, loss: object) -> sympy.Expr:
@@ -307,6 +341,48 @@ class Dynamics:
             return value, value
         return value, value.inv()
 
+    def _check_noise(self, noise: object, d: int) -> tuple[sympy.Matrix | None, str]:
+        if noise is None:
+            return None, "none"
+        value = self._as_matrix_or_scalar(noise, "noise")
+        scalar = not isinstance(value, sympy.MatrixBase)
+        matrix = value * sympy.eye(d) if scalar else value
+        if matrix.rows != d or matrix.cols < 1:
+            raise InvalidArgument(
+                "noise", matrix.tolist(),
+                f"is a {matrix.rows}x{matrix.cols} matrix but there are {d} coordinates",
+                f"give a scalar sigma or a {d}xm matrix (one row per coordinate, one column per "
+                "independent Wiener process)",
+            )
+        problems = []
+        for entry in matrix:
+            if entry.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+                problems.append(f"entry {entry} is not finite")
+            for f in entry.atoms(AppliedUndef):
+                if f.args != (self.time,):
+                    problems.append(f"contains the undefined function {f}")
+        if problems:
+            raise InvalidArgument("noise", str(matrix.tolist()), "; ".join(sorted(set(problems))),
+                                  "use numbers, parameters, t, coordinates and velocities")
+        state = set(self.coordinates) | set(self.velocities) | {self.time}
+        extra = set().union(*(e.free_symbols for e in matrix)) - state - set(self.parameters)
+        if extra and self._declared:
+            raise InvalidArgument(
+                "noise", str(matrix.tolist()),
+                f"uses {', '.join(sorted(s.name for s in extra))}, which is not a declared parameter",
+                "add it to parameters=[...]",
+            )
+        if extra:
+            self.parameters = self.parameters + tuple(sorted(extra, key=lambda s: s.name))
+        moving = any(e.free_symbols & state or e.atoms(AppliedUndef) for e in matrix)
+        if moving:
+            kind = "multiplicative"
+        elif scalar:
+            kind = "isotropic"
+        else:
+            kind = "additive"
+        return matrix, kind
+
     # -- constructors ----------------------------------------------------------------------------
     @classmethod
     def from_text(
@@ -317,8 +393,12 @@ class Dynamics:
         damping: str | None = None,
         mass: str | None = None,
         parameters: str | Sequence[str] | None = None,
+        noise: str | None = None,
+        calculus: str = "ito",
     ) -> Dynamics:
         """Build a system from user text, through the restricted parser only.
+
+        ``noise`` may name the coordinates, their velocities ``v_<name>``, ``t`` and parameters.
 
         Examples
         --------
@@ -327,6 +407,8 @@ class Dynamics:
         (a,)
         >>> dyn.damping_kind
         'matrix'
+        >>> Dynamics.from_text("x**2/2", "x", damping="1", noise="[[s*v_x, 0.1]]").noise_kind
+        'multiplicative'
         """
         from ._expressions import parse_names, parse_expression, parse_scalar_or_matrix
 
@@ -353,16 +435,23 @@ class Dynamics:
         for s in loss_expr.free_symbols:
             symbols.setdefault(s.name, s)
 
-        def coefficient(text: str | None, argument: str):
+        def coefficient(text: str | None, argument: str, names=symbols):
             if text is None:
                 return None
-            value = parse_scalar_or_matrix(text, argument=argument, symbols=symbols,
-                                           allowed_names=None if declared is None else list(symbols))
+            value = parse_scalar_or_matrix(text, argument=argument, symbols=names,
+                                           allowed_names=None if declared is None else list(names))
             return value.xreplace({s: sympy.Symbol(s.name, real=True)
                                    for s in value.free_symbols if s.name not in symbols})
 
-        return cls(loss_expr, coords, damping=coefficient(damping, "damping") or 0,
-                   mass=coefficient(mass, "mass"), parameters=declared)
+        damping_value = coefficient(damping, "damping")
+        mass_value = coefficient(mass, "mass")
+        # The noise alone may depend on the velocities; naming them only here keeps 'v_x' in a
+        # loss or damping an ordinary parameter name, as it was before noise existed.
+        with_velocities = {**symbols,
+                           **{f"v_{c.name}": sympy.Symbol(f"v_{c.name}", real=True) for c in coords}}
+        noise_value = coefficient(noise, "noise", with_velocities)
+        return cls(loss_expr, coords, damping=damping_value or 0, mass=mass_value,
+                   parameters=declared, noise=noise_value, calculus=calculus)
 
     @classmethod
     def abstract(
@@ -373,6 +462,8 @@ class Dynamics:
         damping: object = 0,
         mass: object = None,
         parameters: Sequence[str | sympy.Symbol] | None = None,
+        noise: object = None,
+        calculus: str = "ito",
     ) -> Dynamics:
         """A system whose loss is an undefined function ``L(θ)``: statements about it hold for
         every (sufficiently smooth) loss.
@@ -384,7 +475,8 @@ class Dynamics:
         """
         coords = _coordinates(coordinates)
         loss = sympy.Function(name, real=True)(*coords)
-        return cls(loss, coords, damping=damping, mass=mass, parameters=parameters)
+        return cls(loss, coords, damping=damping, mass=mass, parameters=parameters, noise=noise,
+                   calculus=calculus)
 
     # -- derived objects -------------------------------------------------------------------------
     @property
@@ -414,6 +506,50 @@ class Dynamics:
         if self.damping_kind in ("scalar", "time"):
             return -self.damping[0, 0] * v - force
         return -self.damping * v - force
+
+    @property
+    def noise_dimension(self) -> int:
+        """The number :math:`m` of independent Wiener processes (0 without noise)."""
+        return 0 if self.noise is None else self.noise.cols
+
+    @cached_property
+    def stratonovich_correction(self) -> sympy.Matrix:
+        r"""The drift correction :math:`c_i = \tfrac12\sum_{j,k}\Sigma_{kj}\,\partial_{v_k}\Sigma_{ij}`.
+
+        A Stratonovich equation :math:`dv = b\,dt + \Sigma\circ dW` is the Itô equation
+        :math:`dv = (b + c)\,dt + \Sigma\,dW`.  Only the velocity rows carry noise, so only the
+        dependence of :math:`\Sigma` on :math:`v` contributes; additive noise gives zero.
+
+        Examples
+        --------
+        >>> dyn = Dynamics.from_text("x**2/2", "x", noise="s*v_x", calculus="stratonovich")
+        >>> dyn.stratonovich_correction
+        Matrix([[s**2*v_x/2]])
+        """
+        d = self.dimension
+        if self.noise is None or self.noise_kind != "multiplicative":
+            return sympy.zeros(d, 1)
+        sigma = self.noise
+        return sympy.Matrix([
+            sympy.Add(*[sigma[k, j] * sympy.diff(sigma[i, j], self.velocities[k])
+                        for j in range(sigma.cols) for k in range(d)]) / 2
+            for i in range(d)
+        ])
+
+    @cached_property
+    def ito_acceleration(self) -> sympy.Matrix:
+        r"""The Itô drift of :math:`v`: :attr:`acceleration`, plus the Stratonovich correction
+        when the noise is read in the Stratonovich sense.
+
+        Examples
+        --------
+        >>> dyn = Dynamics.from_text("x**2/2", "x", noise="s*v_x", calculus="stratonovich")
+        >>> dyn.ito_acceleration
+        Matrix([[s**2*v_x/2 - x]])
+        """
+        if self.calculus == "ito":
+            return self.acceleration
+        return self.acceleration + self.stratonovich_correction
 
     def time_derivative(self, quantity: sympy.Expr) -> sympy.Expr:
         r"""The derivative of :math:`h(t, \theta, v)` along the flow (the generator applied to h).
@@ -449,11 +585,16 @@ class Dynamics:
             if mapping[sym] is None:
                 raise InvalidArgument("values", val, "text is not accepted here", "pass a number")
         remaining = [p for p in self.parameters if p not in mapping]
+        noise = None
+        if self.noise is not None:
+            noise = self.noise.xreplace(mapping)
+            if self.noise_kind == "isotropic":
+                noise = noise[0, 0]
         new = Dynamics(
             self.loss.xreplace(mapping), self.coordinates,
             damping=self._scalar_or_matrix(self.damping.xreplace(mapping)),
             mass=None if self.mass == sympy.eye(self.dimension) else self.mass.xreplace(mapping),
-            parameters=remaining,
+            parameters=remaining, noise=noise, calculus=self.calculus,
         )
         return new
 
@@ -472,7 +613,12 @@ class Dynamics:
             parts.append(r"\Gamma\,\dot\theta")
         parts.append(r"\nabla L(\theta)" if self.mass == sympy.eye(self.dimension)
                      else r"M^{-1}\nabla L(\theta)")
-        return " + ".join(parts) + " = 0"
+        if self.noise is None:
+            return " + ".join(parts) + " = 0"
+        noise = (sympy.latex(self.noise[0, 0]) if self.noise_kind == "isotropic"
+                 else r"\Sigma")
+        dot = r"\circ " if self.calculus == "stratonovich" else ""
+        return " + ".join(parts) + f" = {noise}\\,{dot}\\dot W"
 
     def _repr_latex_(self) -> str:
         loss = sympy.latex(self.loss)
@@ -481,6 +627,10 @@ class Dynamics:
             extra += r",\quad \Gamma = " + sympy.latex(self.damping)
         if self.mass != sympy.eye(self.dimension):
             extra += r",\quad M = " + sympy.latex(self.mass)
+        if self.noise is not None and self.noise_kind != "isotropic":
+            extra += r",\quad \Sigma = " + sympy.latex(self.noise)
+        if self.noise is not None:
+            extra += r"\quad\text{(" + ("Itô" if self.calculus == "ito" else "Stratonovich") + ")}"
         return f"$${self.equation_latex()},\\quad L = {loss}{extra}$$"
 
     def __repr__(self) -> str:
@@ -492,4 +642,9 @@ class Dynamics:
             text += f", damping={shown}"
         if self.mass != sympy.eye(self.dimension):
             text += f", mass={self.mass.tolist()}"
+        if self.noise is not None:
+            shown = self.noise[0, 0] if self.noise_kind == "isotropic" else self.noise.tolist()
+            text += f", noise={shown}"
+            if self.calculus != "ito":
+                text += f", calculus={self.calculus!r}"
         return text + ")"
