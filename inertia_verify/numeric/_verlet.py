@@ -1,0 +1,84 @@
+"""Velocity Verlet (Störmer–Verlet), order 2, symplectic without damping.
+
+.. math::
+    v_{1/2} = v_k + \\tfrac h2\\,a(t_k, \\theta_k, v_k), \\quad
+    \\theta_{k+1} = \\theta_k + h\\,v_{1/2}, \\quad
+    v_{k+1} = v_{1/2} + \\tfrac h2\\big(F(\\theta_{k+1}) - \\Gamma(t_{k+1})\\,v_{k+1}\\big)
+
+with :math:`F = -M^{-1}\\nabla L`.  The damping is linear in :math:`v`, so the last half kick is
+solved exactly, :math:`v_{k+1} = (I + \\tfrac h2\\Gamma(t_{k+1}))^{-1}(v_{1/2} + \\tfrac h2
+F(\\theta_{k+1}))`: explicit half kick plus implicit half kick is the usual second-order
+Störmer–Verlet composition, and without damping it is the textbook velocity Verlet.  The force at
+the new position is kept for the next step, so each step costs one force evaluation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._scheme import Scheme, apply_linear
+
+__all__ = ["Verlet", "verlet_kick_drift_kick"]
+
+
+def verlet_kick_drift_kick(system, dt: float):
+    """The undamped velocity-Verlet map ``(theta, v) -> (theta', v')`` in place, with the force
+    at the end of one step reused at the start of the next (one evaluation per step)."""
+    half = dt / 2
+    cache = {"key": None, "force": None}
+    buffers = {}
+
+    def buffer(name, like):
+        array = buffers.get(name)
+        if array is None or array.shape != like.shape or array.dtype != like.dtype:
+            array = buffers[name] = np.empty_like(like)
+        return array
+
+    def kick_drift_kick(theta, v):
+        if cache["key"] is not None and cache["key"] == (id(theta), theta.shape):
+            force = cache["force"]
+        else:
+            force = system.force_rows(theta, out=buffer("force", theta))
+        tmp = buffer("tmp", theta)
+        np.multiply(force, half, out=tmp)
+        np.add(v, tmp, out=v)
+        np.multiply(v, dt, out=tmp)
+        np.add(theta, tmp, out=theta)
+        force = system.force_rows(theta, out=buffer("force", theta))
+        np.multiply(force, half, out=tmp)
+        np.add(v, tmp, out=v)
+        cache["key"], cache["force"] = (id(theta), theta.shape), force
+
+    def forget():
+        cache["key"] = None
+
+    kick_drift_kick.forget = forget
+    return kick_drift_kick
+
+
+class Verlet(Scheme):
+    """Velocity Verlet, order 2.
+
+    Examples
+    --------
+    >>> Verlet().order, Verlet().symplectic
+    (2, True)
+    """
+
+    name = "verlet"
+    order = 2
+    symplectic = True
+    description = "velocity Verlet; damping by an explicit then an implicit half kick (order 2)"
+
+    def stepper(self, system, dt):
+        if system.damping_kind == "zero":
+            kdk = verlet_kick_drift_kick(system, dt)
+            return lambda t, theta, v: kdk(theta, v)
+        half = dt / 2
+
+        def step(t, theta, v):
+            v += half * system.acceleration_rows(t, theta, v)
+            theta += dt * v
+            v += half * system.force_rows(theta)
+            v[...] = apply_linear(system.damping_resolvent(t + dt, half), v)
+        return step
