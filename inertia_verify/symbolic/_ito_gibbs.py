@@ -1,0 +1,340 @@
+"""The stationary (Gibbs) law of Langevin dynamics and the expected inertia under it.
+
+For :math:`d\\theta = v\\,dt`, :math:`dv = (-\\gamma v - \\nabla L)\\,dt + \\sigma\\,dW` with constant
+:math:`\\gamma > 0` and :math:`\\Sigma = \\sigma I`, the density
+
+.. math:: \\rho(\\theta, v) \\propto \\exp\\!\\big(-(\\tfrac12\\|v\\|^2 + L(\\theta))/T\\big),
+          \\qquad T = \\frac{\\sigma^2}{2\\gamma},
+
+is stationary: the Fokker–Planck operator annihilates it, which :func:`gibbs_stationary` proves
+for the given loss (for an abstract loss, for every loss).  It is a probability density when
+:math:`e^{-L/T}` is integrable, and then
+
+.. math:: E[I] = \\frac{dT}{2} + E_\\rho[L],
+
+:math:`E_\\rho[L]` computed exactly where SymPy integrates it and by adaptive quadrature otherwise
+(relative tolerance stated in the result).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.integrate
+import sympy
+from sympy.core.function import AppliedUndef
+
+from .._dynamics import Dynamics
+from .._errors import InvalidArgument
+from .._prover import Verdict, prove_zero
+from ._energy import _check_dynamics
+
+__all__ = ["GibbsStationary", "gibbs_stationary", "fokker_planck"]
+
+#: Relative tolerance of the quadrature of E[L] (scipy.integrate.quad, epsrel).
+QUADRATURE_RTOL = 1e-10
+
+#: The quadrature box extends until L - min L exceeds this many temperatures: the neglected
+#: tails weigh less than e^{-60} relative to the peak (for L increasing beyond the box).
+_TAIL_TEMPERATURES = 60.0
+
+
+def fokker_planck(dynamics: Dynamics, density: sympy.Expr) -> sympy.Expr:
+    r"""The Fokker–Planck operator applied to a density :math:`\rho(\theta, v)`:
+
+    .. math:: \mathcal{A}^*\rho = -\nabla_\theta\cdot(v\rho) - \nabla_v\cdot(b\rho)
+              + \tfrac12\sum_{i,k}\partial_{v_i}\partial_{v_k}\big((\Sigma\Sigma^\top)_{ik}\rho\big)
+
+    with the Itô drift :math:`b`.  :math:`\rho` is stationary iff this vanishes.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="sqrt(2)")
+    >>> x, v = dyn.coordinates[0], dyn.velocities[0]
+    >>> sympy.simplify(fokker_planck(dyn, sympy.exp(-(x**2 + v**2)/2)))
+    0
+    """
+    dynamics = _check_dynamics(dynamics)
+    b = dynamics.ito_acceleration
+    terms = []
+    for c, v in zip(dynamics.coordinates, dynamics.velocities):
+        terms.append(-sympy.diff(v * density, c))
+    for i, v in enumerate(dynamics.velocities):
+        terms.append(-sympy.diff(b[i] * density, v))
+    if dynamics.noise is not None:
+        D = dynamics.noise * dynamics.noise.T
+        for i, vi in enumerate(dynamics.velocities):
+            for k, vk in enumerate(dynamics.velocities):
+                if D[i, k] != 0:
+                    terms.append(sympy.diff(D[i, k] * density, vi, vk) / 2)
+    return sympy.Add(*terms)
+
+
+@dataclass(frozen=True)
+class GibbsStationary:
+    """The Gibbs stationary law of a Langevin system (see :func:`gibbs_stationary`).
+
+    Attributes
+    ----------
+    density : sympy.Expr
+        The unnormalised density :math:`\\exp(-(\\tfrac12\\|v\\|^2 + L)/T)`.
+    temperature : sympy.Expr
+        :math:`T = \\sigma^2/(2\\gamma)`.
+    stationarity : Verdict
+        Certificate that the Fokker–Planck operator annihilates the density.
+    expected_loss, expected_inertia : sympy.Expr or float or None
+        :math:`E[L]` and :math:`E[I] = dT/2 + E[L]` (``None`` for an abstract loss).
+    method : str
+        How :math:`E[L]` was obtained ("exact", or "quadrature" with its tolerance).
+    quadrature_error : float or None
+        scipy's error estimate for the quadrature, absolute.
+    """
+
+    dynamics: Dynamics
+    density: sympy.Expr
+    temperature: sympy.Expr
+    stationarity: Verdict
+    expected_loss: object
+    expected_inertia: object
+    method: str
+    quadrature_error: float | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        def show(x):
+            if x is None:
+                return None
+            if isinstance(x, float):
+                return x
+            return str(x)
+        return {
+            "density": str(self.density),
+            "temperature": str(self.temperature),
+            "stationarity": self.stationarity.to_dict(),
+            "expected_loss": show(self.expected_loss),
+            "expected_inertia": show(self.expected_inertia),
+            "method": self.method,
+            "quadrature_error": self.quadrature_error,
+            "notes": list(self.notes),
+        }
+
+    def __str__(self) -> str:
+        lines = [f"Gibbs density ∝ {self.density}  (T = {self.temperature})",
+                 f"stationary (Fokker–Planck): {self.stationarity}",
+                 f"E[L] = {self.expected_loss}   E[I] = {self.expected_inertia}   [{self.method}]"]
+        return "\n".join(lines + [f"note: {n}" for n in self.notes])
+
+    def _repr_latex_(self) -> str:
+        return (r"$$\rho \propto " + sympy.latex(self.density) + r",\quad T = "
+                + sympy.latex(self.temperature) + r",\quad E[I] = "
+                + sympy.latex(sympy.sympify(self.expected_inertia)) + "$$")
+
+
+def _check_langevin(dynamics: Dynamics) -> tuple[sympy.Expr, sympy.Expr]:
+    problems = []
+    if dynamics.damping_kind != "scalar":
+        problems.append(f"the damping is {dynamics.damping_kind!r}, not a constant scalar γ")
+    if dynamics.noise_kind != "isotropic":
+        problems.append(f"the noise is {dynamics.noise_kind!r}, not σI with constant σ")
+    if dynamics.mass != sympy.eye(dynamics.dimension):
+        problems.append("the mass is not the identity")
+    if problems:
+        raise InvalidArgument("dynamics", repr(dynamics), "; ".join(problems),
+                              "the Gibbs law exp(-(½‖v‖² + L)/T) is the stationary law of "
+                              "θ'' + γθ' + ∇L = σ dW/dt with constant γ > 0 and scalar σ; use "
+                              "quadratic_moments or Monte Carlo for other systems")
+    gamma = dynamics.damping[0, 0]
+    sigma = dynamics.noise[0, 0]
+    if gamma.is_number and not gamma > 0:
+        raise InvalidArgument("dynamics", repr(dynamics), f"has damping γ = {gamma} ≤ 0",
+                              "a stationary law needs γ > 0")
+    if sigma.is_number and sigma == 0:
+        raise InvalidArgument("dynamics", repr(dynamics), "has σ = 0",
+                              "without noise the stationary law is a point mass at a minimum")
+    return gamma, sigma
+
+
+def _values(dynamics: Dynamics, values: Mapping | None) -> dict:
+    by_name = {p.name: p for p in dynamics.parameters}
+    out = {}
+    for key, val in (values or {}).items():
+        sym = by_name.get(key) if isinstance(key, str) else key
+        if sym not in dynamics.parameters:
+            raise InvalidArgument("values", key, "is not a parameter of this system",
+                                  f"parameters are {sorted(by_name)}")
+        if isinstance(val, (str, bool)):
+            raise InvalidArgument("values", {str(key): val}, "must be a number")
+        out[sym] = sympy.nsimplify(val) if isinstance(val, int) else sympy.sympify(val)
+    return out
+
+
+def _separable_pieces(loss: sympy.Expr, coords) -> tuple[dict, sympy.Expr] | None:
+    pieces: dict = {c: [] for c in coords}
+    constant = []
+    for term in sympy.Add.make_args(sympy.expand(loss)):
+        present = term.free_symbols & set(coords)
+        if not present:
+            constant.append(term)
+        elif len(present) == 1:
+            pieces[present.pop()].append(term)
+        else:
+            return None
+    return {c: sympy.Add(*ts) for c, ts in pieces.items()}, sympy.Add(*constant)
+
+
+def _is_easy_exact(piece: sympy.Expr, x: sympy.Symbol) -> bool:
+    """Pieces SymPy integrates against exp(-piece/T) quickly: degree ≤ 2, or a·x^{2k}."""
+    try:
+        poly = sympy.Poly(piece, x)
+    except sympy.PolynomialError:
+        return False
+    if any(c.free_symbols & {x} for c in poly.coeffs()):
+        return False
+    if poly.degree() <= 2:
+        return True
+    return len(poly.terms()) == 1 and poly.degree() % 2 == 0
+
+
+def _check_normalisable(piece: sympy.Expr, x: sympy.Symbol, T: sympy.Expr) -> None:
+    for direction in (sympy.oo, -sympy.oo):
+        try:
+            growth = sympy.limit(piece / sympy.log(sympy.Abs(x)), x, direction)
+        except (NotImplementedError, ValueError, TypeError):  # pragma: no cover - sympy limits
+            growth = None
+        ok = growth == sympy.oo or (growth is not None and growth.is_number and growth.is_finite
+                                    and T.is_number and bool(growth / T > 1))
+        if not ok:
+            raise InvalidArgument(
+                "dynamics", str(piece),
+                f"exp(-L/T) is not integrable as {x} → {direction} (L/log|{x}| → {growth})",
+                "the Gibbs law needs L to grow faster than T·log|θ| in every direction "
+                "(e.g. a confining polynomial such as x**2 or x**4)")
+
+
+def _quadrature_1d(piece_fn, T: float, tol: float) -> tuple[float, float]:
+    """E[piece] under exp(-piece/T) on ℝ, with a box grown until the tails are negligible."""
+    grid = np.linspace(-50.0, 50.0, 20001)
+    with np.errstate(all="ignore"):
+        vals = np.array([piece_fn(g) for g in grid], dtype=float)
+    finite = np.isfinite(vals)
+    centre = float(grid[finite][np.argmin(vals[finite])])
+    floor = float(np.min(vals[finite]))
+    bounds = []
+    for sign in (-1.0, 1.0):
+        step = 1.0
+        while piece_fn(centre + sign * step) - floor < _TAIL_TEMPERATURES * T:
+            step *= 2.0
+            if step > 1e8:
+                raise InvalidArgument("dynamics", "loss", "exp(-L/T) does not decay within 1e8",
+                                      "the Gibbs law needs a confining loss")
+        bounds.append(centre + sign * step)
+    weight = lambda x: math.exp(-(piece_fn(x) - floor) / T)  # noqa: E731
+    options = dict(points=[centre], limit=500, epsabs=0.0, epsrel=tol)
+    z, z_err = scipy.integrate.quad(weight, bounds[0], bounds[1], **options)
+    # Integrate L - floor (non-negative), so the relative error is meaningful.
+    first, f_err = scipy.integrate.quad(lambda x: (piece_fn(x) - floor) * weight(x),
+                                        bounds[0], bounds[1], **options)
+    mean = first / z + floor
+    error = abs(first / z) * (z_err / z + (f_err / first if first else 0.0)) + abs(floor) * 1e-16
+    return mean, error
+
+
+def gibbs_stationary(dynamics: Dynamics, values: Mapping | None = None, *,
+                     tol: float = QUADRATURE_RTOL) -> GibbsStationary:
+    """The stationary Gibbs law of a Langevin system and :math:`E[I]` under it.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+        Constant scalar damping γ > 0, noise σ (``noise_kind == "isotropic"``), identity mass.
+        An abstract loss gives the density and its stationarity for every loss.
+    values : mapping, optional
+        Numbers for parameters; needed when :math:`E[L]` must be computed by quadrature.
+    tol : float
+        Relative tolerance of the quadrature.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> dyn = Dynamics.from_text("x**4/4", "x", damping="gamma", noise="sigma")
+    >>> g = gibbs_stationary(dyn)
+    >>> g.temperature, g.stationarity.status
+    (sigma**2/(2*gamma), 'proved')
+    >>> g.expected_inertia   # dT/2 + T/4: equipartition for v, T/4 for a quartic
+    3*sigma**2/(8*gamma)
+    >>> double_well = Dynamics.from_text("x**4/4 - x**2/2", "x", damping="1", noise="1")
+    >>> g = gibbs_stationary(double_well)   # no closed form: quadrature
+    >>> round(g.expected_inertia, 10), g.method
+    (0.1516337576, 'quadrature (epsrel=1e-10)')
+    """
+    dynamics = _check_dynamics(dynamics)
+    if not (isinstance(tol, float) and 1e-14 <= tol <= 1e-2):
+        raise InvalidArgument("tol", tol, "must be a float in [1e-14, 1e-2]")
+    gamma, sigma = _check_langevin(dynamics)
+    T = sympy.factor(sigma**2 / (2 * gamma))
+    d = dynamics.dimension
+    kinetic = sympy.Add(*[v**2 for v in dynamics.velocities]) / 2
+    hamiltonian = kinetic + dynamics.loss
+    density = sympy.exp(-hamiltonian / T)
+    # ρ⁻¹ A*ρ: with ρ = e^{φ}, every derivative of ρ is ρ times a polynomial in derivatives of φ.
+    reduced = sympy.expand(sympy.powsimp(sympy.expand(fokker_planck(dynamics, density))
+                                         * sympy.exp(hamiltonian / T)))
+    stationarity = prove_zero(reduced)
+    notes = ["T = σ²/(2γ); E[I] = dT/2 + E[L] (each velocity component carries T/2)"]
+    if dynamics.is_abstract:
+        return GibbsStationary(dynamics, density, T, stationarity, None, None,
+                               "abstract loss: E[L] needs a concrete loss", None, tuple(notes))
+    mapping = _values(dynamics, values)
+    loss = dynamics.loss.xreplace(mapping)
+    T_value = T.xreplace(mapping)
+    coords = dynamics.coordinates
+    split = _separable_pieces(loss, coords)
+    if split is None:
+        raise InvalidArgument(
+            "dynamics", str(dynamics.loss),
+            "couples the coordinates; E[L] under the Gibbs law is computed for separable losses "
+            "(a sum of one-coordinate terms)",
+            "estimate the stationary E[I] by Monte Carlo (stationary_crosscheck) instead")
+    pieces, constant = split
+    for x, piece in pieces.items():
+        if piece == 0:
+            raise InvalidArgument("dynamics", str(dynamics.loss), f"does not depend on {x}",
+                                  "exp(-L/T) is not integrable along a flat direction")
+        _check_normalisable(piece, x, T_value)
+    exact = all(_is_easy_exact(p, x) for x, p in pieces.items())
+    if exact:
+        Tpos = sympy.Dummy("T", positive=True)
+        total = constant
+        for x, piece in pieces.items():
+            weight = sympy.exp(-piece / Tpos)
+            z = sympy.integrate(weight, (x, -sympy.oo, sympy.oo), conds="none")
+            first = sympy.integrate(piece * weight, (x, -sympy.oo, sympy.oo), conds="none")
+            if z.has(sympy.Integral) or first.has(sympy.Integral):
+                exact = False
+                break
+            total += first / z
+        if exact:
+            expected_loss = sympy.factor(sympy.simplify(total.xreplace({Tpos: T_value})))
+            return GibbsStationary(dynamics, density, T, stationarity, expected_loss,
+                                   sympy.factor(sympy.simplify(d * T_value / 2 + expected_loss)),
+                                   "exact (sympy.integrate)", None, tuple(notes))
+    free = T_value.free_symbols | loss.free_symbols - set(coords)
+    if free:
+        raise InvalidArgument("values", dict(values or {}),
+                              f"leaves {sorted(s.name for s in free)} symbolic, and E[L] needs "
+                              "quadrature for this loss", "give every parameter a number")
+    T_float = float(T_value)
+    mean, error = float(constant), 0.0
+    for x, piece in pieces.items():
+        fn = sympy.lambdify(x, piece, modules="math")
+        piece_mean, piece_error = _quadrature_1d(fn, T_float, tol)
+        mean += piece_mean
+        error += piece_error
+    notes.append(f"E[L] by adaptive quadrature (scipy.integrate.quad, epsrel={tol:g}) on a box "
+                 f"where L - min L < {_TAIL_TEMPERATURES:g}·T, separately per coordinate")
+    return GibbsStationary(dynamics, density, T, stationarity, mean, d * T_float / 2 + mean,
+                           f"quadrature (epsrel={tol:g})", error, tuple(notes))
