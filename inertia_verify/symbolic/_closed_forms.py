@@ -294,9 +294,9 @@ def oscillator_decay_rate(omega=None, gamma=None) -> sympy.Expr:
     """The asymptotic decay rate of :math:`I` as a function of γ and ω (generic initial data).
 
     Derived from the three regimes' solutions with symbolic initial conditions; returned as a
-    ``Piecewise`` in γ and ω, or its value when numbers are given.  It assumes :math:`\omega > 0`:
-    at :math:`\omega = 0` the slow mode (a constant θ) carries no inertia, and :math:`I` decays
-    at :math:`2\gamma`, which :func:`oscillator` reports for that case.
+    ``Piecewise`` in γ and ω, or its value when numbers are given.  It assumes :math:`\\omega > 0`:
+    at :math:`\\omega = 0` the slow mode (a constant θ) carries no inertia, and :math:`I` decays
+    at :math:`2\\gamma`, which :func:`oscillator` reports for that case.
 
     Examples
     --------
