@@ -1,0 +1,648 @@
+"""Monte Carlo ensembles of noisy dynamics: seeded, chunked, with standard errors.
+
+Seeding and chunking
+--------------------
+Paths are grouped in fixed *blocks* of :data:`BLOCK_PATHS` paths.  Block ``b`` draws all its
+normal numbers from its own generator, ``numpy.random.Generator(PCG64(SeedSequence(seed,
+spawn_key=(b,))))`` (the ``b``-th child of ``SeedSequence(seed)``), in a fixed order (step by step,
+row by row).  *Chunks* only bound memory: a chunk is a whole number of blocks integrated together,
+and every operation is element-wise, so a path's numbers do not depend on the chunk size.
+Statistics are accumulated per block and merged in block order (Chan's pairwise update of mean and
+sum of squared deviations), so that means and standard errors are bit-for-bit identical whatever
+the chunking.  Memory is :math:`O(\\text{chunk} \\times d)`, independent of the number of paths.
+
+Statistics recorded at each record time, each as a mean with its standard error
+:math:`s/\\sqrt N`: ``inertia`` (:math:`I`), ``loss``, ``velocity_square`` (:math:`\\|v\\|^2`),
+``ito_drift`` (the Itô drift :math:`\\mathcal{A}I` of :math:`dI`), ``rate_without_noise`` (the
+deterministic :math:`dI/dt = -v^\\top M\\Gamma v`, what the ordinary chain rule predicts for the
+mean), and at interior records ``slope`` (the per-path central difference of :math:`I` over the
+neighbouring records), ``slope_minus_ito_drift`` and ``slope_minus_rate_without_noise`` (paired
+per path, so their standard errors are those of the differences).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy
+
+from .._dynamics import Dynamics
+from .._errors import InvalidArgument
+from .._progress import Progress
+from ._compile import _lambdify
+from ._sde_scheme import SDEScheme
+from ._sde_schemes import get_sde_scheme
+from ._sde_system import CompiledSDE, compile_sde
+
+__all__ = ["BLOCK_PATHS", "Ensemble", "simulate_ensemble", "MonteCarloCheck",
+           "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck",
+           "WeakOrderFit", "weak_order_fit", "stochastic_simulate_payload"]
+
+#: Paths per random-number block: the unit of seeding (fixed, so results do not depend on chunks).
+BLOCK_PATHS = 8192
+#: Default chunk: 32 blocks (262 144 paths, a few MB per coordinate).
+DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
+#: Differences are judged against this many combined standard errors (two-sided p ≈ 6e-5).
+Z_SCORE = 4.0
+_CHECK_EVERY = 64  # steps between finiteness checks
+
+
+# -- statistics ----------------------------------------------------------------------------------
+class _Running:
+    """Mean and sum of squared deviations merged block by block (Chan et al.)."""
+
+    __slots__ = ("n", "mean", "m2")
+
+    def __init__(self) -> None:
+        self.n, self.mean, self.m2 = 0, 0.0, 0.0
+
+    def add(self, values: np.ndarray) -> None:
+        nb = values.shape[0]
+        if nb == 0:
+            return
+        mb = float(values.sum()) / nb
+        m2b = float(np.square(values - mb).sum())
+        n = self.n + nb
+        delta = mb - self.mean
+        self.mean += delta * nb / n
+        self.m2 += m2b + delta * delta * self.n * nb / n
+        self.n = n
+
+    @property
+    def stderr(self) -> float:
+        if self.n < 2:
+            return float("nan")
+        return math.sqrt(self.m2 / (self.n - 1) / self.n)
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """A Monte Carlo ensemble's statistics (see :func:`simulate_ensemble`).
+
+    Attributes
+    ----------
+    times : ndarray
+        Record times.
+    mean, stderr : dict of str to ndarray
+        Per statistic (``"inertia"``, ``"velocity_square"``, ...), one entry per record time
+        (``nan`` where a statistic is not defined, e.g. ``slope`` at the ends).
+    status : {"ok", "diverged"}
+    diverged_at : float or None
+        The time at which a non-finite state was first seen.
+    """
+
+    scheme: str
+    strong_order: float
+    weak_order: float
+    stationary_order: float
+    dt: float
+    steps: int
+    paths: int
+    seed: int
+    chunk_paths: int
+    theta0: tuple[float, ...]
+    v0: tuple[float, ...]
+    values: dict
+    times: np.ndarray
+    mean: dict
+    stderr: dict
+    status: str
+    diverged_at: float | None
+    system: str
+    calculus: str
+
+    @property
+    def t_end(self) -> float:
+        return self.steps * self.dt
+
+    def rerun(self) -> str:
+        """How to reproduce this run from Python."""
+        return (f"simulate_ensemble(dyn, theta0={list(self.theta0)}, v0={list(self.v0)}, "
+                f"values={self.values}, t_end={self.t_end:g}, steps={self.steps}, "
+                f"paths={self.paths}, scheme={self.scheme!r}, seed={self.seed}) with dyn = "
+                f"{self.system}")
+
+    def to_dict(self) -> dict:
+        def clean(a):
+            return [None if not np.isfinite(x) else float(x) for x in np.asarray(a)]
+        return {
+            "scheme": self.scheme, "strong_order": self.strong_order,
+            "weak_order": self.weak_order, "dt": self.dt, "steps": self.steps,
+            "paths": self.paths, "seed": self.seed, "chunk_paths": self.chunk_paths,
+            "block_paths": BLOCK_PATHS, "calculus": self.calculus,
+            "theta0": list(self.theta0), "v0": list(self.v0), "values": dict(self.values),
+            "times": clean(self.times),
+            "mean": {k: clean(v) for k, v in self.mean.items()},
+            "stderr": {k: clean(v) for k, v in self.stderr.items()},
+            "status": self.status, "diverged_at": self.diverged_at,
+        }
+
+    def __str__(self) -> str:
+        head = (f"{self.paths} paths, {self.scheme} (weak order {self.weak_order:g}), "
+                f"dt = {self.dt:g}, {self.steps} steps, seed {self.seed}: {self.status}")
+        rows = [f"  t = {t:8.4g}   E[I] = {m:.6g} ± {s:.2g}"
+                for t, m, s in zip(self.times, self.mean["inertia"], self.stderr["inertia"])]
+        return "\n".join([head, *rows])
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{t:.4g}</td><td>{m:.6g}</td><td>{s:.2g}</td></tr>"
+                       for t, m, s in zip(self.times, self.mean["inertia"],
+                                          self.stderr["inertia"]))
+        return (f"<p>{self.paths} paths, {self.scheme}, dt = {self.dt:g}, seed {self.seed}: "
+                f"<b>{self.status}</b></p><table><tr><th>t</th><th>E[I]</th><th>stderr</th></tr>"
+                f"{rows}</table>")
+
+
+# -- the driver ----------------------------------------------------------------------------------
+def _positive_int(value: object, argument: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise InvalidArgument(argument, value, f"must be an integer ≥ {minimum}")
+    return int(value)
+
+
+def _start(value: object, d: int, argument: str) -> np.ndarray:
+    if isinstance(value, str):
+        raise InvalidArgument(argument, value, "is text", f"give {d} numbers")
+    try:
+        arr = np.asarray(value, dtype=float).reshape(-1)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument(argument, value, "is not a list of numbers", f"give {d} numbers") \
+            from exc
+    if arr.shape != (d,) or not np.all(np.isfinite(arr)):
+        raise InvalidArgument(argument, value, f"must be {d} finite numbers",
+                              "one per coordinate")
+    return arr
+
+
+def _record_steps(records: object, steps: int) -> np.ndarray:
+    if isinstance(records, (int, np.integer)) and not isinstance(records, bool):
+        count = _positive_int(records, "records")
+        return np.unique(np.round(np.linspace(0, steps, min(count, steps) + 1)).astype(int))
+    try:
+        arr = np.unique(np.asarray(records, dtype=int))
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument("records", records, "must be a count or a list of step indices") \
+            from exc
+    if arr.size == 0 or arr[0] < 0 or arr[-1] > steps:
+        raise InvalidArgument("records", records, f"step indices must lie in [0, {steps}]")
+    return arr
+
+
+def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[float], *,
+                      t_end: float, steps: int, paths: int, scheme: str | SDEScheme =
+                      "euler-maruyama", seed: int = 0, values: Mapping | None = None,
+                      records: int | Sequence[int] = 10,
+                      chunk_paths: int = DEFAULT_CHUNK_PATHS,
+                      progress: bool | None = False) -> Ensemble:
+    """Integrate ``paths`` independent paths from ``(theta0, v0)`` and return their statistics.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+        A concrete system, usually with noise (without noise every path is the same).
+    theta0, v0 : sequence of float
+        The common start.
+    t_end : float
+        The final time; the step is ``t_end / steps``.
+    steps, paths : int
+    scheme : {"euler-maruyama", "baoab"} or SDEScheme
+    seed : int
+        Seeds :class:`numpy.random.SeedSequence`; see the module notes for the block design.
+    values : mapping, optional
+        Numbers for the parameters.
+    records : int or sequence of int
+        The number of record intervals (evenly spaced) or the step indices to record at.
+    chunk_paths : int
+        Paths integrated at once (rounded to whole blocks); bounds memory only.
+    progress : bool or None
+        Progress bar on stderr (``None``: when stderr is a terminal).
+
+    Returns
+    -------
+    Ensemble
+        With ``status == "diverged"`` (and partial statistics) when a state became non-finite.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> run = simulate_ensemble(dyn, [0.0], [0.0], t_end=1.0, steps=100, paths=4000, seed=1,
+    ...                         records=2)
+    >>> run.times
+    array([0. , 0.5, 1. ])
+    >>> print(f"{run.mean['inertia'][-1]:.3f} ± {run.stderr['inertia'][-1]:.3f}")
+    0.0... ± 0.00...
+    """
+    if not isinstance(dynamics, Dynamics):
+        raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not "
+                              f"{type(dynamics).__name__}", "build one with Dynamics.from_text")
+    scheme = get_sde_scheme(scheme)
+    steps = _positive_int(steps, "steps")
+    paths = _positive_int(paths, "paths", 2)
+    chunk_paths = _positive_int(chunk_paths, "chunk_paths")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InvalidArgument("seed", seed, "must be a non-negative integer")
+    try:
+        t_end = float(t_end)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument("t_end", t_end, "must be a positive number") from exc
+    if not (math.isfinite(t_end) and t_end > 0):
+        raise InvalidArgument("t_end", t_end, "must be a positive finite number")
+    sde = compile_sde(dynamics, values)
+    d = sde.dimension
+    theta_start, v_start = _start(theta0, d, "theta0"), _start(v0, d, "v0")
+    dt = t_end / steps
+    marks = _record_steps(records, steps)
+    is_record = np.zeros(steps + 1, dtype=bool)
+    is_record[marks] = True
+    rows = scheme.draws(d, sde.noise_dimension)
+    observe = _Observer(sde, marks, dt)
+
+    blocks = -(-paths // BLOCK_PATHS)
+    per_chunk = max(1, chunk_paths // BLOCK_PATHS)
+    chunks = [range(b, min(b + per_chunk, blocks)) for b in range(0, blocks, per_chunk)]
+    status, diverged_at = "ok", None
+    with Progress(steps * len(chunks), f"{scheme.name} {paths} paths", enabled=progress) as bar:
+        for chunk in chunks:
+            spans = [(b * BLOCK_PATHS - chunk[0] * BLOCK_PATHS,
+                      min((b + 1) * BLOCK_PATHS, paths) - chunk[0] * BLOCK_PATHS) for b in chunk]
+            width = spans[-1][1]
+            generators = [np.random.Generator(np.random.PCG64(
+                np.random.SeedSequence(int(seed), spawn_key=(b,)))) for b in chunk]
+            theta = np.repeat(theta_start[:, None], width, axis=1)
+            v = np.repeat(v_start[:, None], width, axis=1)
+            xi = np.empty((rows, width))
+            step = scheme.stepper(sde, dt)
+            observe.start_chunk(spans)
+            observe(0, theta, v)
+            for n in range(steps):
+                for gen, (a, e) in zip(generators, spans):
+                    for r in range(rows):
+                        gen.standard_normal(out=xi[r, a:e])
+                step(n * dt, theta, v, xi)
+                k = n + 1
+                if is_record[k] or k % _CHECK_EVERY == 0 or k == steps:
+                    if not (np.isfinite(theta).all() and np.isfinite(v).all()):
+                        status, diverged_at = "diverged", k * dt
+                        break
+                    if is_record[k]:
+                        observe(k, theta, v)
+                bar.advance()
+            if status != "ok":
+                break
+    mean, stderr = observe.results()
+    return Ensemble(scheme.name, scheme.strong_order, scheme.weak_order, scheme.stationary_order,
+                    dt, steps, paths, int(seed), per_chunk * BLOCK_PATHS,
+                    tuple(theta_start.tolist()), tuple(v_start.tolist()),
+                    {str(k): float(v) for k, v in (values or {}).items()},
+                    marks * dt, mean, stderr, status, diverged_at, repr(dynamics),
+                    dynamics.calculus)
+
+
+class _Observer:
+    """Per-record statistics, merged block by block; keeps two records of I per chunk for the
+    central-difference slope (memory O(chunk))."""
+
+    NAMES = ("inertia", "loss", "velocity_square", "ito_drift", "rate_without_noise", "slope",
+             "slope_minus_ito_drift", "slope_minus_rate_without_noise")
+
+    def __init__(self, sde: CompiledSDE, marks: np.ndarray, dt: float) -> None:
+        from ..symbolic._ito import generator
+
+        self.sde = sde
+        self.marks = list(marks)
+        self.index = {m: i for i, m in enumerate(self.marks)}
+        self.dt = dt
+        dyn = sde.dynamics
+        self._drift = _lambdify((dyn.time, *dyn.coordinates, *dyn.velocities), generator(dyn))
+        self.stats = {name: [_Running() for _ in self.marks] for name in self.NAMES}
+
+    def start_chunk(self, spans) -> None:
+        self.spans = spans
+        self.previous: list = []  # (record index, I, drift) of the last two records
+
+    def _add(self, name: str, i: int, values: np.ndarray) -> None:
+        for a, e in self.spans:
+            self.stats[name][i].add(values[a:e])
+
+    def __call__(self, k: int, theta: np.ndarray, v: np.ndarray) -> None:
+        i = self.index[k]
+        t = k * self.dt
+        drift = self.sde.drift
+        inertia = drift.inertia_rows(theta, v)
+        width = theta.shape[1]
+        ito = np.broadcast_to(np.asarray(self._drift(t, *theta, *v), dtype=float), (width,))
+        self._add("inertia", i, inertia)
+        self._add("loss", i, drift.loss_rows(theta))
+        self._add("velocity_square", i, np.einsum("ip,ip->p", v, v))
+        self._add("ito_drift", i, ito)
+        rate = drift.rate_rows(t, theta, v)
+        self._add("rate_without_noise", i, rate)
+        self.previous.append((i, inertia, ito, rate))
+        if len(self.previous) == 3:
+            (i0, I0, _, _), (i1, _, A1, R1), (i2, I2, _, _) = self.previous
+            width_t = (self.marks[i2] - self.marks[i0]) * self.dt
+            slope = (I2 - I0) / width_t
+            self._add("slope", i1, slope)
+            self._add("slope_minus_ito_drift", i1, slope - A1)
+            self._add("slope_minus_rate_without_noise", i1, slope - R1)
+            self.previous.pop(0)
+
+    def results(self):
+        mean = {n: np.array([s.mean if s.n else np.nan for s in st]) for n, st in self.stats.items()}
+        err = {n: np.array([s.stderr if s.n else np.nan for s in st]) for n, st in self.stats.items()}
+        return mean, err
+
+
+# -- cross-checks ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MonteCarloCheck:
+    """A symbolic prediction against Monte Carlo, judged by standard errors and the scheme's bias.
+
+    ``verdict`` is ``"agrees"``, ``"disagrees"`` or ``"diverged"``.  Each row gives the time, the
+    prediction, the Monte Carlo mean and standard error at step h and h/2, the Richardson
+    estimate with the scheme's weak order p, ``(2^p·m_{h/2} − m_h)/(2^p − 1)``, which removes the
+    leading :math:`O(h^p)` bias, its standard error, and ``z`` = |extrapolated − prediction| /
+    its standard error; agreement means ``z ≤ z_max`` at every row.
+    """
+
+    name: str
+    verdict: str
+    rows: tuple[dict, ...]
+    z_max: float
+    runs: tuple[Ensemble, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def agrees(self) -> bool:
+        return self.verdict == "agrees"
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "verdict": self.verdict, "z_max": self.z_max,
+                "rows": [dict(r) for r in self.rows], "notes": list(self.notes),
+                "runs": [r.to_dict() for r in self.runs]}
+
+    def evidence(self) -> list[str]:
+        run = self.runs[0]
+        lines = [f"{self.name}: {self.verdict} ({run.scheme}, weak order {run.weak_order:g}, "
+                 f"{run.paths} paths per run, dt = {run.dt:g} and {run.dt / 2:g}, seeds "
+                 f"{', '.join(str(r.seed) for r in self.runs)}; agreement = "
+                 f"|Richardson − prediction| ≤ {self.z_max:g} standard errors)"]
+        for r in self.rows:
+            lines.append(f"  t = {r['t']:.4g}: prediction {r['prediction']:.6g}, MC(h) "
+                         f"{r['mc_h']:.6g} ± {r['se_h']:.2g}, MC(h/2) {r['mc_h2']:.6g} ± "
+                         f"{r['se_h2']:.2g}, Richardson {r['richardson']:.6g} ± "
+                         f"{r['se_richardson']:.2g} (z = {r['z']:.2f})")
+        return lines + list(self.notes)
+
+    def __str__(self) -> str:
+        return "\n".join(self.evidence())
+
+    def _repr_html_(self) -> str:
+        body = "".join(f"<tr><td>{r['t']:.4g}</td><td>{r['prediction']:.6g}</td>"
+                       f"<td>{r['richardson']:.6g} ± {r['se_richardson']:.2g}</td>"
+                       f"<td>{r['z']:.2f}</td></tr>" for r in self.rows)
+        return (f"<p>{self.name}: <b>{self.verdict}</b></p><table><tr><th>t</th>"
+                f"<th>prediction</th><th>Monte Carlo (Richardson)</th><th>z</th></tr>{body}"
+                "</table>")
+
+
+def _pair(dynamics, theta0, v0, values, t_end, steps, paths, scheme, seed, records, chunk_paths,
+          progress):
+    """Runs at h and h/2 (independent seeds), recording at the same times."""
+    coarse = simulate_ensemble(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
+                               scheme=scheme, seed=seed, values=values, records=records,
+                               chunk_paths=chunk_paths, progress=progress)
+    marks = np.round(coarse.times / coarse.dt).astype(int)
+    fine = simulate_ensemble(dynamics, theta0, v0, t_end=t_end, steps=2 * steps, paths=paths,
+                             scheme=scheme, seed=seed + 1, values=values, records=2 * marks,
+                             chunk_paths=chunk_paths, progress=progress)
+    return coarse, fine
+
+
+def _judge(name, runs, statistic, predictions, indices, z_max, notes):
+    coarse, fine = runs
+    if coarse.status != "ok" or fine.status != "ok":
+        bad = coarse if coarse.status != "ok" else fine
+        return MonteCarloCheck(name, "diverged", (), z_max, tuple(runs),
+                               (f"the run with dt = {bad.dt:g} diverged at t = {bad.diverged_at}",
+                                *notes))
+    p = coarse.weak_order
+    factor = 2.0 ** p
+    rows = []
+    for i, prediction in zip(indices, predictions):
+        mh, sh = coarse.mean[statistic][i], coarse.stderr[statistic][i]
+        m2, s2 = fine.mean[statistic][i], fine.stderr[statistic][i]
+        rich = (factor * m2 - mh) / (factor - 1)
+        se = math.hypot(factor * s2, sh) / (factor - 1)
+        diff = rich - prediction
+        z = abs(diff) / se if se > 0 else (0.0 if diff == 0 else math.inf)
+        rows.append({"t": float(coarse.times[i]), "prediction": float(prediction),
+                     "mc_h": float(mh), "se_h": float(sh), "mc_h2": float(m2), "se_h2": float(s2),
+                     "bias_estimate_h": float((mh - m2) * factor / (factor - 1)),
+                     "richardson": float(rich), "se_richardson": float(se), "z": float(z)})
+    verdict = "agrees" if all(r["z"] <= z_max for r in rows) else "disagrees"
+    return MonteCarloCheck(name, verdict, tuple(rows), z_max, tuple(runs), tuple(notes))
+
+
+def expected_inertia_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: int,
+                                paths: int, values: Mapping | None = None,
+                                scheme: str = "euler-maruyama", seed: int = 0, records: int = 4,
+                                z_max: float = Z_SCORE, chunk_paths: int = DEFAULT_CHUNK_PATHS,
+                                progress: bool | None = False) -> MonteCarloCheck:
+    """Monte Carlo mean of :math:`I(t)` against the exact :math:`E[I](t)` of a quadratic loss.
+
+    Two independent runs at :math:`h` and :math:`h/2` give the Richardson estimate (the scheme's
+    :math:`O(h^p)` bias removed) and its standard error; the check agrees when it is within
+    ``z_max`` standard errors of the exact value at every record time.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> check = expected_inertia_crosscheck(dyn, [1.0], [0.0], t_end=1.0, steps=50,
+    ...                                     paths=20000, seed=3, records=2)
+    >>> check.verdict
+    'agrees'
+    """
+    from ..symbolic._ito_moments import quadratic_moments
+
+    moments = quadratic_moments(dynamics, theta0, v0)
+    runs = _pair(dynamics, theta0, v0, values, t_end, steps, paths, scheme, seed, records,
+                 chunk_paths, progress)
+    times = runs[0].times
+    exact = moments.expected_inertia(times, values)
+    notes = ["prediction: exact E[I](t) from the moment ODE (matrix exponential)"]
+    return _judge("E[I](t): Monte Carlo vs exact", runs, "inertia", exact,
+                  range(len(times)), z_max, notes)
+
+
+def stationary_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: int,
+                          paths: int, values: Mapping | None = None, scheme: str = "baoab",
+                          seed: int = 0, z_max: float = Z_SCORE,
+                          chunk_paths: int = DEFAULT_CHUNK_PATHS,
+                          progress: bool | None = False) -> MonteCarloCheck:
+    """Monte Carlo :math:`E[I](t_{end})` against the Gibbs stationary value.
+
+    ``t_end`` must be long enough for the start to be forgotten (several :math:`1/\\gamma` and
+    mixing times); that relaxation error is not estimated and is the caller's choice.
+    """
+    from ..symbolic._ito_gibbs import gibbs_stationary
+
+    gibbs = gibbs_stationary(dynamics, values)
+    target = float(sympy.sympify(gibbs.expected_inertia).xreplace(
+        {p: values[p.name] for p in dynamics.parameters if values and p.name in values}))
+    runs = _pair(dynamics, theta0, v0, values, t_end, steps, paths, scheme, seed, 1,
+                 chunk_paths, progress)
+    notes = [f"prediction: Gibbs E[I] = dT/2 + E[L] = {target:.10g} ({gibbs.method})",
+             f"relaxation from the start over t_end = {t_end:g} is assumed complete"]
+    return _judge("stationary E[I]: Monte Carlo vs Gibbs", runs, "inertia", [target], [-1],
+                  z_max, notes)
+
+
+def ito_drift_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: int,
+                         paths: int, values: Mapping | None = None,
+                         scheme: str = "euler-maruyama", seed: int = 0, records: int = 10,
+                         z_max: float = Z_SCORE, chunk_paths: int = DEFAULT_CHUNK_PATHS,
+                         progress: bool | None = False) -> MonteCarloCheck:
+    """The Itô drift :math:`E[\\mathcal{A}I]` against the finite-difference slope of the sample
+    mean of :math:`I` (quadratic losses).
+
+    Per path, the central difference :math:`D = (I(t+\\Delta) - I(t-\\Delta))/(2\\Delta)` minus
+    :math:`\\mathcal{A}I(t)`; its mean should equal the finite-difference truncation of the exact
+    :math:`E[I]`, known here from the moment ODE, so the prediction is
+    :math:`(E[I](t+\\Delta) - E[I](t-\\Delta))/(2\\Delta) - \\tfrac{d}{dt}E[I](t)`.
+    """
+    from ..symbolic._ito_moments import quadratic_moments
+
+    moments = quadratic_moments(dynamics, theta0, v0)
+    runs = _pair(dynamics, theta0, v0, values, t_end, steps, paths, scheme, seed, records,
+                 chunk_paths, progress)
+    times = runs[0].times
+    indices = list(range(1, len(times) - 1))
+    predictions = []
+    for i in indices:
+        lo, mid, hi = times[i - 1], times[i], times[i + 1]
+        e_lo, e_hi = moments.expected_inertia([lo, hi], values)
+        predictions.append((e_hi - e_lo) / (hi - lo) - _exact_rate(moments, mid, values))
+    notes = ["prediction: the central-difference truncation of the exact E[I] (zero up to "
+             "O(Δ²)); the Monte Carlo statistic is mean[(I(t+Δ) − I(t−Δ))/(2Δ) − A I(t)] "
+             "with A I the Itô drift"]
+    return _judge("Itô drift vs slope of the sample mean", runs, "slope_minus_ito_drift",
+                  predictions, indices, z_max, notes)
+
+
+def _exact_rate(moments, t: float, values) -> float:
+    """:math:`\\tfrac{d}{dt}E[I]` from the moment ODE: apply K to y(t)."""
+    F, f, G, Q, q, _, _, _ = moments._numeric(values)
+    m = moments.mean([t], values)[0]
+    S = moments.covariance([t], values)[0] + np.outer(m, m)
+    dm = F @ m + f[:, 0]
+    dS = F @ S + S @ F.T + np.outer(f[:, 0], m) + np.outer(m, f[:, 0]) + G @ G.T
+    return float(0.5 * np.trace(Q @ dS) + q[:, 0] @ dm)
+
+
+@dataclass(frozen=True)
+class WeakOrderFit:
+    """Weak errors over halved steps and the fitted slope of log|error| against log h."""
+
+    scheme: str
+    declared: float
+    steps: tuple[float, ...]
+    errors: tuple[float, ...]
+    stderrs: tuple[float, ...]
+    slope: float
+    slope_stderr: float
+    paths: int
+    paths_needed: int
+    seed: int
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    def __str__(self) -> str:
+        rows = [f"  h = {h:.4g}: error {e:+.3e} ± {s:.1e}"
+                for h, e, s in zip(self.steps, self.errors, self.stderrs)]
+        return "\n".join([f"{self.scheme}: weak order fitted {self.slope:.2f} ± "
+                          f"{self.slope_stderr:.2f} (declared {self.declared:g}), {self.paths} "
+                          f"paths per step size (needed to resolve the finest error at 4 standard "
+                          f"errors: {self.paths_needed})", *rows])
+
+
+def weak_order_fit(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: Sequence[int],
+                   paths: int, values: Mapping | None = None, scheme: str = "euler-maruyama",
+                   seed: int = 0, chunk_paths: int = DEFAULT_CHUNK_PATHS,
+                   progress: bool | None = False) -> WeakOrderFit:
+    """Fit the weak order from :math:`E[I](t_{end})` errors against the exact value (quadratic
+    loss) over the given step counts (e.g. doubling).  The slope's standard error propagates the
+    Monte Carlo errors (delta method, weighted least squares on log|error|)."""
+    from ..symbolic._ito_moments import quadratic_moments
+
+    exact = float(quadratic_moments(dynamics, theta0, v0).expected_inertia([t_end], values)[0])
+    hs, errs, ses = [], [], []
+    scheme_obj = get_sde_scheme(scheme)
+    for k, n in enumerate(steps):
+        run = simulate_ensemble(dynamics, theta0, v0, t_end=t_end, steps=n, paths=paths,
+                                scheme=scheme_obj, seed=seed + k, values=values, records=1,
+                                chunk_paths=chunk_paths, progress=progress)
+        if run.status != "ok":
+            raise InvalidArgument("steps", n, f"the run diverged at t = {run.diverged_at}",
+                                  "use smaller steps")
+        hs.append(run.dt)
+        errs.append(run.mean["inertia"][-1] - exact)
+        ses.append(run.stderr["inertia"][-1])
+    x = np.log(hs)
+    y = np.log(np.abs(errs))
+    sig = np.array(ses) / np.abs(errs)  # standard error of log|error|
+    w = 1.0 / sig**2
+    X = np.vstack([x, np.ones_like(x)]).T
+    cov = np.linalg.inv(X.T @ (w[:, None] * X))
+    slope = float((cov @ X.T @ (w * y))[0])
+    needed = int(math.ceil(paths * (Z_SCORE * ses[-1] / abs(errs[-1])) ** 2))
+    return WeakOrderFit(scheme_obj.name, scheme_obj.weak_order, tuple(hs),
+                        tuple(float(e) for e in errs), tuple(float(s) for s in ses), slope,
+                        float(math.sqrt(cov[0, 0])), paths, needed, seed)
+
+
+# -- the command line's stochastic branch ----------------------------------------------------------
+def stochastic_simulate_payload(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: int,
+                                paths: int, scheme: str = "euler-maruyama", seed: int = 0,
+                                values: Mapping | None = None, stationary: bool = False,
+                                chunk_paths: int = DEFAULT_CHUNK_PATHS,
+                                progress: bool | None = False) -> dict:
+    """What ``inertia-verify simulate --noise ... --paths N`` reports: ``inertia_final_mean``,
+    ``inertia_final_stderr`` and ``prediction_final`` (exact :math:`E[I](t_{end})` for a
+    quadratic loss, the Gibbs value with ``stationary=True``, else ``None``)."""
+    run = simulate_ensemble(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
+                            scheme=scheme, seed=seed, values=values, records=10,
+                            chunk_paths=chunk_paths, progress=progress)
+    prediction, source = None, None
+    if stationary:
+        from ..symbolic._ito_gibbs import gibbs_stationary
+
+        gibbs = gibbs_stationary(dynamics, values)
+        prediction = float(sympy.sympify(gibbs.expected_inertia).xreplace(
+            {p: values[p.name] for p in dynamics.parameters if values and p.name in values}))
+        source = f"Gibbs stationary E[I] ({gibbs.method})"
+    else:
+        from ..symbolic._ito_moments import quadratic_moments
+
+        try:
+            moments = quadratic_moments(dynamics, theta0, v0)
+            prediction = float(moments.expected_inertia([t_end], values)[0])
+            source = "exact E[I](t_end) from the moment ODE"
+        except InvalidArgument:
+            prediction, source = None, "no exact E[I](t) for this system (not quadratic)"
+    final = run.mean["inertia"][-1]
+    se = run.stderr["inertia"][-1]
+    return {
+        **run.to_dict(),
+        "inertia_final_mean": None if not np.isfinite(final) else float(final),
+        "inertia_final_stderr": None if not np.isfinite(se) else float(se),
+        "prediction_final": prediction,
+        "prediction_source": source,
+        "bias_order": f"O(dt^{run.weak_order:g}) (weak order of {run.scheme})",
+    }
