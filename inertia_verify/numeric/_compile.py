@@ -79,9 +79,10 @@ def _check_values(dynamics: Dynamics, values: Mapping | None) -> Dynamics:
     if dynamics.parameters:
         names = [p.name for p in dynamics.parameters]
         example = ", ".join(f"'{n}': 1.0" for n in names)
+        flag = ",".join(f"{n}=1.0" for n in names)
         raise InvalidArgument(
             "values", dict(values), f"gives no value to the parameter(s) {', '.join(names)}",
-            f"pass values={{{example}}} (on the command line, write the numbers into the expression)",
+            f"pass values={{{example}}} (on the command line: --values {flag})",
         )
     return dynamics
 
