@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .._errors import InvalidArgument
 from ..catalogue import run_claims
 
 
@@ -24,6 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     parser.add_argument("--json", action="store_true",
                         help="print a JSON list of {id, verdict, evidence, ...}")
+    parser.add_argument("--report", metavar="FILE.md", default=None,
+                        help="also write a Markdown report of the claims, with the paper's "
+                             "figures embedded (figures need matplotlib)")
+    parser.add_argument("--figures-dir", metavar="DIR", default=None,
+                        help="where the report's PNG figures go (default: FILE-figures/ next to "
+                             "the report)")
     parser.set_defaults(handler=run)
 
 
@@ -32,5 +39,21 @@ def run(args: argparse.Namespace):
         print(f"[{index + 1}/{total}] {claim.id} ...", file=sys.stderr, flush=True)
 
     quiet = args.quiet or args.json or not sys.stderr.isatty()
+    if args.figures_dir is not None and args.report is None:
+        raise InvalidArgument("--figures-dir", args.figures_dir, "only makes sense with --report",
+                              "add --report FILE.md")
     report = run_claims(args.ids, paths=args.path, progress=None if quiet else progress)
-    return report.to_list(), str(report), 0
+    text = str(report)
+    if args.report is not None:
+        from ..catalogue._report import write_report
+
+        try:
+            path, figures, note = write_report(report, args.report, figures_dir=args.figures_dir)
+        except InvalidArgument as exc:
+            raise exc.renamed({"report": "--report"}) from exc
+        text += f"\n\nreport written to {path}" + (f" with {len(figures)} figure(s)" if figures else "")
+        if note:
+            print(f"inertia-verify prove: warning: {note}", file=sys.stderr)
+        elif args.json:
+            print(f"report written to {path}", file=sys.stderr)
+    return report.to_list(), text, 0

@@ -1,0 +1,122 @@
+"""The Markdown report of the catalogue (prove --report)."""
+
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from inertia_verify import InvalidArgument, run_claims
+from inertia_verify.catalogue import CatalogueReport, Claim, ClaimResult, Outcome
+from inertia_verify.catalogue._report import report_markdown, write_report
+from inertia_verify.cli import main
+
+
+def _result(claim_id, verdict="proved", **outcome):
+    claim = Claim(id=claim_id, paper=f"paper words for {claim_id}",
+                  statement=f"precise statement θ_k * 2 for {claim_id}",
+                  check=lambda: None)
+    return ClaimResult(claim, Outcome(verdict, [f"evidence line for {claim_id}"], **outcome), 0.5)
+
+
+def _links(text):
+    return re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+
+
+def test_each_claim_has_its_words_statement_verdict_and_evidence():
+    report = CatalogueReport((_result("mine/one"), _result(
+        "mine/two", "refuted", counterexample={"x": "2", "value": "2"},
+        corrected="only at x = 0 or 1")))
+    text = report_markdown(report)
+    assert text.startswith("# Claims catalogue report")
+    assert "2 claims, 1 proved, 0 verified, 1 refuted" in text
+    for claim_id in ("mine/one", "mine/two"):
+        assert f"**The paper says.** paper words for {claim_id}" in text
+        assert f"evidence line for {claim_id}" in text
+    assert "## mine/one: proved" in text and "## mine/two: refuted" in text
+    assert "**Counterexample.** x = 2, value = 2" in text
+    assert "**Corrected statement.** only at x = 0 or 1" in text
+    assert "θ\\_k \\* 2" in text  # Markdown specials escaped: no accidental italics
+    assert text.count("**Counterexample.**") == 1  # only the refuted claim has one
+
+
+def test_figures_go_under_their_claim_with_relative_links(tmp_path):
+    pytest.importorskip("matplotlib")
+    report = CatalogueReport((_result("karagoz2025/appD"), _result("mine/other")))
+    path, pngs, note = write_report(report, tmp_path / "sub" / "review.md",
+                                    figures_dir=tmp_path / "pictures")
+    assert note is None
+    assert [p.name for p in pngs] == ["appD-discrete-inertia.png"]
+    text = path.read_text(encoding="utf-8")
+    links = _links(text)
+    assert links == ["../pictures/appD-discrete-inertia.png"]
+    assert (path.parent / links[0]).resolve().is_file()
+    # The figure sits inside its claim's section, before the next claim.
+    assert text.index("## karagoz2025/appD") < text.index(links[0]) < text.index("## mine/other")
+
+
+def test_default_figures_folder_and_an_unattached_figure(tmp_path):
+    pytest.importorskip("matplotlib")
+    report = CatalogueReport((_result("mine/one"),))
+    path, pngs, _ = write_report(report, tmp_path / "r.md", figures=["appB-decay-rate"])
+    assert pngs == [tmp_path / "r-figures" / "appB-decay-rate.png"]
+    text = path.read_text(encoding="utf-8")
+    assert "## Other figures" in text and _links(text) == ["r-figures/appB-decay-rate.png"]
+
+
+def test_bad_report_paths(tmp_path):
+    report = CatalogueReport((_result("mine/one"),))
+    with pytest.raises(InvalidArgument, match=r"\.md"):
+        write_report(report, tmp_path / "report.txt")
+    with pytest.raises(InvalidArgument, match="is a folder"):
+        write_report(report, tmp_path)
+    with pytest.raises(InvalidArgument, match="not figure names"):
+        report_markdown(report, figures={"fig9": tmp_path / "x.png"})
+
+
+def test_cli_prove_report(tmp_path, capsys):
+    out = tmp_path / "review.md"
+    assert main(["prove", "karagoz2025/thm1", "--report", str(out), "--quiet"]) == 0
+    assert "report written to" in capsys.readouterr().out
+    text = out.read_text(encoding="utf-8")
+    assert "## karagoz2025/thm1: proved" in text
+    assert run_claims(["karagoz2025/thm1"]).results[0].claim.paper in text.replace("\\", "")
+    assert main(["prove", "karagoz2025/thm1", "--figures-dir", str(tmp_path)]) == 2
+    assert "--figures-dir" in capsys.readouterr().err
+    assert main(["prove", "karagoz2025/thm1", "--report", str(tmp_path / "x.txt")]) == 2
+    assert "'--report'" in capsys.readouterr().err
+
+
+def test_user_claim_refuted_in_report(tmp_path, capsys):
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "mine.py").write_text(textwrap.dedent('''
+        from inertia_verify import Dynamics, derive
+        from inertia_verify.catalogue import Claim, outcome_from_verdicts
+
+        def check():
+            result = derive(Dynamics.from_text("x**2/2", "x", damping="gamma"))
+            return outcome_from_verdicts([("conserved", result.conservation)],
+                                         corrected="dI/dt = -gamma*v_x**2")
+
+        CLAIM = Claim(id="mine/damped-conserved", paper="I is conserved with damping",
+                      statement="dI/dt = 0 for L = x²/2, γ free", check=check)
+    '''))
+    out = tmp_path / "mine.md"
+    assert main(["prove", "mine/damped-conserved", "--path", str(folder), "--report", str(out),
+                 "--quiet"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## mine/damped-conserved: refuted" in text
+    assert "**Counterexample.** part = conserved, gamma = " in text
+
+
+def test_report_without_matplotlib_says_how_to_get_figures(tmp_path, monkeypatch, capsys):
+    for name in list(sys.modules):
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    report = CatalogueReport((_result("karagoz2025/appD"),))
+    path, pngs, note = write_report(report, tmp_path / "r.md")
+    assert pngs == [] and 'pip install "inertia-verify[plot]"' in note
+    assert "inertia-verify[plot]" in path.read_text(encoding="utf-8")
