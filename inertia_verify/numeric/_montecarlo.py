@@ -277,7 +277,8 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
             xi = np.empty((rows, width))
             step = scheme.stepper(sde, dt)
             observe.start_chunk(spans)
-            observe(0, theta, v)
+            if is_record[0]:
+                observe(0, theta, v)
             for n in range(steps):
                 for gen, (a, e) in zip(generators, spans):
                     for r in range(rows):
