@@ -7,15 +7,16 @@ import argparse
 
 from .._errors import InvalidArgument
 from .._expressions import parse_expression, parse_names, parse_vector
-from ._common import FLAGS, add_json, add_system, system_from_args
+from ._cmd_derive import NOISE_FLAGS, add_noise, noisy_system_from_args
+from ._common import add_json, add_system
 
 ORDER = 30
 
 #: The Python API's argument names as they read on this command line.
-SIMULATE_FLAGS = {**FLAGS, "theta0": "--theta0", "v0": "--v0", "t_end": "--t-end", "dt": "--dt",
+SIMULATE_FLAGS = {**NOISE_FLAGS, "theta0": "--theta0", "v0": "--v0", "t_end": "--t-end", "dt": "--dt",
                   "scheme": "--scheme", "paths": "--paths", "spread": "--spread",
                   "seed": "--seed", "t0": "--t0", "values": "--values", "dynamics": "--loss",
-                  "save_every": "--save-every"}
+                  "save_every": "--save-every", "chunk_paths": "--chunk", "steps": "--dt"}
 
 
 def number(text: str, argument: str) -> float:
@@ -53,9 +54,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "check the energy balance I(t) - I(0) = ∫ dI/dt (and, for quadratic losses "
                     "with constant damping, the closed form) with tolerances from the scheme's "
                     "order. Exit status 0 when the checks agree, 1 otherwise (disagrees, "
-                    "inconclusive, diverged), 2 for bad input.",
+                    "inconclusive, diverged), 2 for bad input.  With --noise: PATHS paths of the "
+                    "SDE with euler-maruyama or baoab, reporting the Monte Carlo mean of I(t_end) "
+                    "± its standard error and the exact E[I](t_end) when the toolkit has one "
+                    "(exit status 1 only if the ensemble diverged).",
     )
     add_system(parser)
+    add_noise(parser)
     parser.add_argument("--values", metavar="NAME=NUMBER,...", default=None,
                         help="values of the parameters, e.g. gamma=0.1,a=2")
     parser.add_argument("--theta0", required=True, metavar="NUMBERS", help="initial θ, e.g. 1,0")
@@ -64,14 +69,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--t0", default="0", metavar="T0",
                         help="initial time (default 0; use t0 > 0 for damping such as 3/t)")
     parser.add_argument("--dt", required=True, metavar="H", help="step size")
-    parser.add_argument("--scheme", default="verlet", metavar="NAME",
+    parser.add_argument("--scheme", default=None, metavar="NAME",
                         help="euler, rk4, symplectic-euler, verlet (default), conformal-verlet, "
-                             "dop853, mpmath (the last two: one path only)")
+                             "dop853, mpmath (the last two: one path only); with --noise: "
+                             "euler-maruyama (default) or baoab (Langevin splitting, exact O step, "
+                             "weak order 2; constant damping and additive noise)")
     parser.add_argument("--paths", default="1", metavar="N", help="ensemble size (default 1)")
     parser.add_argument("--spread", default=None, metavar="S|S_THETA,S_V",
                         help="random initial conditions: every path starts at theta0 + S_THETA·N(0,1), "
                              "v0 + S_V·N(0,1) (one number sets both); default: all paths equal")
-    parser.add_argument("--seed", default=None, metavar="S", help="seed of the random spread")
+    parser.add_argument("--seed", default=None, metavar="S",
+                        help="seed of the random spread, or of the noise (default 0)")
+    parser.add_argument("--stationary", action="store_true",
+                        help="with --noise: prediction_final is the Gibbs stationary E[I] "
+                             "(constant scalar damping, noise sigma) instead of E[I](t_end)")
+    parser.add_argument("--chunk", default=None, metavar="N",
+                        help="with --noise: paths integrated at once (bounds memory; results do "
+                             "not depend on it)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     parser.add_argument("--save-every", default=None, metavar="K",
                         help="record every K-th step (default: a bounded number of snapshots)")
     add_json(parser)
@@ -82,7 +97,11 @@ def run(args: argparse.Namespace):
     from .._crosscheck import crosscheck
 
     try:
-        dynamics = system_from_args(args)
+        dynamics = noisy_system_from_args(args)
+        if dynamics.noise is not None:
+            return _run_stochastic(args, dynamics)
+        if args.scheme is None:
+            args.scheme = "verlet"
         d = dynamics.dimension
         theta0 = parse_vector(args.theta0, argument="--theta0", length=d)
         v0 = parse_vector(args.v0, argument="--v0", length=d)
@@ -110,3 +129,55 @@ def run(args: argparse.Namespace):
         raise exc.renamed(SIMULATE_FLAGS) from exc
     payload = report.to_dict()
     return payload, str(report), 0 if report.verdict == "agrees" else 1
+
+
+def _run_stochastic(args: argparse.Namespace, dynamics):
+    """The --noise branch: a Monte Carlo ensemble of the SDE (see numeric/_montecarlo.py)."""
+    from ..numeric._montecarlo import DEFAULT_CHUNK_PATHS, stochastic_simulate_payload
+    from ..numeric._sde_schemes import SDE_SCHEMES
+
+    scheme = args.scheme or "euler-maruyama"
+    if scheme not in SDE_SCHEMES:
+        raise InvalidArgument("--scheme", scheme, "is not a scheme for noisy dynamics",
+                              f"use one of {', '.join(SDE_SCHEMES)}")
+    d = dynamics.dimension
+    theta0 = parse_vector(args.theta0, argument="--theta0", length=d)
+    v0 = parse_vector(args.v0, argument="--v0", length=d)
+    t_end, dt, t0 = number(args.t_end, "--t-end"), number(args.dt, "--dt"), number(args.t0, "--t0")
+    if t0 != 0:
+        raise InvalidArgument("--t0", args.t0, "must be 0 with --noise",
+                              "noisy runs start at t = 0")
+    if dt <= 0 or t_end <= 0:
+        raise InvalidArgument("--dt" if dt <= 0 else "--t-end", args.dt if dt <= 0 else args.t_end,
+                              "must be positive")
+    steps = round(t_end / dt)
+    if steps < 1 or abs(steps * dt - t_end) > 1e-9 * t_end:
+        raise InvalidArgument("--dt", args.dt, f"does not divide --t-end = {t_end:g}",
+                              "choose dt = t_end / steps for a whole number of steps")
+    if args.spread is not None:
+        raise InvalidArgument("--spread", args.spread, "is not used with --noise",
+                              "noisy paths start at the same point; the noise spreads them")
+    paths = _positive_int(args.paths, "--paths")
+    if paths < 2:
+        raise InvalidArgument("--paths", args.paths, "must be at least 2 with --noise",
+                              "a standard error needs several paths, e.g. --paths 10000")
+    seed = 0 if args.seed is None else number(args.seed, "--seed")
+    if seed != int(seed) or seed < 0:
+        raise InvalidArgument("--seed", args.seed, "must be a non-negative integer")
+    chunk = DEFAULT_CHUNK_PATHS if args.chunk is None else _positive_int(args.chunk, "--chunk")
+    quiet = args.quiet or args.json
+    payload = stochastic_simulate_payload(
+        dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths, scheme=scheme,
+        seed=int(seed), values=values_from_text(args.values), stationary=args.stationary,
+        chunk_paths=chunk, progress=False if quiet else None)
+    mean, se, pred = (payload["inertia_final_mean"], payload["inertia_final_stderr"],
+                      payload["prediction_final"])
+    lines = [f"{paths} paths, {scheme}, dt = {dt:g}, {steps} steps, seed {int(seed)}: "
+             f"{payload['status']}",
+             f"E[I](t_end = {t_end:g}) Monte Carlo: {mean} ± {se}"]
+    if pred is not None:
+        lines.append(f"prediction_final: {pred:.10g} ({payload['prediction_source']}); the Monte "
+                     f"Carlo mean also carries the scheme's bias {payload['bias_order']}")
+    else:
+        lines.append(f"prediction_final: none ({payload['prediction_source']})")
+    return payload, "\n".join(lines), 0 if payload["status"] == "ok" else 1

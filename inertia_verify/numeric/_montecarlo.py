@@ -216,7 +216,7 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     records : int or sequence of int
         The number of record intervals (evenly spaced) or the step indices to record at.
     chunk_paths : int
-        Paths integrated at once (rounded to whole blocks); bounds memory only.
+        Paths integrated at once (rounded up to whole blocks); bounds memory only.
     progress : bool or None
         Progress bar on stderr (``None``: when stderr is a terminal).
 
@@ -262,7 +262,7 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     observe = _Observer(sde, marks, dt)
 
     blocks = -(-paths // BLOCK_PATHS)
-    per_chunk = max(1, chunk_paths // BLOCK_PATHS)
+    per_chunk = -(-chunk_paths // BLOCK_PATHS)  # whole blocks, rounded up
     chunks = [range(b, min(b + per_chunk, blocks)) for b in range(0, blocks, per_chunk)]
     status, diverged_at = "ok", None
     with Progress(steps * len(chunks), f"{scheme.name} {paths} paths", enabled=progress) as bar:
