@@ -17,32 +17,27 @@ CAPTION = ("θ̈ + γθ̇ + ω²θ = 0, ω = 1, γ = 0.2, θ(0) = 1, θ̇(0) = 0
 OMEGA, GAMMA, T_END = 1.0, 0.2, 40.0
 
 
-def exact(times: np.ndarray, omega: float = OMEGA, gamma: float = GAMMA,
-          theta0: float = 1.0, v0: float = 0.0) -> tuple[np.ndarray, float]:
-    """Exact underdamped I(t) (from θ = e^{−γt/2}(θ₀cos ω_d t + ((v₀ + γθ₀/2)/ω_d) sin ω_d t)) and
-    the amplitude A of (15).
+def amplitude(omega: float = OMEGA, gamma: float = GAMMA, theta0: float = 1.0,
+              v0: float = 0.0) -> float:
+    """The amplitude A of the paper's (15), θ = A e^{−γt/2} cos(ω_d t + φ), for the given start.
 
     Examples
     --------
-    >>> inertia, amplitude = exact(np.array([0.0]))
-    >>> float(inertia[0]), round(amplitude, 6)
-    (0.5, 1.005038)
+    >>> round(amplitude(), 6)
+    1.005038
     """
     wd = np.sqrt(omega**2 - gamma**2 / 4)
-    b = (v0 + gamma * theta0 / 2) / wd
-    decay = np.exp(-gamma * times / 2)
-    theta = decay * (theta0 * np.cos(wd * times) + b * np.sin(wd * times))
-    v = decay * ((-gamma / 2) * (theta0 * np.cos(wd * times) + b * np.sin(wd * times))
-                 + wd * (-theta0 * np.sin(wd * times) + b * np.cos(wd * times)))
-    return 0.5 * v**2 + 0.5 * omega**2 * theta**2, float(np.hypot(theta0, b))
+    return float(np.hypot(theta0, (v0 + gamma * theta0 / 2) / wd))
 
 
 def data() -> dict:
+    from ..symbolic._closed_forms import oscillator
+
     dyn = Dynamics.from_text("omega**2*x**2/2", "x", damping="gamma")
     path = trajectory(dyn, [1.0], [0.0], T_END, samples=1200, values={"omega": OMEGA, "gamma": GAMMA})
-    inertia, amplitude = exact(path.times)
-    return {"times": path.times, "simulated": path.inertia, "exact": inertia,
-            "envelope": 0.5 * amplitude**2 * OMEGA**2 * np.exp(-GAMMA * path.times),
+    _, _, exact = oscillator(OMEGA, GAMMA, 1, 0).evaluate(path.times)
+    return {"times": path.times, "simulated": path.inertia, "exact": exact,
+            "envelope": 0.5 * amplitude()**2 * OMEGA**2 * np.exp(-GAMMA * path.times),
             "method": path.method}
 
 

@@ -4,7 +4,8 @@ prediction and against the paper's rate without the Itô term."""
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
+
+from .._dynamics import Dynamics
 
 from ._plotting import WIDE
 
@@ -12,15 +13,20 @@ NAME = "eq7-stochastic-inertia"
 TITLE = "Noisy dynamics: expected inertia"
 CLAIMS = ("karagoz2025/eq5", "karagoz2025/eq6", "karagoz2025/eq7")
 CAPTION = ("dθ = v dt, dv = (−γv − θ)dt + σ dW, γ = 0.5, σ = 0.5, θ(0) = 1, v(0) = 0. Monte Carlo "
-           "mean of I over 4000 paths (semi-implicit Euler–Maruyama, dt = 0.005, seed 7) with a ±2 standard-error "
+           "mean of I over 4000 paths (the toolkit's BAOAB ensemble, dt = 0.005, seed 7) with a ±2 standard-error "
            "band; the exact E[I](t) from the moment equations (Itô: dE[I]/dt = −γE[v²] + σ²/2); "
            "and the paper's eq. 7 integrated with the exact E[v²] (no σ²/2 term), which falls "
            "below zero.")
-GAMMA, SIGMA, T_END, DT, PATHS, SEED = 0.5, 0.5, 15.0, 0.005, 4000, 7
+GAMMA, SIGMA, T_END, DT, PATHS, SEED, RECORDS = 0.5, 0.5, 15.0, 0.005, 4000, 7, 150
+SCHEME = "baoab"
+
+
+def system() -> Dynamics:
+    return Dynamics.from_text("x**2/2", "x", damping=str(GAMMA), noise=str(SIGMA))
 
 
 def exact_moments(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Exact E[I](t) and E[v²](t): second moments S of z = (θ, v) solve S' = FS + SFᵀ + GGᵀ.
+    """Exact E[I](t) and E[v²](t) from the toolkit's moment equations (quadratic_moments).
 
     Examples
     --------
@@ -28,41 +34,24 @@ def exact_moments(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> [round(float(x), 6) for x in expected]  # I(0) = ½; stationary σ²/(2γ) = 0.25
     [0.5, 0.25]
     """
-    F = np.array([[0.0, 1.0], [-1.0, -GAMMA]])
-    GG = np.array([[0.0, 0.0], [0.0, SIGMA**2]])
-    # vec(S)' = (I⊗F + F⊗I) vec(S) + vec(GGᵀ): augment with a constant 1 to get one expm.
-    K = np.kron(np.eye(2), F) + np.kron(F, np.eye(2))
-    generator = np.zeros((5, 5))
-    generator[:4, :4] = K
-    generator[:4, 4] = GG.reshape(-1, order="F")
-    start = np.array([1.0, 0.0, 0.0, 0.0, 1.0])  # S(0) = z0 z0ᵀ with z0 = (1, 0), column-major
-    S = np.array([scipy.linalg.expm(generator * t) @ start for t in times])[:, :4]
-    theta2, v2 = S[:, 0], S[:, 3]
-    return 0.5 * (v2 + theta2), v2
+    from ..symbolic._ito_moments import quadratic_moments
+
+    moments = quadratic_moments(system(), [1], [0])
+    return moments.expected_inertia(times), moments.expected_velocity_square(times)
 
 
-def monte_carlo(times_every: int = 20) -> dict:
-    """Semi-implicit Euler–Maruyama (weak order 1): the velocity kick first, then the drift with
-    the new velocity, which does not pump energy into the oscillator as the explicit form does
-    (its energy grows by a factor 1 + dt² per step). All paths at once, fixed seed."""
-    rng = np.random.default_rng(SEED)
-    steps = int(round(T_END / DT))
-    theta, v = np.ones(PATHS), np.zeros(PATHS)
-    saved_t, mean, stderr = [0.0], [0.5], [0.0]
-    for k in range(1, steps + 1):
-        noise = rng.standard_normal(PATHS) * np.sqrt(DT)
-        v = v + DT * (-GAMMA * v - theta) + SIGMA * noise
-        theta = theta + DT * v
-        if k % times_every == 0:
-            inertia = 0.5 * v**2 + 0.5 * theta**2
-            if not np.all(np.isfinite(inertia)):
-                from .._errors import SimulationDiverged
+def monte_carlo() -> dict:
+    """The toolkit's seeded Monte Carlo ensemble (BAOAB), statistics at RECORDS times."""
+    from ..numeric._montecarlo import simulate_ensemble
 
-                raise SimulationDiverged(f"Euler–Maruyama left the finite numbers at step {k}")
-            saved_t.append(k * DT)
-            mean.append(inertia.mean())
-            stderr.append(inertia.std(ddof=1) / np.sqrt(PATHS))
-    return {"times": np.array(saved_t), "mean": np.array(mean), "stderr": np.array(stderr)}
+    run = simulate_ensemble(system(), [1.0], [0.0], t_end=T_END, steps=int(round(T_END / DT)),
+                            paths=PATHS, seed=SEED, records=RECORDS, scheme=SCHEME)
+    if run.status != "ok":
+        from .._errors import SimulationDiverged
+
+        raise SimulationDiverged(f"the Monte Carlo ensemble diverged at t = {run.diverged_at}")
+    return {"times": run.times, "mean": run.mean["inertia"], "stderr": run.stderr["inertia"],
+            "scheme": run.scheme, "rerun": run.rerun()}
 
 
 def data() -> dict:
