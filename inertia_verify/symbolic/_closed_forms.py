@@ -276,6 +276,11 @@ def oscillator(omega, gamma, theta0=1, v0=0, *, regime: str | None = None) -> Os
     theta = _tidy(solution.xreplace(mapping))
     velocity = _tidy(velocity.xreplace(mapping))
     inertia = _tidy(energy.xreplace(mapping))
+    if regime == "underdamped":
+        # products of sin and cos at ω_d t into double angles: I = e^{-γt}(a + b cos 2ω_d t + …)
+        from sympy.simplify.fu import TR8
+
+        inertia = _tidy(TR8(sympy.expand(inertia)))
     if regime == "critical" and omega.is_number and gamma.is_number:
         inertia = _tidy(velocity**2 / 2 + omega**2 * theta**2 / 2)
     rate = -_slowest(_exponential_rates(inertia, _t)) if inertia.has(_t) or inertia != 0 \
@@ -285,9 +290,10 @@ def oscillator(omega, gamma, theta0=1, v0=0, *, regime: str | None = None) -> Os
 
 
 def _tidy(expr: sympy.Expr) -> sympy.Expr:
+    """Expand, merge exponentials, pull out common factors: cheap and canonical enough to read
+    (``simplify`` is avoided: it costs seconds per expression here)."""
     expr = sympy.powsimp(sympy.expand(expr, power_exp=False), combine="exp")
-    simplified = sympy.simplify(expr)
-    return simplified if sympy.count_ops(simplified) <= sympy.count_ops(expr) else expr
+    return sympy.factor_terms(expr)
 
 
 def oscillator_decay_rate(omega=None, gamma=None) -> sympy.Expr:
