@@ -116,6 +116,18 @@ def test_bad_arguments(tmp_path):
         make_figures(tmp_path, ["appB-decay-rate"], dpi=0)
 
 
+def test_cli_lists_every_figure_and_rejects_unknown_names(tmp_path, capsys):
+    from inertia_verify.cli import build_parser
+
+    # argparse wraps long help lines, also at hyphens: compare with the whitespace removed.
+    help_text = "".join(build_parser()._subparsers._group_actions[0].choices["figures"]
+                        .format_help().split())
+    for name in figure_names():
+        assert name in help_text
+    assert main(["figures", "--out", str(tmp_path), "--only", "fig9"]) == 2
+    assert "argument '--only' = 'fig9': is not a figure" in capsys.readouterr().err
+
+
 def test_cli_figures_json(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     assert main(["figures", "--out", str(tmp_path), "--only", "appD-discrete-inertia",
