@@ -243,7 +243,12 @@ class CompiledDynamics:
         return out
 
     def loss_rows(self, theta_rows: np.ndarray) -> np.ndarray:
+        """:math:`L` on the ``(d, paths)`` layout (may share memory with ``theta_rows`` when the
+        loss is a bare coordinate: callers combine it into a new array)."""
         value = self._loss(*theta_rows)
+        if isinstance(value, np.ndarray) and value.shape == theta_rows.shape[1:] \
+                and value.dtype == float:
+            return value
         return np.broadcast_to(np.asarray(value, dtype=float), theta_rows.shape[1:]).copy()
 
     def inertia_rows(self, theta_rows: np.ndarray, v_rows: np.ndarray) -> np.ndarray:
@@ -275,7 +280,7 @@ class CompiledDynamics:
 
     def loss(self, theta) -> np.ndarray:
         """:math:`L(\\theta)`, shape ``(paths,)``."""
-        return self.loss_rows(self._state(theta, "theta").T)
+        return np.array(self.loss_rows(self._state(theta, "theta").T))
 
     def inertia(self, theta, v) -> np.ndarray:
         """:math:`I = \\tfrac12 v^\\top M v + L(\\theta)`, shape ``(paths,)``."""

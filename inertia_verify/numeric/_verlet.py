@@ -25,32 +25,28 @@ def verlet_kick_drift_kick(system, dt: float):
     """The undamped velocity-Verlet map ``(theta, v) -> (theta', v')`` in place, with the force
     at the end of one step reused at the start of the next (one evaluation per step)."""
     half = dt / 2
-    cache = {"key": None, "force": None}
-    buffers = {}
-
-    def buffer(name, like):
-        array = buffers.get(name)
-        if array is None or array.shape != like.shape or array.dtype != like.dtype:
-            array = buffers[name] = np.empty_like(like)
-        return array
+    state = {"theta": None, "force": None, "tmp": None}
 
     def kick_drift_kick(theta, v):
-        if cache["key"] is not None and cache["key"] == (id(theta), theta.shape):
-            force = cache["force"]
-        else:
-            force = system.force_rows(theta, out=buffer("force", theta))
-        tmp = buffer("tmp", theta)
+        # The force at the end of the previous step is reused when the same state array comes
+        # back (the driver advances one array in place); any other array is evaluated afresh.
+        force, tmp = state["force"], state["tmp"]
+        if tmp is None or tmp.shape != theta.shape or tmp.dtype != theta.dtype:
+            force, tmp = np.empty_like(theta), np.empty_like(theta)
+            state["force"], state["tmp"], state["theta"] = force, tmp, None
+        if state["theta"] is not theta:
+            system.force_rows(theta, out=force)
         np.multiply(force, half, out=tmp)
         np.add(v, tmp, out=v)
         np.multiply(v, dt, out=tmp)
         np.add(theta, tmp, out=theta)
-        force = system.force_rows(theta, out=buffer("force", theta))
+        system.force_rows(theta, out=force)
         np.multiply(force, half, out=tmp)
         np.add(v, tmp, out=v)
-        cache["key"], cache["force"] = (id(theta), theta.shape), force
+        state["theta"] = theta
 
     def forget():
-        cache["key"] = None
+        state["theta"] = None
 
     kick_drift_kick.forget = forget
     return kick_drift_kick

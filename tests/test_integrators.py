@@ -1,0 +1,241 @@
+"""Every integrator against exact solutions: convergence order, symplectic structure, divergence."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy
+
+from inertia_verify import Dynamics, InvalidArgument, prove_equal
+from inertia_verify.numeric import FIXED_STEP, compile_dynamics, get_scheme, simulate
+from inertia_verify.numeric._stability import one_step_matrix
+from inertia_verify.symbolic._closed_forms import oscillator, quadratic
+
+# -- convergence order -------------------------------------------------------------------------
+#: Step sizes per order: coarse enough that the error stays far above round-off (RK4's smallest
+#: error here is ~1e-8), fine enough to be in the asymptotic regime.
+STEPS = {1: [0.04, 0.02, 0.01, 0.005], 2: [0.08, 0.04, 0.02, 0.01], 4: [0.2, 0.1, 0.05, 0.025]}
+T_END = 4.0
+#: The fitted slope must be within this band of the declared order.
+BAND = 0.2
+
+PROBLEMS = {
+    # damped oscillator, γ = 0.3, ω = 1.3: the dsolve closed form
+    "oscillator": dict(loss="13**2*x**2/200", coords="x", damping="0.3", mass=None,
+                       theta0=[1.0], v0=[0.5]),
+    # anisotropic matrix damping and a mass matrix: the expm closed form
+    "matrix": dict(loss="x**2/2 + 2*y**2 + x*y/2", coords="x,y",
+                   damping="[[0.3, 0.1], [0, 0.6]]", mass="[[2, 0], [0, 1]]",
+                   theta0=[1.0, -0.5], v0=[0.0, 1.0]),
+    # undamped
+    "undamped": dict(loss="x**2/2 + 2*y**2", coords="x,y", damping=None, mass=None,
+                     theta0=[1.0, 1.0], v0=[0.0, 0.0]),
+}
+
+
+def _exact_state(problem, times):
+    dyn = Dynamics.from_text(problem["loss"], problem["coords"], damping=problem["damping"],
+                             mass=problem["mass"])
+    from inertia_verify.symbolic._closed_forms import quadratic_from_dynamics
+
+    solution = quadratic_from_dynamics(dyn, problem["theta0"], problem["v0"])
+    states = [solution.state_at(t) for t in times]
+    return dyn, np.array([s[0] for s in states]), np.array([s[1] for s in states])
+
+
+@pytest.mark.parametrize("problem", list(PROBLEMS))
+@pytest.mark.parametrize("scheme", list(FIXED_STEP))
+def test_convergence_order(scheme, problem):
+    method = get_scheme(scheme)
+    spec = PROBLEMS[problem]
+    dyn, _, _ = _exact_state(spec, [0.0])
+    compiled = compile_dynamics(dyn)
+    errors = []
+    for h in STEPS[method.order]:
+        run = simulate(compiled, spec["theta0"], spec["v0"], T_END, h, scheme=scheme,
+                       keep_states=True, save_every=max(1, round(0.5 / h)))
+        _, theta, v = _exact_state(spec, run.times)
+        errors.append(max(np.max(np.abs(run.theta[:, 0] - theta)),
+                          np.max(np.abs(run.v[:, 0] - v))))
+    slope = np.polyfit(np.log(STEPS[method.order]), np.log(errors), 1)[0]
+    assert abs(slope - method.order) <= BAND, (scheme, problem, slope, errors)
+
+
+def test_oscillator_closed_form_matches_expm_route():
+    # the two exact routes (dsolve and expm) agree, so the slope test's reference is sound
+    sol = oscillator(sympy.Rational(13, 10), sympy.Rational(3, 10), 1, sympy.Rational(1, 2))
+    theta, v, energy = sol.evaluate(np.linspace(0, 4, 9))
+    quad = quadratic([[1.69]], 0.3, [1.0], [0.5])
+    np.testing.assert_allclose(energy, quad.inertia_at(np.linspace(0, 4, 9)), rtol=1e-13)
+
+
+# -- structure ---------------------------------------------------------------------------------
+
+def _oscillator_run(scheme, h, steps):
+    dyn = Dynamics.from_text("x**2/2", "x")
+    return simulate(dyn, [1.0], [0.0], h * steps, h, scheme=scheme, save_every=1)
+
+
+@pytest.mark.parametrize("scheme, steps", [
+    ("verlet", 100_000),
+    ("symplectic-euler", 20_000),
+    ("conformal-verlet", 20_000),
+    pytest.param("symplectic-euler", 100_000, marks=pytest.mark.slow),
+    pytest.param("conformal-verlet", 100_000, marks=pytest.mark.slow),
+])
+def test_symplectic_energy_error_stays_bounded(scheme, steps):
+    h = 0.1
+    run = _oscillator_run(scheme, h, steps)
+    error = np.abs(run.inertia[:, 0] - 0.5)
+    window = steps // 10  # ≥ 30 periods of 2π/h ≈ 63 steps: every phase is sampled
+    first, last = error[:window].max(), error[-window:].max()
+    # bounded: the error oscillates without drift, so the largest error over the last tenth of
+    # the run equals that over the first tenth (1% for the sampling of the peak by the steps)
+    assert last <= 1.01 * first
+    assert first < h  # and it is O(h) (symplectic Euler) or O(h²) (Verlet) to begin with
+
+
+def test_explicit_euler_energy_grows_exactly_as_predicted():
+    # Euler multiplies the complex amplitude θ + iv by (1 - ih): I_n = I_0 (1 + h²)^n
+    h, steps = 0.01, 10_000
+    run = _oscillator_run("euler", h, steps)
+    n = np.arange(steps + 1)
+    np.testing.assert_allclose(run.inertia[:, 0], 0.5 * (1 + h * h) ** n, rtol=1e-10)
+    assert run.inertia[-1, 0] - 0.5 > 10 * (run.inertia[1000, 0] - 0.5)
+
+
+class _SymbolicSystem:
+    """The stepper interface on SymPy objects, to take exact Jacobians of one step."""
+
+    def __init__(self, loss, coords, gamma, h):
+        self.coords, self.gamma = coords, gamma
+        self.dimension = len(coords)
+        self.damping_kind = "scalar"
+        self.force = [-sympy.diff(loss, c) for c in coords]
+
+    def force_rows(self, theta, out=None):
+        mapping = dict(zip(self.coords, theta[:, 0]))
+        result = np.array([[f.xreplace(mapping)] for f in self.force], dtype=object)
+        if out is not None:
+            out[...] = result
+            return out
+        return result
+
+    def damping_propagator(self, t, h):
+        return sympy.exp(-self.gamma * h)
+
+
+def test_conformal_verlet_jacobian_determinant_is_exactly_exp_minus_d_gamma_h():
+    x, y, gamma, h = sympy.symbols("x y gamma h", positive=True)
+    vx, vy = sympy.symbols("v_x v_y", real=True)
+    loss = x**4 / 4 + x * y + sympy.cos(y)
+    system = _SymbolicSystem(loss, [x, y], gamma, h)
+    theta = np.array([[x], [y]], dtype=object)
+    v = np.array([[vx], [vy]], dtype=object)
+    get_scheme("conformal-verlet").stepper(system, h)(0, theta, v)
+    image = sympy.Matrix([*theta[:, 0], *v[:, 0]])
+    jacobian = image.jacobian([x, y, vx, vy])
+    verdict = prove_equal(jacobian.det(), sympy.exp(-2 * gamma * h))
+    assert verdict.proved, verdict
+
+
+def test_verlet_and_symplectic_euler_preserve_volume_exactly():
+    for scheme in ("verlet", "symplectic-euler"):
+        x, h = sympy.symbols("x h", positive=True)
+        vx = sympy.Symbol("v_x", real=True)
+
+        class Undamped(_SymbolicSystem):
+            damping_kind = "zero"
+
+            def acceleration_rows(self, t, theta, v, out=None):
+                return self.force_rows(theta, out)
+
+        system = Undamped(x**4 / 4 - x**2 / 2, [x], 0, h)
+        system.damping_kind = "zero"
+        theta, v = np.array([[x]], dtype=object), np.array([[vx]], dtype=object)
+        get_scheme(scheme).stepper(system, h)(0, theta, v)
+        jacobian = sympy.Matrix([theta[0, 0], v[0, 0]]).jacobian([x, vx])
+        assert prove_equal(jacobian.det(), 1).proved, scheme
+
+
+def test_one_step_matrix_of_verlet_is_the_textbook_one():
+    compiled = compile_dynamics(Dynamics.from_text("x**2/2", "x"))
+    h = 0.3
+    expected = np.array([[1 - h * h / 2, h], [-h * (1 - h * h / 4), 1 - h * h / 2]])
+    np.testing.assert_allclose(one_step_matrix(get_scheme("verlet"), compiled, np.eye(1), h),
+                               expected, rtol=1e-15)
+
+
+# -- divergence --------------------------------------------------------------------------------
+
+def test_verlet_beyond_its_stability_limit_is_reported():
+    # ω = 2: the limit is h < 2/ω = 1
+    dyn = Dynamics.from_text("2*x**2", "x")
+    stable = simulate(dyn, [1.0], [0.0], 50.0, 0.99)
+    assert not stable.diverged
+    run = simulate(dyn, [1.0], [0.0], 50 * 1.01, 1.01)
+    assert run.diverged and run.divergence.reason == "unstable step"
+    assert run.divergence.step == 0
+    assert run.stability.spectral_radius > 1
+    assert run.to_dict()["inertia_final_mean"] is None  # never averaged into a result
+
+
+def test_nan_is_caught_at_the_step_where_it_appears():
+    dyn = Dynamics.from_text("x**4", "x")
+    run = simulate(dyn, [10.0], [0.0], 100.0, 0.5, check_stability=False)
+    assert run.diverged and run.divergence.reason == "non-finite"
+    k = run.divergence.step
+    assert k >= 1
+    before = simulate(dyn, [10.0], [0.0], (k - 1) * 0.5, 0.5, check_stability=False) if k > 1 \
+        else None
+    if before is not None:
+        assert not before.diverged and np.all(np.isfinite(before.final_theta))
+
+
+# -- the driver --------------------------------------------------------------------------------
+
+def test_memory_does_not_grow_with_steps():
+    dyn = Dynamics.from_text("x**2/2", "x")
+    run = simulate(dyn, [1.0], [0.0], 200.0, 0.01)  # 2·10⁴ steps
+    assert run.steps == 20_000 and run.times.size <= 1001
+    assert run.times[-1] == pytest.approx(200.0) and run.theta is None
+
+
+def test_spread_is_seeded():
+    dyn = Dynamics.from_text("x**2/2 + y**2/2", "x,y")
+    a = simulate(dyn, [1, 0], [0, 0], 1.0, 0.1, paths=50, spread=0.1, seed=7)
+    b = simulate(dyn, [1, 0], [0, 0], 1.0, 0.1, paths=50, spread=0.1, seed=7)
+    c = simulate(dyn, [1, 0], [0, 0], 1.0, 0.1, paths=50, spread=0.1, seed=8)
+    np.testing.assert_array_equal(a.final_theta, b.final_theta)
+    assert not np.array_equal(a.final_theta, c.final_theta)
+    assert a.inertia_final_stderr > 0
+    same = simulate(dyn, [1, 0], [0, 0], 1.0, 0.1, paths=50)
+    assert np.ptp(same.final_theta[:, 0]) == 0 and same.inertia_final_stderr > -1
+
+
+def test_references_against_closed_form():
+    sol = quadratic([[1.0]], 0.5, [1.0], [0.0])
+    dyn = Dynamics.from_text("x**2/2", "x", damping="0.5")
+    for scheme, tolerance in (("dop853", 1e-10), ("mpmath", 1e-14)):
+        run = simulate(dyn, [1.0], [0.0], 3.0, 0.5, scheme=scheme)
+        # DOP853 at rtol = atol = 1e-12 over a few hundred steps: within 100 × rtol × scale;
+        # mpmath at 30 digits: within double rounding of the comparison
+        np.testing.assert_allclose(run.inertia[:, 0], sol.inertia_at(run.times), atol=tolerance)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(paths=0), "positive integer"),
+    (dict(dt=-0.1), "positive"),
+    (dict(t_end=-1.0), "after t0"),
+    (dict(scheme="leapfrog"), "not a known scheme"),
+    (dict(scheme="mpmath", paths=2), "one trajectory"),
+    (dict(theta0=[1.0, 2.0]), "1 coordinate"),
+    (dict(v0=[float("nan")]), "NaN"),
+    (dict(spread=-1.0), "non-negative"),
+    (dict(save_every=0), "positive integer"),
+])
+def test_bad_input(kwargs, match):
+    args = dict(theta0=[1.0], v0=[0.0], t_end=1.0, dt=0.1)
+    args.update(kwargs)
+    with pytest.raises(InvalidArgument, match=match):
+        simulate(Dynamics.from_text("x**2/2", "x"), **args)
