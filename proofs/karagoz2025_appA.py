@@ -12,20 +12,21 @@ Made precise, in the phase plane (θ, θ̇) of a 1-D loss:
   γ < 2√k they are the complex pair −γ/2 ± iω_d, so nearby orbits spiral in, turning at angular
   frequency ω_d = √(k − γ²/4) while shrinking like e^{−γt/2}.
 
-Numeric cross-check: the compiled system (compile_dynamics) integrated by DOP853 (scipy,
-rtol 1e-11, atol 1e-12), against the exact linear flow expm(At).
+Numeric cross-check: the compiled system (compile_dynamics) integrated by the toolkit's simulate with
+its DOP853 reference (rtol = atol = 1e-12), against the exact linear flow expm(At).
 """
 
 import numpy as np
-import scipy.integrate
 import scipy.linalg
 import sympy
 
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
-from inertia_verify.numeric import compile_dynamics
+from inertia_verify.numeric import compile_dynamics, get_scheme, simulate
 
-RTOL, ATOL = 1e-11, 1e-12
+#: The toolkit's reference integrator (scipy's DOP853 behind simulate(scheme="dop853")).
+SCHEME = "dop853"
+RTOL, ATOL = get_scheme(SCHEME).rtol, get_scheme(SCHEME).atol
 #: DOP853 controls the local error per step; the global error of a run of N steps can accumulate
 #: up to about N local tolerances, and these runs take of the order of a hundred steps, so a
 #: deviation is accepted up to BUDGET tolerance units (|error| ≤ BUDGET·(ATOL + RTOL·|reference|)).
@@ -78,16 +79,13 @@ def _symbolic_parts():
 
 
 def _integrate(compiled, state0, times):
-    """DOP853 through the compiled vector field; returns (θ, v) at ``times`` (1-D system)."""
-    def field(t, y):
-        theta, v = y[:1][None, :], y[1:][None, :]
-        return np.concatenate([y[1:], compiled.acceleration(t, theta, v)[0]])
-
-    sol = scipy.integrate.solve_ivp(field, (times[0], times[-1]), state0, method="DOP853",
-                                    t_eval=times, rtol=RTOL, atol=ATOL)
-    if not sol.success or not np.all(np.isfinite(sol.y)):
-        raise ArithmeticError(f"integration failed: {sol.message}")
-    return sol.y[0], sol.y[1]
+    """The toolkit's simulate (DOP853 reference) on the compiled system; (θ, v) at ``times``,
+    which must be equally spaced from 0."""
+    run = simulate(compiled, state0[:1], state0[1:], float(times[-1]), float(times[1] - times[0]),
+                   scheme=SCHEME, keep_states=True, save_every=1, energy_balance=False)
+    if run.diverged:
+        raise ArithmeticError(f"the reference integration diverged: {run.divergence}")
+    return run.theta[:, 0, 0], run.v[:, 0, 0]
 
 
 def _units(error, reference):
