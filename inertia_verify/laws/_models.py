@@ -1,0 +1,325 @@
+"""Models: the map φ: ℝ^D → ℝ^N through which the parameters θ enter the loss ℓ(φ(θ)).
+
+A conservation law "for every loss" (Marcotte, Gribonval, Peyré 2023) depends only on φ, so a
+:class:`Model` is all the law engine needs: the parameters, in order, and the components of φ as
+SymPy expressions.  Built-in models name their parameters after the matrices they fill
+(``U1_0_1`` is entry (0, 1) of ``U1``) so that laws print readably.
+
+Widths are always listed in the order of the matrix product: ``(n0, n1, ..., nq)`` means
+``U1 ∈ ℝ^{n0×n1}, ..., Uq ∈ ℝ^{n(q-1)×nq}``; for the two-layer models ``(n, r, m)`` means
+``φ = U Vᵀ`` with ``U ∈ ℝ^{n×r}`` (output weights, columns ``u_j``) and ``V ∈ ℝ^{m×r}`` (input
+weights, columns ``v_j``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sympy
+
+from .._errors import InvalidArgument
+from .._expressions import parse_expression, parse_names
+
+__all__ = ["Model", "deep_linear", "two_layer_relu", "matrix_factorisation", "builtin_model",
+           "MODELS"]
+
+#: Built-in model names accepted by :func:`builtin_model` (and ``laws --model``).
+MODELS = ("linear", "relu", "relu-bias", "nmf")
+
+_MAX_PARAMETERS = 400  # beyond this the polynomial search alone would need gigabytes
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model φ: ℝ^D → ℝ^N.
+
+    Parameters
+    ----------
+    name : str
+        A short description, e.g. ``"deep linear (3, 2, 4)"``.
+    parameters : tuple of Symbol
+        θ, in order.
+    components : tuple of sympy.Expr
+        φ_1(θ), ..., φ_N(θ).
+    positive : bool
+        Whether the parameters live in the positive orthant (NMF); then the mirror metric is the
+        natural one and random points are drawn positive.
+    default_metric : {"euclidean", "mirror"}
+        The metric of the model's usual gradient flow.
+
+    Examples
+    --------
+    >>> m = deep_linear([2, 1, 2])
+    >>> m.parameters
+    (U1_0_0, U1_1_0, U2_0_0, U2_0_1)
+    >>> m.components
+    (U1_0_0*U2_0_0, U1_0_0*U2_0_1, U1_1_0*U2_0_0, U1_1_0*U2_0_1)
+    >>> print(m)
+    deep linear (2, 1, 2): D = 4 parameters, N = 4 components
+    """
+
+    name: str
+    parameters: tuple[sympy.Symbol, ...]
+    components: tuple[sympy.Expr, ...]
+    positive: bool = False
+    default_metric: str = "euclidean"
+    widths: tuple[int, ...] | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        if not self.parameters:
+            raise InvalidArgument("parameters", self.parameters, "is empty",
+                                  "a model needs at least one parameter")
+        if len(self.parameters) > _MAX_PARAMETERS:
+            raise InvalidArgument("parameters", len(self.parameters),
+                                  f"too many parameters (more than {_MAX_PARAMETERS})",
+                                  "use smaller widths")
+        if not self.components:
+            raise InvalidArgument("components", self.components, "is empty",
+                                  "give at least one component of φ")
+        names = [p.name for p in self.parameters]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise InvalidArgument("parameters", names, f"repeats {', '.join(twice)}")
+        known = set(self.parameters)
+        for c in self.components:
+            stray = c.free_symbols - known
+            if stray:
+                raise InvalidArgument("components", c, "uses names that are not parameters: "
+                                      + ", ".join(sorted(s.name for s in stray)),
+                                      "list every name in parameters")
+
+    @property
+    def dimension(self) -> int:
+        """D, the number of parameters."""
+        return len(self.parameters)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parameters)
+
+    def symbols(self) -> dict[str, sympy.Symbol]:
+        """``{name: Symbol}`` for parsing user text about this model."""
+        return {p.name: p for p in self.parameters}
+
+    def jacobian(self) -> sympy.Matrix:
+        """∂φ/∂θ, N × D: row j is ∇φ_j."""
+        return sympy.Matrix([[sympy.diff(c, p) for p in self.parameters] for c in self.components])
+
+    def is_polynomial(self) -> bool:
+        return all(c.is_polynomial(*self.parameters) for c in self.components)
+
+    def __str__(self) -> str:
+        return (f"{self.name}: D = {self.dimension} parameters, "
+                f"N = {len(self.components)} components")
+
+    def _repr_latex_(self) -> str:
+        shown = ", ".join(sympy.latex(c) for c in self.components[:6])
+        more = r", \ldots" if len(self.components) > 6 else ""
+        return rf"$\varphi(\theta) = ({shown}{more}),\quad \theta \in \mathbb{{R}}^{{{self.dimension}}}$"
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "parameters": list(self.names),
+                "components": [str(c) for c in self.components], "positive": self.positive,
+                "default_metric": self.default_metric,
+                "widths": None if self.widths is None else list(self.widths)}
+
+    @classmethod
+    def from_text(cls, parameters: str, components: Iterable[str], *, name: str = "custom",
+                  positive: bool = False, argument: str = "components") -> Model:
+        """A custom model from parameter names and the components of φ as text.
+
+        Text goes through the restricted parser; names other than the parameters are errors.
+
+        Examples
+        --------
+        >>> m = Model.from_text("a, b", ["a*b"])
+        >>> m.components
+        (a*b,)
+        >>> Model.from_text("a, b", ["a*c"])
+        Traceback (most recent call last):
+        ...
+        inertia_verify._errors.InvalidArgument: argument 'components[0]' = 'a*c': unknown name 'c'...
+        """
+        names = parse_names(parameters, argument="parameters")
+        symbols = {n: sympy.Symbol(n, positive=True) if positive else sympy.Symbol(n, real=True)
+                   for n in names}
+        if isinstance(components, str):
+            raise InvalidArgument(argument, components, "must be a list of expressions",
+                                  "give one expression per component of φ")
+        parsed = tuple(parse_expression(text, argument=f"{argument}[{i}]", symbols=symbols,
+                                        allowed_names=names)
+                       for i, text in enumerate(components))
+        return cls(name, tuple(symbols.values()), parsed, positive=positive,
+                   default_metric="mirror" if positive else "euclidean")
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Model:
+        """A custom model from a JSON file ``{"parameters": "a,b", "components": ["a*b"],
+        "positive": false, "name": "..."}`` (``parameters`` may also be a list of names).
+
+        Examples
+        --------
+        >>> import json, tempfile, os
+        >>> with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        ...     json.dump({"parameters": ["u", "v"], "components": ["u*v"]}, f)
+        >>> Model.from_file(f.name).components
+        (u*v,)
+        >>> os.unlink(f.name)
+        """
+        path = Path(path)
+        try:
+            spec = json.loads(path.read_text())
+        except OSError as exc:
+            raise InvalidArgument("model file", str(path), f"cannot be read ({exc.strerror})",
+                                  "give the path of a JSON file") from exc
+        except json.JSONDecodeError as exc:
+            raise InvalidArgument("model file", str(path), f"is not valid JSON ({exc.msg}, line "
+                                  f"{exc.lineno})", 'write {"parameters": "a,b", "components": '
+                                  '["a*b"]}') from exc
+        if not isinstance(spec, dict) or not {"parameters", "components"} <= set(spec):
+            raise InvalidArgument("model file", str(path), "must hold an object with keys "
+                                  "'parameters' and 'components'",
+                                  'write {"parameters": "a,b", "components": ["a*b"]}')
+        parameters = spec["parameters"]
+        if isinstance(parameters, list) and all(isinstance(p, str) for p in parameters):
+            parameters = ",".join(parameters)
+        components = spec["components"]
+        if not isinstance(components, list) or not all(isinstance(c, str) for c in components):
+            raise InvalidArgument("components", components, "must be a list of strings",
+                                  'e.g. ["a*b", "a*c"]')
+        positive = spec.get("positive", False)
+        if not isinstance(positive, bool):
+            raise InvalidArgument("positive", positive, "must be true or false")
+        return cls.from_text(parameters, components, name=str(spec.get("name", path.stem)),
+                             positive=positive)
+
+
+# --------------------------------------------------------------------------- built-in models
+
+def _widths(widths: object, count: int | None, model: str) -> tuple[int, ...]:
+    """Validate a list of widths; ``count`` is the required length (None: at least 2)."""
+    example = {"linear": "e.g. 3,2,4 for U1 (3×2) times U2 (2×4)",
+               "relu": "(outputs, neurons, inputs), e.g. 3,2,4",
+               "relu-bias": "(outputs, neurons, inputs), e.g. 3,2,4",
+               "nmf": "(n, r, m) for U (n×r) times Vᵀ (r×m), e.g. 3,2,4"}[model]
+    if isinstance(widths, str):
+        raise InvalidArgument("widths", widths, "must be a list of integers", example)
+    try:
+        values = tuple(widths)  # type: ignore[arg-type]
+    except TypeError:
+        raise InvalidArgument("widths", widths, "must be a list of integers", example) from None
+    if not all(isinstance(w, int) and not isinstance(w, bool) for w in values):
+        raise InvalidArgument("widths", widths, "must be integers", example)
+    if count is not None and len(values) != count:
+        raise InvalidArgument("widths", widths, f"the {model} model takes {count} widths, "
+                              f"got {len(values)}", example)
+    if count is None and len(values) < 2:
+        raise InvalidArgument("widths", widths, "a deep linear network needs at least 2 widths "
+                              "(one matrix)", example)
+    bad = [w for w in values if w < 1]
+    if bad:
+        raise InvalidArgument("widths", widths, f"widths must be positive, got {bad[0]}", example)
+    if any(w > 50 for w in values):
+        raise InvalidArgument("widths", widths, "widths above 50 are out of reach of exact "
+                              "symbolic brackets", "use widths up to about 10")
+    return values
+
+
+def _matrix(name: str, rows: int, cols: int, positive: bool) -> sympy.Matrix:
+    kw = {"positive": True} if positive else {"real": True}
+    return sympy.Matrix(rows, cols, lambda a, b: sympy.Symbol(f"{name}_{a}_{b}", **kw))
+
+
+def deep_linear(widths: Sequence[int]) -> Model:
+    """The deep linear network φ = U1 U2 ⋯ Uq, ``Ui ∈ ℝ^{n(i-1)×ni}`` for widths (n0, …, nq).
+
+    Examples
+    --------
+    >>> m = deep_linear([3, 2, 4])
+    >>> m.dimension, len(m.components)
+    (14, 12)
+    >>> m.components[0]
+    U1_0_0*U2_0_0 + U1_0_1*U2_1_0
+    """
+    w = _widths(widths, None, "linear")
+    mats = [_matrix(f"U{i + 1}", w[i], w[i + 1], False) for i in range(len(w) - 1)]
+    product = mats[0]
+    for m in mats[1:]:
+        product = product * m
+    parameters = tuple(s for m in mats for s in m)  # row-major within each matrix
+    return Model(f"deep linear {w}", parameters, tuple(sympy.expand(e) for e in product),
+                 widths=w)
+
+
+def two_layer_relu(widths: Sequence[int], *, bias: bool = False) -> Model:
+    """A two-layer ReLU network on a region of fixed activations: φ = (u_j v_jᵀ)_{j=1..r}.
+
+    On such a region the network x ↦ Σ_j u_j σ(v_jᵀx + b_j) depends on θ only through the
+    rank-one matrices u_j (v_j; b_j)ᵀ, one per neuron (the activation pattern is fixed, so σ
+    acts as 0 or 1 and is absorbed in the data).  Widths are (outputs n, neurons r, inputs m);
+    ``U_a_j`` is output weight a of neuron j, ``V_b_j`` its input weight b, ``b_j`` its bias.
+
+    Examples
+    --------
+    >>> m = two_layer_relu([1, 2, 1], bias=True)
+    >>> m.parameters
+    (U_0_0, U_0_1, V_0_0, V_0_1, b_0, b_1)
+    >>> m.components
+    (U_0_0*V_0_0, U_0_0*b_0, U_0_1*V_0_1, U_0_1*b_1)
+    """
+    n, r, m = _widths(widths, 3, "relu-bias" if bias else "relu")
+    U, V = _matrix("U", n, r, False), _matrix("V", m, r, False)
+    b = [sympy.Symbol(f"b_{j}", real=True) for j in range(r)]
+    components = []
+    for j in range(r):
+        inputs = list(V[:, j]) + ([b[j]] if bias else [])
+        components += [U[a, j] * x for a in range(n) for x in inputs]
+    parameters = tuple(U) + tuple(V) + (tuple(b) if bias else ())
+    kind = "two-layer ReLU with bias" if bias else "two-layer ReLU"
+    return Model(f"{kind} {(n, r, m)}", parameters, tuple(components), widths=(n, r, m))
+
+
+def matrix_factorisation(widths: Sequence[int]) -> Model:
+    """Non-negative matrix factorisation φ = U Vᵀ, U ∈ ℝ₊^{n×r}, V ∈ ℝ₊^{m×r}; widths (n, r, m).
+
+    Its usual gradient flow is the mirror one, θ̇ = −θ ⊙ ∇ℓ (``default_metric="mirror"``).
+
+    Examples
+    --------
+    >>> m = matrix_factorisation([1, 2, 1])
+    >>> m.components
+    (U_0_0*V_0_0 + U_0_1*V_0_1,)
+    >>> m.positive, m.default_metric
+    (True, 'mirror')
+    """
+    n, r, m = _widths(widths, 3, "nmf")
+    U, V = _matrix("U", n, r, True), _matrix("V", m, r, True)
+    product = U * V.T
+    return Model(f"NMF {(n, r, m)}", tuple(U) + tuple(V), tuple(sympy.expand(e) for e in product),
+                 positive=True, default_metric="mirror", widths=(n, r, m))
+
+
+def builtin_model(name: str, widths: Sequence[int]) -> Model:
+    """A built-in model by name: ``linear``, ``relu``, ``relu-bias`` or ``nmf``.
+
+    Examples
+    --------
+    >>> builtin_model("relu", [2, 1, 2]).dimension
+    4
+    >>> builtin_model("conv", [2, 2])
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'model' = 'conv': unknown model; choose one
+    of linear, relu, relu-bias, nmf, or give a model file
+    """
+    if name == "linear":
+        return deep_linear(widths)
+    if name in ("relu", "relu-bias"):
+        return two_layer_relu(widths, bias=name == "relu-bias")
+    if name == "nmf":
+        return matrix_factorisation(widths)
+    raise InvalidArgument("model", name, "unknown model",
+                          f"choose one of {', '.join(MODELS)}, or give a model file")
