@@ -283,8 +283,17 @@ def oscillator(omega, gamma, theta0=1, v0=0, *, regime: str | None = None) -> Os
         inertia = _tidy(TR8(sympy.expand(inertia)))
     if regime == "critical" and omega.is_number and gamma.is_number:
         inertia = _tidy(velocity**2 / 2 + omega**2 * theta**2 / 2)
-    rate = -_slowest(_exponential_rates(inertia, _t)) if inertia.has(_t) or inertia != 0 \
-        else sympy.oo
+    numeric = all(x.is_number for x in (omega, gamma, theta0, v0))
+    if numeric:
+        # numbers: the rate of *this* solution (a mode whose coefficient vanishes for these
+        # initial data does not count)
+        rate = -_slowest(_exponential_rates(inertia, _t))
+    else:
+        # symbols: read the exponents while ω_d or κ is still a positive symbol, so that SymPy
+        # can order them, then substitute (generic initial data)
+        partial = {key: value for key, value in mapping.items() if key is not aux}
+        rate = -_slowest(_exponential_rates(energy.xreplace(partial), _t))
+        rate = rate.xreplace({aux: mapping[aux]}) if aux is not None else rate
     return OscillatorSolution(omega, gamma, theta0, v0, regime, theta, velocity, inertia,
                               sympy.simplify(rate))
 
@@ -296,21 +305,9 @@ def _tidy(expr: sympy.Expr) -> sympy.Expr:
     return sympy.factor_terms(expr)
 
 
-def oscillator_decay_rate(omega=None, gamma=None) -> sympy.Expr:
-    """The asymptotic decay rate of :math:`I` as a function of γ and ω (generic initial data).
-
-    Derived from the three regimes' solutions with symbolic initial conditions; returned as a
-    ``Piecewise`` in γ and ω, or its value when numbers are given.  It assumes :math:`\\omega > 0`:
-    at :math:`\\omega = 0` the slow mode (a constant θ) carries no inertia, and :math:`I` decays
-    at :math:`2\\gamma`, which :func:`oscillator` reports for that case.
-
-    Examples
-    --------
-    >>> oscillator_decay_rate()
-    Piecewise((gamma, gamma <= 2*omega), (gamma - sqrt(gamma**2 - 4*omega**2), True))
-    >>> oscillator_decay_rate(1, 4)
-    4 - 2*sqrt(3)
-    """
+@lru_cache(maxsize=None)
+def _decay_rate_formula():
+    """The Piecewise decay rate and its symbols γ, ω (derived once per process)."""
     g = sympy.Symbol("gamma", nonnegative=True)
     w = sympy.Symbol("omega", nonnegative=True)
     pieces = {}
@@ -332,6 +329,25 @@ def oscillator_decay_rate(omega=None, gamma=None) -> sympy.Expr:
         formula = sympy.Piecewise((pieces["underdamped"], g < 2 * w),
                                   (pieces["critical"], sympy.Eq(g, 2 * w)),
                                   (pieces["overdamped"], True))
+    return formula, g, w
+
+
+def oscillator_decay_rate(omega=None, gamma=None) -> sympy.Expr:
+    """The asymptotic decay rate of :math:`I` as a function of γ and ω (generic initial data).
+
+    Derived from the three regimes' solutions with symbolic initial conditions; returned as a
+    ``Piecewise`` in γ and ω, or its value when numbers are given.  It assumes :math:`\\omega > 0`:
+    at :math:`\\omega = 0` the slow mode (a constant θ) carries no inertia, and :math:`I` decays
+    at :math:`2\\gamma`, which :func:`oscillator` reports for that case.
+
+    Examples
+    --------
+    >>> oscillator_decay_rate()
+    Piecewise((gamma, gamma <= 2*omega), (gamma - sqrt(gamma**2 - 4*omega**2), True))
+    >>> oscillator_decay_rate(1, 4)
+    4 - 2*sqrt(3)
+    """
+    formula, g, w = _decay_rate_formula()
     if omega is None and gamma is None:
         return formula
     omega = _as_number(omega, "omega")
