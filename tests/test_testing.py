@@ -1,5 +1,6 @@
 """inertia_verify.testing: one-line assertions for users' test suites, and the pytest plugin."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -98,21 +99,43 @@ def test_assert_claim_by_id_and_object(tmp_path):
     assert assert_claim(mine, "refuted").verdict == "refuted"
 
 
+USER_TESTS = textwrap.dedent('''
+    from inertia_verify import Dynamics
+
+    def test_ok(assert_conserved):
+        assert_conserved(Dynamics.from_text("x**4 - x**2", "x"))
+
+    def test_fails(assert_conserved):
+        assert_conserved(Dynamics.from_text("x**2", "x", damping="3/t"))
+
+    def test_claim(assert_claim):
+        assert_claim("karagoz2025/eq2")
+''')
+
+
+def _run_pytest(folder, *options, autoload=True):
+    env = dict(os.environ)
+    if not autoload:
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "-o", "addopts=", *options, str(folder)],
+                          capture_output=True, text=True, cwd=folder, timeout=300, env=env)
+
+
 def test_pytest_plugin_fixtures(tmp_path):
-    (tmp_path / "test_user.py").write_text(textwrap.dedent('''
-        from inertia_verify import Dynamics
-
-        def test_ok(assert_conserved):
-            assert_conserved(Dynamics.from_text("x**4 - x**2", "x"))
-
-        def test_fails(assert_conserved):
-            assert_conserved(Dynamics.from_text("x**2", "x", damping="3/t"))
-
-        def test_claim(assert_claim):
-            assert_claim("karagoz2025/eq2")
-    '''))
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "inertia_verify.pytest_plugin",
-                          "-q", "-p", "no:cacheprovider", "-o", "addopts=", str(tmp_path)],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    (tmp_path / "test_user.py").write_text(USER_TESTS)
+    # Entry-point plugins off, this one on by name: the same whether or not it is installed.
+    run = _run_pytest(tmp_path, "-p", "inertia_verify.pytest_plugin", autoload=False)
     assert "1 failed, 2 passed" in run.stdout, run.stdout + run.stderr
     assert "counterexample: at" in run.stdout
+
+
+def test_pytest_plugin_entry_point(tmp_path):
+    from importlib.metadata import entry_points
+
+    if not any(ep.value == "inertia_verify.pytest_plugin" for ep in entry_points(group="pytest11")):
+        pytest.skip("the pytest11 entry point is not installed (pyproject "
+                    "[project.entry-points.pytest11]); the plugin works with -p, tested above")
+    (tmp_path / "test_user.py").write_text(USER_TESTS)
+    run = _run_pytest(tmp_path)
+    assert "1 failed, 2 passed" in run.stdout, run.stdout + run.stderr
