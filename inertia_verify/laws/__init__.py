@@ -1,2 +1,26 @@
 """Conservation laws of gradient and momentum flows of a model, for every loss (Marcotte,
-Gribonval, Peyré 2023 and 2024): check a candidate, count them, find the polynomial ones."""
+Gribonval, Peyré 2023 and 2024): check a candidate, count them, find the polynomial ones.
+
+>>> from inertia_verify.laws import deep_linear, count_laws
+>>> count_laws(deep_linear([3, 2, 4])).n_laws
+3
+"""
+
+from ._criterion import LawCheck as LawCheck
+from ._criterion import check_law as check_law
+from ._flows import Flow as Flow
+from ._flows import make_flow as make_flow
+from ._lie import LawCount as LawCount
+from ._lie import count_laws as count_laws
+from ._models import MODELS as MODELS
+from ._models import Model as Model
+from ._models import builtin_model as builtin_model
+from ._models import deep_linear as deep_linear
+from ._models import matrix_factorisation as matrix_factorisation
+from ._models import two_layer_relu as two_layer_relu
+from ._polynomial import PolynomialLaws as PolynomialLaws
+from ._polynomial import find_laws as find_laws
+
+__all__ = ["LawCheck", "check_law", "Flow", "make_flow", "LawCount", "count_laws", "MODELS",
+           "Model", "builtin_model", "deep_linear", "matrix_factorisation", "two_layer_relu",
+           "PolynomialLaws", "find_laws"]
