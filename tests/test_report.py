@@ -56,6 +56,19 @@ def test_figures_go_under_their_claim_with_relative_links(tmp_path):
     assert text.index("## karagoz2025/appD") < text.index(links[0]) < text.index("## mine/other")
 
 
+def test_each_figure_appears_once_under_its_most_relevant_claim(tmp_path):
+    ids = ["karagoz2025/eq5", "karagoz2025/eq6", "karagoz2025/eq7"]
+    report = CatalogueReport(tuple(_result(i) for i in ids))
+    text = report_markdown(report, figures={"eq7-stochastic-inertia": tmp_path / "s.png"},
+                           base=tmp_path)
+    assert _links(text) == ["s.png"]
+    assert text.index("## karagoz2025/eq7") < text.index("(s.png)")
+    # A generalisation carries its base claim's figure when the base claim is not in the report.
+    only = CatalogueReport((_result("karagoz2025/appD-modified"),))
+    text = report_markdown(only, figures={"appD-discrete-inertia": tmp_path / "d.png"}, base=tmp_path)
+    assert "## Other figures" not in text and _links(text) == ["d.png"]
+
+
 def test_default_figures_folder_and_an_unattached_figure(tmp_path):
     pytest.importorskip("matplotlib")
     report = CatalogueReport((_result("mine/one"),))

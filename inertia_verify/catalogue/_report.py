@@ -95,7 +95,7 @@ def report_markdown(report: CatalogueReport, *, figures: Mapping[str, Path] | No
                      f"{_escape(statement)} |")
     lines.append("")
 
-    shown: set[str] = set()
+    placement = _place_figures([r.claim.id for r in results], figures)
     for r in results:
         outcome = r.outcome
         lines += [f'<a id="{_anchor(r.claim.id)}"></a>', "",
@@ -110,17 +110,31 @@ def report_markdown(report: CatalogueReport, *, figures: Mapping[str, Path] | No
         lines += ["**Evidence.**", ""]
         lines += [f"- {_escape(line)}" for line in outcome.evidence]
         lines.append("")
-        for name, spec in FIGURES.items():
-            base_id = r.claim.id.split("-")[0]
-            if name in figures and (r.claim.id in spec.claims or base_id in spec.claims):
-                lines += _figure_lines(spec, figures[name], base)
-                shown.add(name)
-    rest = [name for name in FIGURES if name in figures and name not in shown]
+        for name in placement.get(r.claim.id, []):
+            lines += _figure_lines(FIGURES[name], figures[name], base)
+    rest = placement.get(None, [])
     if rest:
         lines += ["## Other figures", ""]
         for name in rest:
             lines += _figure_lines(FIGURES[name], figures[name], base)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _place_figures(claim_ids: list[str], figures: Mapping[str, Path]) -> dict:
+    """Each figure once: under the first of its claims (in the figure's own order, the most
+    relevant first) that is in the report, or an id's generalisation (``id-...``) when the id
+    itself is absent; ``None`` collects the rest."""
+    from ..figures import FIGURES
+
+    placement: dict = {}
+    for name, spec in FIGURES.items():
+        if name not in figures:
+            continue
+        target = next((c for c in spec.claims if c in claim_ids), None)
+        if target is None:
+            target = next((i for c in spec.claims for i in claim_ids if i.startswith(c + "-")), None)
+        placement.setdefault(target, []).append(name)
+    return placement
 
 
 def _figure_lines(spec, path: Path, base: str | Path) -> list[str]:

@@ -11,7 +11,7 @@ from ._plotting import WIDE
 
 NAME = "eq7-stochastic-inertia"
 TITLE = "Noisy dynamics: expected inertia"
-CLAIMS = ("karagoz2025/eq5", "karagoz2025/eq6", "karagoz2025/eq7")
+CLAIMS = ("karagoz2025/eq7", "karagoz2025/eq6", "karagoz2025/eq5")  # most relevant first
 CAPTION = ("dθ = v dt, dv = (−γv − θ)dt + σ dW, γ = 0.5, σ = 0.5, θ(0) = 1, v(0) = 0. Monte Carlo "
            "mean of I over 4000 paths (the toolkit's BAOAB ensemble, dt = 0.005, seed 7) with a ±2 standard-error "
            "band; the exact E[I](t) from the moment equations (Itô: dE[I]/dt = −γE[v²] + σ²/2); "
