@@ -44,7 +44,22 @@ class _FastPowerPrinter(NumPyPrinter):
         return super()._print_Pow(expr, rational=rational)
 
 
+def _without_unit_floats(expr):
+    """Drop the ``1.0*`` factors that float parameters leave behind (``0.5 + 0.5`` is ``1.0``):
+    each one costs a full pass over the ensemble."""
+    if isinstance(expr, (list, tuple)):
+        return type(expr)(_without_unit_floats(e) for e in expr)
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    def unit(a):
+        return a.is_Float and abs(float(a)) == 1.0
+
+    return expr.replace(lambda e: e.is_Mul and any(unit(a) for a in e.args),
+                        lambda e: sympy.Mul(*[sympy.sign(a) if unit(a) else a for a in e.args]))
+
+
 def _lambdify(args, expr):
+    expr = _without_unit_floats(expr)
     printer = _FastPowerPrinter({"fully_qualified_modules": False, "inline": True,
                                  "allow_unknown_functions": False, "user_functions": {}})
     return sympy.lambdify(args, expr, modules="numpy", cse=True, printer=printer, docstring_limit=0)

@@ -412,8 +412,9 @@ def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_sta
     if not balance:
         record["balance"] = None
     record["quadrature_correction"] = float(np.max(np.abs(correction)))
-    record["final_theta"] = theta_rows.T.copy()
-    record["final_v"] = v_rows.T.copy()
+    # views of the (d, paths) working arrays: no copy of the ensemble at the end
+    record["final_theta"] = theta_rows.T
+    record["final_v"] = v_rows.T
     record["divergence"] = divergence
     return record
 
