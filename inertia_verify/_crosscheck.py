@@ -102,6 +102,11 @@ class CrossCheck:
             parts.append(f"observed order {self.observed_order:.2f} (declared {self.expected_order})")
         return ", ".join(parts) + (f" — {self.note}" if self.note else "")
 
+    def _repr_html_(self) -> str:
+        import html
+
+        return "<pre>" + html.escape(str(self)) + "</pre>"
+
 
 def judge_convergence(step_sizes, errors, order: float | None, floor: float,
                       quantity: str) -> CrossCheck:

@@ -113,3 +113,14 @@ def test_parameters_need_values():
 def test_hessian_for_stability():
     compiled = compile_dynamics(Dynamics.from_text("x**4/4 + x*y", "x,y"))
     np.testing.assert_allclose(compiled.hessian([2.0, 0.0]), [[12.0, 1.0], [1.0, 0.0]])
+
+
+def test_blocked_evaluation_equals_unblocked():
+    compiled = compile_dynamics(Dynamics.from_text("x**4/4 + 3*y + x*y", "x,y", damping="0.2"))
+    rng = np.random.default_rng(3)
+    theta, v = rng.normal(size=(10_001, 2)), rng.normal(size=(10_001, 2))
+    blocked = [compiled.gradient(theta), compiled.loss(theta), compiled.rate(0.0, theta, v)]
+    compiled.block_paths = None
+    whole = [compiled.gradient(theta), compiled.loss(theta), compiled.rate(0.0, theta, v)]
+    for a, b in zip(blocked, whole):
+        np.testing.assert_array_equal(a, b)

@@ -163,7 +163,13 @@ class CompiledDynamics:
     source : dict of str to str
         The generated Python code of each compiled function (``"gradient"``, ``"loss"``,
         ``"rate"``, ``"damping"``).
+    block_paths : int or None
+        Ensembles larger than this are evaluated in blocks of this many paths (vectorised within
+        a block); ``None`` evaluates everything at once.
     """
+
+    #: Paths per block: 4096 float64 per coordinate (32 KiB) keeps the temporaries in cache.
+    block_paths: int | None = 4096
 
     def __init__(self, dynamics: Dynamics, *, original: Dynamics | None = None) -> None:
         from ..symbolic._energy import inertia_rate
@@ -230,8 +236,22 @@ class CompiledDynamics:
 
     # -- row layout (d, paths): what integrators use -------------------------------------------
     def gradient_rows(self, theta_rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """:math:`\\nabla L` on the ``(d, paths)`` layout, optionally written into ``out``."""
-        return self._rows_to_array(self._gradient(*theta_rows), theta_rows.shape[1], out)
+        """:math:`\\nabla L` on the ``(d, paths)`` layout, optionally written into ``out``.
+
+        Large ensembles are evaluated in blocks of :attr:`block_paths` paths: the generated code
+        makes one temporary per operation, and blocks keep those in cache and their memory
+        bounded by a constant instead of a multiple of the ensemble.
+        """
+        paths = theta_rows.shape[1]
+        if out is None:
+            out = np.empty(theta_rows.shape)
+        block = self.block_paths
+        if block is None or paths <= block:
+            return self._rows_to_array(self._gradient(*theta_rows), paths, out)
+        for start in range(0, paths, block):
+            part = theta_rows[:, start:start + block]
+            self._rows_to_array(self._gradient(*part), part.shape[1], out[:, start:start + block])
+        return out
 
     def force_rows(self, theta_rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """The conservative acceleration :math:`-M^{-1}\\nabla L` on the ``(d, paths)`` layout."""
@@ -258,13 +278,19 @@ class CompiledDynamics:
         return out
 
     def loss_rows(self, theta_rows: np.ndarray) -> np.ndarray:
-        """:math:`L` on the ``(d, paths)`` layout (may share memory with ``theta_rows`` when the
-        loss is a bare coordinate: callers combine it into a new array)."""
-        value = self._loss(*theta_rows)
-        if isinstance(value, np.ndarray) and value.shape == theta_rows.shape[1:] \
-                and value.dtype == float:
-            return value
-        return np.broadcast_to(np.asarray(value, dtype=float), theta_rows.shape[1:]).copy()
+        """:math:`L` on the ``(d, paths)`` layout (in blocks, like :meth:`gradient_rows`)."""
+        return self._scalar_rows(self._loss, (), theta_rows)
+
+    def _scalar_rows(self, function, leading: tuple, *rows: np.ndarray) -> np.ndarray:
+        paths = rows[0].shape[1]
+        block = self.block_paths
+        result = np.empty(paths)
+        step = paths if block is None else block
+        for start in range(0, paths, step):
+            parts = [r[:, start:start + step] for r in rows]
+            arguments = [row for part in parts for row in part]
+            result[start:start + step] = function(*leading, *arguments)
+        return result
 
     def inertia_rows(self, theta_rows: np.ndarray, v_rows: np.ndarray) -> np.ndarray:
         if self.identity_mass:
@@ -274,13 +300,12 @@ class CompiledDynamics:
         return kinetic + self.loss_rows(theta_rows)
 
     def rate_rows(self, t: float, theta_rows: np.ndarray, v_rows: np.ndarray) -> np.ndarray:
-        value = self._rate(t, *theta_rows, *v_rows)
-        return np.broadcast_to(np.asarray(value, dtype=float), theta_rows.shape[1:]).copy()
+        """:math:`dI/dt` on the ``(d, paths)`` layout."""
+        return self._scalar_rows(self._rate, (t,), theta_rows, v_rows)
 
     def rate_dot_rows(self, t: float, theta_rows: np.ndarray, v_rows: np.ndarray) -> np.ndarray:
         """The time derivative of the rate along the flow, on the ``(d, paths)`` layout."""
-        value = self._rate_dot(t, *theta_rows, *v_rows)
-        return np.broadcast_to(np.asarray(value, dtype=float), theta_rows.shape[1:]).copy()
+        return self._scalar_rows(self._rate_dot, (t,), theta_rows, v_rows)
 
     # -- public layout (paths, d) ----------------------------------------------------------------
     def gradient(self, theta) -> np.ndarray:
@@ -295,7 +320,7 @@ class CompiledDynamics:
 
     def loss(self, theta) -> np.ndarray:
         """:math:`L(\\theta)`, shape ``(paths,)``."""
-        return np.array(self.loss_rows(self._state(theta, "theta").T))
+        return self.loss_rows(self._state(theta, "theta").T)
 
     def inertia(self, theta, v) -> np.ndarray:
         """:math:`I = \\tfrac12 v^\\top M v + L(\\theta)`, shape ``(paths,)``."""

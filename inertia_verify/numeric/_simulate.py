@@ -183,7 +183,8 @@ def _number(value, argument: str) -> float:
 
 def _initial(value, argument: str, d: int, paths: int) -> np.ndarray:
     try:
-        array = np.array(value, dtype=float)
+        # no copy of a caller's float array: the working state is a separate (d, paths) copy
+        array = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
         raise InvalidArgument(argument, value, "is not a list of numbers",
                               f"give {d} number(s), one per coordinate") from exc

@@ -120,7 +120,7 @@ def _exponential_rates(expr: sympy.Expr, t: sympy.Symbol) -> list[sympy.Expr]:
                 if slope.has(t):
                     raise ArithmeticError(f"non-exponential time dependence in {term}")
                 exponent += slope
-        rates.append(sympy.simplify(exponent))
+        rates.append(sympy.expand(exponent))
     return rates
 
 
@@ -295,7 +295,7 @@ def oscillator(omega, gamma, theta0=1, v0=0, *, regime: str | None = None) -> Os
         rate = -_slowest(_exponential_rates(energy.xreplace(partial), _t))
         rate = rate.xreplace({aux: mapping[aux]}) if aux is not None else rate
     return OscillatorSolution(omega, gamma, theta0, v0, regime, theta, velocity, inertia,
-                              sympy.simplify(rate))
+                              sympy.expand(rate))
 
 
 def _tidy(expr: sympy.Expr) -> sympy.Expr:
