@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations_with_replacement
-from math import ceil, gcd, isqrt, lcm
+from math import ceil, comb, gcd, isqrt, lcm
 
 import numpy as np
 import sympy
@@ -231,10 +231,12 @@ def find_laws(model: Model, degree: int = 2, flow: str = "gradient", *, metric: 
                               "drop time_degree")
     start = time.perf_counter()
     generators, _ = spec.generators()
-    monomials = _monomials(spec, degree, time_degree or 0)
-    if len(monomials) > _MAX_UNKNOWNS:
-        raise InvalidArgument("degree", degree, f"{len(monomials)} unknown coefficients (the "
+    variables = spec.dimension - (spec.kind == "momentum")  # T is counted by time_degree
+    unknowns = (comb(variables + degree, degree) - 1) * ((time_degree or 0) + 1)
+    if unknowns > _MAX_UNKNOWNS:
+        raise InvalidArgument("degree", degree, f"{unknowns} unknown coefficients (the "
                               f"limit is {_MAX_UNKNOWNS})", "lower the degree or the widths")
+    monomials = _monomials(spec, degree, time_degree or 0)
     rows: dict = {}
     entries = []
     for col, m in enumerate(monomials):
