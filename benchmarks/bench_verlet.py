@@ -6,7 +6,8 @@ against looping SciPy's solve_ivp over paths (issue 3, §7).
 The loss is a coupled quartic chain, L = Σ θ_i⁴/4 + (k/2) Σ (θ_i − θ_{i+1})², undamped, dt = 0.01.
 
 (a) ``simulate(..., scheme="verlet")`` on the system compiled from the symbolic loss;
-(b) the same scheme written by hand in NumPy (in-place, one force evaluation per step): the floor;
+(b) the same scheme written by hand in NumPy (contiguous (d, paths) layout, in place, one force
+    evaluation per step, whole-array operations): the floor;
 (c) ``solve_ivp`` (RK45) looped over a sample of paths, with the loosest rtol (from a grid) whose
     mean final energy error is at most Verlet's, timed per path.
 
@@ -48,23 +49,27 @@ def initial_state(paths: int, d: int):
 
 
 def hand_force(theta, out, tmp):
-    """−∇L for the chain, (paths, d) layout, no allocation beyond ``tmp``."""
+    """−∇L for the chain on the (d, paths) layout (each coordinate one contiguous row), in place:
+    the layout a careful NumPy programmer would pick, no allocation beyond ``tmp``."""
     np.multiply(theta, theta, out=out)
     np.multiply(out, theta, out=out)
-    np.subtract(theta[:, :-1], theta[:, 1:], out=tmp[:, :-1])
-    tmp[:, :-1] *= K
-    out[:, :-1] += tmp[:, :-1]
-    out[:, 1:] -= tmp[:, :-1]
+    np.subtract(theta[:-1], theta[1:], out=tmp[:-1])
+    tmp[:-1] *= K
+    out[:-1] += tmp[:-1]
+    out[1:] -= tmp[:-1]
     np.negative(out, out=out)
     return out
 
 
 def hand_energy(theta, v):
+    """I for states of shape (paths, d)."""
     springs = 0.5 * K * np.sum((theta[:, :-1] - theta[:, 1:]) ** 2, axis=1)
     return 0.5 * np.sum(v * v, axis=1) + np.sum(theta**4, axis=1) / 4 + springs
 
 
 def hand_verlet(theta, v, steps):
+    """Velocity Verlet by hand; takes and returns (paths, d), works on (d, paths) copies."""
+    theta, v = np.array(theta.T, order="C"), np.array(v.T, order="C")
     force, tmp = np.empty_like(theta), np.empty_like(theta)
     hand_force(theta, force, tmp)
     half = DT / 2
@@ -79,7 +84,7 @@ def hand_verlet(theta, v, steps):
         # the same NaN/Inf guard the toolkit pays for
         if not np.isfinite(theta.sum() + v.sum()):
             raise ArithmeticError("diverged")
-    return theta, v
+    return theta.T, v.T
 
 
 def toolkit(compiled, theta, v, steps):
@@ -90,12 +95,12 @@ def solve_ivp_paths(theta, v, steps, rtol):
     from scipy.integrate import solve_ivp
 
     d = theta.shape[1]
-    scratch = np.empty((1, d)), np.empty((1, d))
+    scratch = np.empty((d, 1)), np.empty((d, 1))
 
     def rhs(_t, y):
         out = np.empty(2 * d)
         out[:d] = y[d:]
-        out[d:] = hand_force(y[None, :d], scratch[0], scratch[1])[0]
+        out[d:] = hand_force(y[:d, None], scratch[0], scratch[1])[:, 0]
         return out
 
     finals = []

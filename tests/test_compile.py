@@ -118,7 +118,7 @@ def test_hessian_for_stability():
 def test_blocked_evaluation_equals_unblocked():
     compiled = compile_dynamics(Dynamics.from_text("x**4/4 + 3*y + x*y", "x,y", damping="0.2"))
     rng = np.random.default_rng(3)
-    theta, v = rng.normal(size=(10_001, 2)), rng.normal(size=(10_001, 2))
+    theta, v = rng.normal(size=(40_001, 2)), rng.normal(size=(40_001, 2))
     blocked = [compiled.gradient(theta), compiled.loss(theta), compiled.rate(0.0, theta, v)]
     compiled.block_paths = None
     whole = [compiled.gradient(theta), compiled.loss(theta), compiled.rate(0.0, theta, v)]
