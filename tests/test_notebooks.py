@@ -10,7 +10,7 @@ NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 
 def test_the_examples_are_there():
     names = {p.name for p in NOTEBOOKS}
-    assert {"01_tour.ipynb", "02_stochastic.ipynb"} <= names
+    assert {"01_tour.ipynb", "02_stochastic.ipynb", "03_conservation_laws.ipynb"} <= names
 
 
 @pytest.mark.slow  # a fresh kernel per notebook: 10-30 s each on two busy cores
