@@ -269,6 +269,8 @@ def quadratic_invariant(step_map: DiscreteMap) -> QuadraticInvariant:
                                              "common factor per step",))
         notes.append(f"{step_map.scheme} conserves no quadratic form; each step multiplies "
                      f"E = zᵀQz by μ = {mu}")
+        notes.append("with μ ≠ 1, Q ≻ 0 marks the oscillatory (complex-eigenvalue) regime where "
+                     "μ^(-k)E_k is a norm; it is not the stability range")
     Q, more = _normalise(basis, target, d)
     notes += more
     energy = sympy.expand((z.T * Q * z)[0, 0])
