@@ -1,4 +1,4 @@
-"""How many conservation laws: D − dim Lie(W)(θ) at a generic point (Marcotte et al. 2023, Thm 3.3).
+"""How many conservation laws: D − dim Lie(W)(θ) at a generic point (Marcotte et al. 2023).
 
 The span of the generated Lie algebra at a point is computed without ever forming the algebra:
 
