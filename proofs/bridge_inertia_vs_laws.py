@@ -101,7 +101,8 @@ CLAIM = Claim(
     paper="(bridge) Karagöz's inertia I and Marcotte et al.'s conservation laws for every loss.",
     statement="For the two-layer linear network (2, 2, 2) with least squares: with γ = 0, "
               "I = ½‖v‖² + ℓ(φ(θ)) is conserved (proved) yet is not a law for every loss "
-              "(refuted: the flows of other losses, e.g. ℓ = 0, move it, because I depends on ℓ); with "
+              "(refuted: the flows of other losses, e.g. ℓ = 0, move it, because I depends on "
+              "ℓ); with "
               "γ = 1/2, dI/dt = −γ‖v‖² (proved) while e^{γt}A(θ, θ̇), A the angular momentum of "
               "the rotation symmetry, is conserved for every loss (proved) and stays constant to "
               "within 100 tolerance units along a simulated damped run (dop853, rtol 1e-12), "

@@ -1,8 +1,7 @@
 """marcotte2023/count: the number of independent laws is D − dim Lie(W_φ)(θ) at a generic θ."""
 
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.laws import (count_laws, deep_linear, find_laws, matrix_factorisation,
-                                 two_layer_relu)
+from inertia_verify.laws import deep_linear, find_laws, matrix_factorisation, two_layer_relu
 
 CASES = [("deep linear (3, 2, 4)", lambda: deep_linear([3, 2, 4]), {}),
          ("deep linear (2, 3, 2)", lambda: deep_linear([2, 3, 2]), {}),

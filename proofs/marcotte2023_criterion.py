@@ -2,7 +2,7 @@
 
 import sympy
 
-from inertia_verify import prove_equal, prove_zero
+from inertia_verify import prove_equal
 from inertia_verify.catalogue import Claim, outcome_from_verdicts
 from inertia_verify.laws import check_law, deep_linear, matrix_factorisation
 

@@ -44,7 +44,8 @@ def check():
     incomplete = data["incomplete"]
     evidence.append(f"completeness (Lie count = functional rank of the stated laws) on "
                     f"{len(data['complete'])} of {len(data['complete']) + len(incomplete)} "
-                    f"architectures (3–4 matrices, widths 1–4, random ones from seed {RANDOM['seed']})")
+                    f"architectures (3–4 matrices, widths 1–4, random ones from seed "
+                    f"{RANDOM['seed']})")
     for item in incomplete:
         evidence.append(f"  more laws than stated for widths {tuple(item['widths'])}: Lie count "
                         f"{item['lie_count']} > {item['known_rank']} (D = {item['D']})")

@@ -36,7 +36,8 @@ def check():
 CLAIM = Claim(
     id="marcotte2024/relu",
     paper="For ReLU networks no conservation law survives momentum.",
-    statement="For two-layer ReLU networks (outputs, neurons, inputs) in " + ", ".join(map(str, SIZES))
+    statement="For two-layer ReLU networks (outputs, neurons, inputs) in "
+              + ", ".join(map(str, SIZES))
               + ", with and without bias, and τ = 0, 1, 3/t: the phase-space fields generate a Lie "
               "algebra of full rank 2D + 1 at a random point (independence certified in exact "
               "arithmetic), so there is no conservation law near generic points, while the "

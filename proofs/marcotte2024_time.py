@@ -44,7 +44,8 @@ CLAIM = Claim(
     paper="Conservation laws of momentum flows depend on time explicitly.",
     statement="For the linear network (2, 2, 2) under θ̈ + τθ̇ = −∇ℓ(φ(θ)): with τ = 1, 1/2 and "
               "3/t the only polynomial law of degree <= 2 (in θ, θ̇) is e^{τt}·A, resp. t³·A, "
-              "with A = (U1ᵀU̇1 + U2U̇2ᵀ)_01 − (U1ᵀU̇1 + U2U̇2ᵀ)_10, the angular momentum of the rotation symmetry (proved conserved for every loss); A alone is "
+              "with A = (U1ᵀU̇1 + U2U̇2ᵀ)_01 − (U1ᵀU̇1 + U2U̇2ᵀ)_10, the angular momentum of "
+              "the rotation symmetry (proved conserved for every loss); A alone is "
               "refuted and the search without time finds nothing.  With τ = 0 the law is A, "
               "time-free: the time dependence comes from the damping.",
     check=check,

@@ -1,6 +1,5 @@
 """Polynomial laws: found exactly, re-proved by the criterion, compared with the Lie count."""
 
-import numpy as np
 import pytest
 import sympy
 

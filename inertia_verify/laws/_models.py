@@ -118,7 +118,8 @@ class Model:
     def _repr_latex_(self) -> str:
         shown = ", ".join(sympy.latex(c) for c in self.components[:6])
         more = r", \ldots" if len(self.components) > 6 else ""
-        return rf"$\varphi(\theta) = ({shown}{more}),\quad \theta \in \mathbb{{R}}^{{{self.dimension}}}$"
+        space = rf"\mathbb{{R}}^{{{self.dimension}}}"
+        return rf"$\varphi(\theta) = ({shown}{more}),\quad \theta \in {space}$"
 
     def to_dict(self) -> dict:
         return {"name": self.name, "parameters": list(self.names),
@@ -141,7 +142,7 @@ class Model:
         >>> Model.from_text("a, b", ["a*c"])
         Traceback (most recent call last):
         ...
-        inertia_verify._errors.InvalidArgument: argument 'components[0]' = 'a*c': unknown name 'c'...
+        inertia_verify._errors.InvalidArgument: argument 'components[0]' = 'a*c': ...
         """
         names = parse_names(parameters, argument="parameters")
         symbols = {n: sympy.Symbol(n, positive=True) if positive else sympy.Symbol(n, real=True)

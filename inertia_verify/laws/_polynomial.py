@@ -84,8 +84,9 @@ class PolynomialLaws:
                  f"law{'s' * (len(self.laws) != 1)} of degree <= {self.degree}, "
                  f"{self.n_independent} functionally independent"]
         if self.lie is not None:
-            lines[0] += (f"; Lie count {self.lie.n_laws} "
-                         f"({'all found' if self.complete else 'some laws are not polynomial of this degree'})")
+            verdict = ("all found" if self.complete
+                       else "some laws are not polynomial of this degree")
+            lines[0] += f"; Lie count {self.lie.n_laws} ({verdict})"
         lines += [f"  {law}" for law in self.laws[:40]]
         if len(self.laws) > 40:
             lines.append(f"  ... ({len(self.laws)} in all)")
