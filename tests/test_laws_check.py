@@ -95,3 +95,9 @@ def test_model_files(tmp_path):
             Model.from_file(bad)
     with pytest.raises(InvalidArgument, match="cannot be read"):
         Model.from_file(tmp_path / "missing.json")
+    toml = tmp_path / "m.toml"
+    toml.write_text('parameters = "a,b"\ncomponents = ["a*b"]\n')
+    assert Model.from_file(toml).components == Model.from_text("a,b", ["a*b"]).components
+    toml.write_text("parameters = ")
+    with pytest.raises(InvalidArgument, match="not valid TOML"):
+        Model.from_file(toml)

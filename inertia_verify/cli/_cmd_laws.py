@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         group = p.add_mutually_exclusive_group(required=True)
         group.add_argument("--model", choices=MODELS, help="a built-in model")
         group.add_argument("--model-file", metavar="PATH",
-                           help='a JSON file {"parameters": "a,b", "components": ["a*b"]}')
+                           help='a JSON (or .toml) file: {"parameters": "a,b", '
+                                '"components": ["a*b"]}')
         p.add_argument("--widths", metavar="N,N,...",
                        help="matrix sizes in product order: linear n0,n1,...,nq; relu and nmf "
                             "n,r,m (outputs, hidden, inputs) for U (n×r) and V (m×r)")

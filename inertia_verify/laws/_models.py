@@ -159,7 +159,8 @@ class Model:
     @classmethod
     def from_file(cls, path: str | Path) -> Model:
         """A custom model from a JSON file ``{"parameters": "a,b", "components": ["a*b"],
-        "positive": false, "name": "..."}`` (``parameters`` may also be a list of names).
+        "positive": false, "name": "..."}`` (``parameters`` may also be a list of names), or a
+        ``.toml`` file with the same keys (``parameters = "a,b"``, ``components = ["a*b"]``).
 
         Examples
         --------
@@ -172,14 +173,19 @@ class Model:
         """
         path = Path(path)
         try:
-            spec = json.loads(path.read_text())
+            text = path.read_text()
         except OSError as exc:
             raise InvalidArgument("model file", str(path), f"cannot be read ({exc.strerror})",
-                                  "give the path of a JSON file") from exc
-        except json.JSONDecodeError as exc:
-            raise InvalidArgument("model file", str(path), f"is not valid JSON ({exc.msg}, line "
-                                  f"{exc.lineno})", 'write {"parameters": "a,b", "components": '
-                                  '["a*b"]}') from exc
+                                  "give the path of a JSON or TOML file") from exc
+        if path.suffix.lower() == ".toml":
+            spec = _toml(text, path)
+        else:
+            try:
+                spec = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InvalidArgument("model file", str(path), f"is not valid JSON ({exc.msg}, "
+                                      f"line {exc.lineno})", 'write {"parameters": "a,b", '
+                                      '"components": ["a*b"]}') from exc
         if not isinstance(spec, dict) or not {"parameters", "components"} <= set(spec):
             raise InvalidArgument("model file", str(path), "must hold an object with keys "
                                   "'parameters' and 'components'",
@@ -196,6 +202,19 @@ class Model:
             raise InvalidArgument("positive", positive, "must be true or false")
         return cls.from_text(parameters, components, name=str(spec.get("name", path.stem)),
                              positive=positive)
+
+
+def _toml(text: str, path: Path) -> dict:
+    try:
+        import tomllib
+    except ImportError as exc:  # Python 3.10
+        raise InvalidArgument("model file", str(path), "TOML needs Python 3.11 or later",
+                              "write the model as JSON") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidArgument("model file", str(path), f"is not valid TOML ({exc})",
+                              'write parameters = "a,b" and components = ["a*b"]') from exc
 
 
 # --------------------------------------------------------------------------- built-in models
