@@ -291,6 +291,10 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
                         break
                     if is_record[k]:
                         observe(k, theta, v)
+                        if observe.overflow:
+                            # A finite state whose energy overflows is a blown-up run too.
+                            status, diverged_at = "diverged", k * dt
+                            break
                 bar.advance()
             if status != "ok":
                 break
@@ -320,6 +324,7 @@ class _Observer:
         dyn = sde.dynamics
         self._drift = _lambdify((dyn.time, *dyn.coordinates, *dyn.velocities), generator(dyn))
         self.stats = {name: [_Running() for _ in self.marks] for name in self.NAMES}
+        self.overflow = False
 
     def start_chunk(self, spans) -> None:
         self.spans = spans
@@ -333,7 +338,11 @@ class _Observer:
         i = self.index[k]
         t = k * self.dt
         drift = self.sde.drift
-        inertia = drift.inertia_rows(theta, v)
+        with np.errstate(over="ignore", invalid="ignore"):
+            inertia = drift.inertia_rows(theta, v)
+        if not np.isfinite(inertia).all():
+            self.overflow = True
+            return
         width = theta.shape[1]
         ito = np.broadcast_to(np.asarray(self._drift(t, *theta, *v), dtype=float), (width,))
         self._add("inertia", i, inertia)

@@ -144,10 +144,11 @@ class CompiledSDE:
             return float(np.exp(-g * h)), s * float(np.sqrt(var))
         E = scipy.linalg.expm(-gamma * h)
         block = np.zeros((2 * d, 2 * d))
-        block[:d, :d] = -gamma
+        # Van Loan for dv = A v dt + Σ dW with A = -Γ: expm([[-A, ΣΣᵀ], [0, Aᵀ]] h) =
+        # [[·, B12], [0, B22]] and C = B22ᵀ B12.
+        block[:d, :d] = gamma
         block[:d, d:] = sigma @ sigma.T
-        block[d:, d:] = gamma.T
-        # Van Loan: expm([[-Γ, ΣΣᵀ], [0, Γᵀ]] h) = [[·, B12], [0, B22]], C = B22ᵀ B12.
+        block[d:, d:] = -gamma.T
         vanloan = scipy.linalg.expm(block * h)
         C = vanloan[d:, d:].T @ vanloan[:d, d:]
         C = (C + C.T) / 2
