@@ -156,3 +156,16 @@ def test_bad_updates():
     with pytest.raises(InvalidArgument) as info:
         monitor.update([np.zeros(3)], "low")
     assert info.value.argument == "loss"
+
+
+def test_without_the_modified_inertia_the_rest_is_unchanged():
+    rng = np.random.default_rng(6)
+    a = InertiaMonitor(lr=0.01, momentum=0.8)
+    b = InertiaMonitor(lr=0.01, momentum=0.8, track_modified=False)
+    theta = rng.normal(size=(7, 3))
+    for k in range(15):
+        a.update([theta], float(k))
+        b.update([theta], float(k))
+        theta = theta + 0.1 * rng.normal(size=theta.shape)
+    assert a.inertia == b.inertia and a.remainder == b.remainder
+    assert b.modified_inertia == [] and len(a.modified_inertia) == 14
