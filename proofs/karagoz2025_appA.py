@@ -88,6 +88,17 @@ def _integrate(compiled, state0, times):
     return run.theta[:, 0, 0], run.v[:, 0, 0]
 
 
+def _exact_flow(generator, state0, times):
+    """expm(A t) z₀ on equally spaced times, as powers of one step Φ = expm(A Δt): one matrix
+    exponential instead of one per time; the round-off of a few hundred 2×2 products (~1e-14)
+    stays far below the integrator's tolerance."""
+    step = scipy.linalg.expm(generator * (times[1] - times[0]))
+    states = [np.asarray(state0, dtype=float)]
+    for _ in times[1:]:
+        states.append(step @ states[-1])
+    return np.array(states)
+
+
 def _units(error, reference):
     """Error in units of the requested tolerance."""
     return float(np.max(np.abs(error) / (ATOL + RTOL * np.abs(reference))))
@@ -118,7 +129,7 @@ def _numeric():
     times = np.linspace(0.0, 40.0, 401)
     theta, v = _integrate(damped, state0, times)
     generator = np.array([[0.0, 1.0], [-omega**2, -gamma]])
-    exact = np.array([scipy.linalg.expm(generator * s) @ state0 for s in times])
+    exact = _exact_flow(generator, state0, times)
     checks.append(("harmonic γ=0.3: (θ, v)(t) against the exact flow expm(At)",
                    _units(np.stack([theta, v], 1) - exact, np.abs(exact).max(axis=1, keepdims=True))))
     energy = 0.5 * v**2 + 0.5 * omega**2 * theta**2
