@@ -48,6 +48,7 @@ DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
 #: Differences are judged against this many combined standard errors (two-sided p ≈ 6e-5).
 Z_SCORE = 4.0
 _CHECK_EVERY = 64  # steps between finiteness checks
+_ROUNDOFF = 1e-12  # relative floor of a standard error (accumulated float64 round-off)
 
 
 # -- statistics ----------------------------------------------------------------------------------
@@ -63,8 +64,9 @@ class _Running:
         nb = values.shape[0]
         if nb == 0:
             return
-        mb = float(values.sum()) / nb
-        m2b = float(np.square(values - mb).sum())
+        with np.errstate(over="ignore", invalid="ignore"):  # a blown-up run is flagged apart
+            mb = float(values.sum()) / nb
+            m2b = float(np.square(values - mb).sum())
         n = self.n + nb
         delta = mb - self.mean
         self.mean += delta * nb / n
@@ -447,7 +449,10 @@ def _judge(name, runs, statistic, predictions, indices, z_max, notes):
         mh, sh = coarse.mean[statistic][i], coarse.stderr[statistic][i]
         m2, s2 = fine.mean[statistic][i], fine.stderr[statistic][i]
         rich = (factor * m2 - mh) / (factor - 1)
-        se = math.hypot(factor * s2, sh) / (factor - 1)
+        # Where every path agrees (t = 0) the standard error is pure round-off; floor it at
+        # float64 resolution of the values compared so that z measures randomness, not ulps.
+        floor = _ROUNDOFF * max(abs(prediction), abs(mh), abs(m2))
+        se = math.hypot(math.hypot(factor * s2, sh) / (factor - 1), floor)
         diff = rich - prediction
         z = abs(diff) / se if se > 0 else (0.0 if diff == 0 else math.inf)
         rows.append({"t": float(coarse.times[i]), "prediction": float(prediction),
