@@ -267,7 +267,10 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     per_chunk = -(-chunk_paths // BLOCK_PATHS)  # whole blocks, rounded up
     chunks = [range(b, min(b + per_chunk, blocks)) for b in range(0, blocks, per_chunk)]
     status, diverged_at = "ok", None
-    with Progress(steps * len(chunks), f"{scheme.name} {paths} paths", enabled=progress) as bar:
+    # Overflow is not an error here: a non-finite state or energy is detected and reported as
+    # "diverged" below.
+    with Progress(steps * len(chunks), f"{scheme.name} {paths} paths", enabled=progress) as bar, \
+            np.errstate(over="ignore", invalid="ignore"):
         for chunk in chunks:
             spans = [(b * BLOCK_PATHS - chunk[0] * BLOCK_PATHS,
                       min((b + 1) * BLOCK_PATHS, paths) - chunk[0] * BLOCK_PATHS) for b in chunk]
