@@ -45,15 +45,16 @@ def _rate_function():
     return sympy.lambdify((gamma, omega), rate, modules="math")
 
 
-def data() -> dict:
+def data(gammas=GAMMAS) -> dict:
     dyn = Dynamics.from_text("omega**2*x**2/2", "x", damping="gamma")
+    gammas = np.asarray(gammas, dtype=float)
     measured = []
-    for gamma in GAMMAS:
+    for gamma in gammas:
         path = trajectory(dyn, [1.0], [0.0], HORIZON, samples=3,
                           values={"omega": OMEGA, "gamma": float(gamma)})
         measured.append(-np.log(path.inertia[-1] / path.inertia[0]) / HORIZON)
-    return {"gammas": GAMMAS, "measured": np.array(measured),
-            "exact": np.array([asymptotic_rate(g) for g in GAMMAS]), "method": path.method}
+    return {"gammas": gammas, "measured": np.array(measured),
+            "exact": np.array([asymptotic_rate(g) for g in gammas]), "method": path.method}
 
 
 def draw(plt, d: dict):
