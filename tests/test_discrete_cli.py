@@ -49,12 +49,16 @@ def test_symplectic_euler_symbolic_step_exact_invariant(capsys):
 
 
 def test_non_quadratic_loss_gives_the_series(capsys):
-    status, out, _ = run(capsys, "discrete", "--scheme", "verlet", "--loss", "1 - cos(x)",
-                         "--vars", "x", "--json")
+    status, out, _ = run(capsys, "discrete", "--scheme", "symplectic-euler", "--loss", "1 - cos(x)",
+                         "--vars", "x", "--order", "1", "--json")
     payload = json.loads(out)
     assert payload["modified_energy_exact"] is False
     assert payload["modified_energy_kind"] == "series"
-    assert payload["shadow_energy"]["remainder"]["order"] == 5
+    # H~_1 = I - (h/2) v·∇L: its per-step change starts at h³.
+    assert payload["shadow_energy"]["remainder"]["order"] == 3
+    x, vx, h = sympy.symbols("x v_x h")
+    energy = _parse(payload["modified_energy"], ["x", "v_x", "h"])
+    assert sympy.expand(energy - (vx**2 / 2 + 1 - sympy.cos(x) - h * vx * sympy.sin(x) / 2)) == 0
 
 
 def test_numeric_step_and_text_output(capsys):

@@ -124,16 +124,21 @@ def test_shadow_energy_of_symplectic_euler_is_hairers():
     assert se.remainder_order == 4 and all(verdict.proved for verdict in se.remainder.lower)
 
 
+@pytest.mark.slow
 def test_shadow_energy_in_two_dimensions_keeps_its_order():
     se = shadow_energy(discrete_map(Dynamics.abstract(2), "symplectic-euler"), order=1)
     assert se.exists and se.remainder_order == 3
 
 
-def test_verlet_shadow_energy_and_non_symplectic_schemes():
+@pytest.mark.slow
+def test_verlet_shadow_energy_is_even():
     se = shadow_energy(discrete_map(Dynamics.abstract(1), "verlet"), order=2)
     assert se.exists and se.coefficients[1] == [0]
     # Symmetric: no odd terms, so the per-step error of H~_2 starts at h^5.
     assert se.remainder_order == 5
+
+
+def test_non_symplectic_schemes_have_no_shadow_energy():
     assert not shadow_energy(discrete_map(Dynamics.abstract(1), "euler")).exists
     assert not shadow_energy(discrete_map(Dynamics.abstract(1), "nesterov")).exists
 
