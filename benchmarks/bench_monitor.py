@@ -3,7 +3,8 @@
 Target (issue 5): the monitor adds under 5% to the step.  The model is a dense layer
 W ∈ ℝ^{1000×1000} (10⁶ parameters) trained by heavy ball on a least-squares loss with a batch of
 256 (forward, backward and the momentum update in NumPy).  Steps with and without the monitor
-are interleaved in rounds (plain, monitored with and without the modified inertia) so that load from other processes hits both alike; the figure is the
+are interleaved in rounds (plain, monitored with and without the modified inertia) so that
+load from other processes hits all alike; the figure is the
 median over rounds of (monitored − plain)/plain, with the interquartile range.  The monitor's own
 cost per update is timed separately too.
 

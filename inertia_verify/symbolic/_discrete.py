@@ -90,7 +90,9 @@ class DiscreteAnalysis:
 
     def __str__(self) -> str:
         lines = [str(self.map)]
-        lines.append(f"one-step change of I: {self.inertia_change if sympy.count_ops(self.inertia_change) < 60 else '(long; see --json)'}")
+        short = sympy.count_ops(self.inertia_change) < 60
+        lines.append("one-step change of I: "
+                     + (str(self.inertia_change) if short else "(long; see --json)"))
         if self.leading is not None:
             lines.append(f"  leading order: ΔI = {self.leading}")
         if self.map.scheme in ("heavy-ball", "nesterov"):
@@ -105,12 +107,13 @@ class DiscreteAnalysis:
         return "\n".join(lines)
 
     def _repr_latex_(self) -> str:
-        parts = [self.map._repr_latex_().strip("$"),
-                 rf"\Delta I = {sympy.latex(self.inertia_change)}"]
+        m = self.map
+        rows = [rf"{sympy.latex(s)}' &= {sympy.latex(e)}" for s, e in zip(m.state, m.image)]
+        rows.append(rf"\Delta I &= {sympy.latex(self.inertia_change)}")
         if self.modified_energy is not None:
             tag = "" if self.modified_energy_exact else r" + \dots"
-            parts.append(rf"\tilde I = {sympy.latex(self.modified_energy)}{tag}")
-        return "$" + r"\\ ".join(parts) + "$"
+            rows.append(rf"\tilde I &= {sympy.latex(self.modified_energy)}{tag}")
+        return r"$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$"
 
 
 def analyse_discrete(

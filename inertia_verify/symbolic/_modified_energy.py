@@ -403,8 +403,11 @@ def _solve_coefficients(scheme_map: DiscreteMap, order: int) -> dict | None:
 
     probe = discrete_map(Dynamics.abstract(1), scheme_map.scheme,
                          **{**scheme_map.options, "step": None})
-    unknowns = {n: list(sympy.symbols(f"c{n}_1:{len(_elementary_differentials(probe.dynamics.loss, probe.dynamics.coordinates, probe.dynamics.velocities, n)) + 1}"))
-                for n in range(1, order + 1)}
+    pdyn = probe.dynamics
+    unknowns = {}
+    for n in range(1, order + 1):
+        count = len(_elementary_differentials(pdyn.loss, pdyn.coordinates, pdyn.velocities, n))
+        unknowns[n] = list(sympy.symbols(f"c{n}_1:{count + 1}"))
     jet_map, subs, _ = probe.jet(order + 3)
     energy = _shadow(jet_map, unknowns, order)
     change = (jet_map.compose(energy) - energy).xreplace(subs["at_base"]).xreplace(subs["rename"])
