@@ -46,7 +46,9 @@ def test_mean_inertia_matches_the_exact_moments(scheme, d):
 @pytest.mark.parametrize("d", [3, 4])
 def test_mean_inertia_matches_the_exact_moments_higher_dimensions(scheme, d):
     dyn = _random_quadratic(d, seed=d)
-    check = expected_inertia_crosscheck(dyn, np.ones(d), np.zeros(d), t_end=2.0, steps=100,
+    # Stiffer random systems: Richardson removes the O(h^p) term only, so h must be small enough
+    # for the next one (here O(h²) for Euler–Maruyama) to sit below the Monte Carlo error.
+    check = expected_inertia_crosscheck(dyn, np.ones(d), np.zeros(d), t_end=2.0, steps=400,
                                         paths=4 * PATHS, scheme=scheme, seed=11 * d, records=4)
     assert check.verdict == "agrees", str(check)
 
@@ -101,15 +103,19 @@ def test_diverged_runs_give_a_diverged_verdict():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scheme, steps, paths", [
-    ("euler-maruyama", (5, 10, 20, 40), 400_000),
-    ("baoab", (4, 8, 16), 1_000_000),
+    ("euler-maruyama", (10, 20, 40), 400_000),   # h = 0.1 … 0.025 (h = 0.2 is pre-asymptotic)
+    ("baoab", (2, 4, 8), 1_000_000),             # h = 0.5 … 0.125: errors 2e-2 … 1e-3
 ])
 def test_weak_order(scheme, steps, paths):
+    """The fitted slope of log|E[I](1) error| against log h is within 4 standard errors (delta
+    method from the Monte Carlo errors) of the declared weak order, and precise enough to rule
+    out the neighbouring orders."""
     dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="1")
     fit = weak_order_fit(dyn, [1.0], [0.0], t_end=1.0, steps=steps, paths=paths, scheme=scheme,
                          seed=1)
     print(fit)
-    assert abs(fit.slope - fit.declared) <= 4 * fit.slope_stderr + 0.15, str(fit)
+    assert 4 * fit.slope_stderr < 0.5, str(fit)
+    assert abs(fit.slope - fit.declared) <= 4 * fit.slope_stderr, str(fit)
 
 
 def _cli(*args):

@@ -574,6 +574,8 @@ class WeakOrderFit:
     stderrs: tuple[float, ...]
     slope: float
     slope_stderr: float
+    finest_slope: float
+    finest_slope_stderr: float
     paths: int
     paths_needed: int
     seed: int
@@ -585,7 +587,9 @@ class WeakOrderFit:
         rows = [f"  h = {h:.4g}: error {e:+.3e} ± {s:.1e}"
                 for h, e, s in zip(self.steps, self.errors, self.stderrs)]
         return "\n".join([f"{self.scheme}: weak order fitted {self.slope:.2f} ± "
-                          f"{self.slope_stderr:.2f} (declared {self.declared:g}), {self.paths} "
+                          f"{self.slope_stderr:.2f}, from the two finest steps "
+                          f"{self.finest_slope:.2f} ± {self.finest_slope_stderr:.2f} (declared "
+                          f"{self.declared:g}), {self.paths} "
                           f"paths per step size (needed to resolve the finest error at 4 standard "
                           f"errors: {self.paths_needed})", *rows])
 
@@ -620,9 +624,13 @@ def weak_order_fit(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: Seque
     cov = np.linalg.inv(X.T @ (w[:, None] * X))
     slope = float((cov @ X.T @ (w * y))[0])
     needed = int(math.ceil(paths * (Z_SCORE * ses[-1] / abs(errs[-1])) ** 2))
+    # The two finest steps see the least of the higher-order terms: log(e_{k-1}/e_k)/log(h ratio).
+    ratio = math.log(hs[-2] / hs[-1])
+    finest = float((y[-2] - y[-1]) / ratio)
+    finest_se = float(math.hypot(sig[-2], sig[-1]) / ratio)
     return WeakOrderFit(scheme_obj.name, scheme_obj.weak_order, tuple(hs),
                         tuple(float(e) for e in errs), tuple(float(s) for s in ses), slope,
-                        float(math.sqrt(cov[0, 0])), paths, needed, seed)
+                        float(math.sqrt(cov[0, 0])), finest, finest_se, paths, needed, seed)
 
 
 # -- the command line's stochastic branch ----------------------------------------------------------
