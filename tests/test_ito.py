@@ -5,7 +5,7 @@ and against hand-derived closed forms."""
 import numpy as np
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inertia_verify import Dynamics, InvalidArgument, prove_equal, prove_zero
@@ -76,6 +76,7 @@ def test_other_quantities_against_hand_derivations(d):
                        dyn.loss + dyn.time * (sympy.Matrix(dyn.gradient).T * v)[0, 0]).proved
 
 
+@settings(max_examples=10)
 @given(seed=st.integers(0, 10**6), d=st.integers(1, 3), m=st.integers(1, 3))
 def test_multiplicative_noise_generator_matches_full_phase_space(seed, d, m):
     for calculus in ("ito", "stratonovich"):
@@ -84,6 +85,7 @@ def test_multiplicative_noise_generator_matches_full_phase_space(seed, d, m):
         assert prove_equal(generator(dyn, h), _independent_generator(dyn, h)).holds
 
 
+@settings(max_examples=10)
 @given(seed=st.integers(0, 10**6), d=st.integers(1, 3), m=st.integers(1, 3))
 def test_calculus_conversion_both_ways(seed, d, m):
     dyn = _random_system(d, m, seed, multiplicative=True)

@@ -2,14 +2,13 @@
 judged by standard errors after removing the scheme's bias; the judge's power; weak orders."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import sympy
 
 from inertia_verify import Dynamics
+from inertia_verify.cli import main
 from inertia_verify.numeric._montecarlo import (_judge, _pair, expected_inertia_crosscheck,
                                                 ito_drift_crosscheck, simulate_ensemble,
                                                 stationary_crosscheck, weak_order_fit)
@@ -118,12 +117,22 @@ def test_weak_order(scheme, steps, paths):
     assert abs(fit.slope - fit.declared) <= 4 * fit.slope_stderr, str(fit)
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "inertia_verify", *args], capture_output=True,
-                          text=True)
+class _Result:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
 
 
-def test_cli_derive_with_noise():
+@pytest.fixture
+def _cli(capsys):
+    """The command line in-process (as tests/test_cli.py does): status, stdout, stderr."""
+    def call(*args):
+        status = main(list(args))
+        out, err = capsys.readouterr()
+        return _Result(status, out, err)
+    return call
+
+
+def test_cli_derive_with_noise(_cli):
     out = _cli("derive", "--loss", "x**2/2 + y**2", "--vars", "x,y", "--damping", "gamma",
                "--noise", "sigma", "--json")
     assert out.returncode == 0, out.stderr
@@ -137,7 +146,7 @@ def test_cli_derive_with_noise():
     assert bad.returncode == 2 and "--noise" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_cli_simulate_with_noise():
+def test_cli_simulate_with_noise(_cli):
     args = ["simulate", "--loss", "x**2/2", "--vars", "x", "--damping", "1", "--noise", "0.5",
             "--theta0", "1", "--v0", "0", "--t-end", "1", "--dt", "0.02", "--paths", "4000",
             "--seed", "5", "--json"]
