@@ -20,6 +20,28 @@ from .catalogue import Claim as Claim
 from .catalogue import Outcome as Outcome
 from .catalogue import discover_claims as discover_claims
 from .catalogue import run_claims as run_claims
+from ._crosscheck import CrossCheck as CrossCheck
+from ._crosscheck import CrossCheckReport as CrossCheckReport
+from ._crosscheck import crosscheck as crosscheck
+from .catalogue import write_report as write_report
+from .laws import check_law as check_law
+from .laws import count_laws as count_laws
+from .laws import find_laws as find_laws
+from .numeric import InertiaMonitor as InertiaMonitor
+from .numeric import compile_dynamics as compile_dynamics
+from .numeric import simulate as simulate
+from .numeric import simulate_ensemble as simulate_ensemble
+from .symbolic import analyse_discrete as analyse_discrete
+from .symbolic import discrete_map as discrete_map
+from .symbolic import gibbs_stationary as gibbs_stationary
+from .symbolic import heavy_ball_to_ode as heavy_ball_to_ode
+from .symbolic import ito_differential as ito_differential
+from .symbolic import oscillator as oscillator
+from .symbolic import oscillator_decay_rate as oscillator_decay_rate
+from .symbolic import quadratic as quadratic
+from .symbolic import quadratic_invariant as quadratic_invariant
+from .symbolic import quadratic_moments as quadratic_moments
+from .symbolic import shadow_energy as shadow_energy
 from .symbolic import Derivation as Derivation
 from .symbolic import derive as derive
 from .symbolic import dissipation as dissipation
@@ -34,4 +56,10 @@ __all__ = [
     "Verdict", "prove_equal", "prove_zero",
     "Claim", "Outcome", "discover_claims", "run_claims",
     "Derivation", "derive", "dissipation", "inertia", "inertia_rate",
+    "CrossCheck", "CrossCheckReport", "crosscheck", "write_report",
+    "check_law", "count_laws", "find_laws",
+    "InertiaMonitor", "compile_dynamics", "simulate", "simulate_ensemble",
+    "analyse_discrete", "discrete_map", "gibbs_stationary", "heavy_ball_to_ode", "ito_differential",
+    "oscillator", "oscillator_decay_rate", "quadratic", "quadratic_invariant", "quadratic_moments",
+    "shadow_energy",
 ]

@@ -6,8 +6,10 @@ from ._claim import ClaimResult as ClaimResult
 from ._claim import Outcome as Outcome
 from ._claim import outcome_from_verdicts as outcome_from_verdicts
 from ._registry import CatalogueReport as CatalogueReport
+from ._report import report_markdown as report_markdown
+from ._report import write_report as write_report
 from ._registry import discover_claims as discover_claims
 from ._registry import run_claims as run_claims
 
 __all__ = ["VERDICTS", "Claim", "ClaimResult", "Outcome", "outcome_from_verdicts",
-           "CatalogueReport", "discover_claims", "run_claims"]
+           "CatalogueReport", "report_markdown", "write_report", "discover_claims", "run_claims"]

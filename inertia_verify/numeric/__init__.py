@@ -12,7 +12,26 @@ from ._simulate import Simulation as Simulation
 from ._simulate import simulate as simulate
 from ._stability import StabilityEstimate as StabilityEstimate
 from ._stability import estimate_stability as estimate_stability
+from ._sde_system import CompiledSDE as CompiledSDE
+from ._sde_system import compile_sde as compile_sde
+from ._sde_scheme import SDEScheme as SDEScheme
+from ._sde_schemes import SDE_SCHEMES as SDE_SCHEMES
+from ._sde_schemes import get_sde_scheme as get_sde_scheme
+from ._montecarlo import Ensemble as Ensemble
+from ._montecarlo import MonteCarloCheck as MonteCarloCheck
+from ._montecarlo import WeakOrderFit as WeakOrderFit
+from ._montecarlo import simulate_ensemble as simulate_ensemble
+from ._montecarlo import expected_inertia_crosscheck as expected_inertia_crosscheck
+from ._montecarlo import stationary_crosscheck as stationary_crosscheck
+from ._montecarlo import ito_drift_crosscheck as ito_drift_crosscheck
+from ._montecarlo import weak_order_fit as weak_order_fit
+from ._monitor import InertiaMonitor as InertiaMonitor
+from ._monitor import InertiaStep as InertiaStep
+from ._energy_drift import EnergyDrift as EnergyDrift
+from ._energy_drift import energy_drift as energy_drift
+from ._energy_drift import fit_exponent as fit_exponent
 
 __all__ = ["CompiledDynamics", "compile_dynamics", "Scheme", "FIXED_STEP", "REFERENCES", "SCHEMES",
            "get_scheme", "Divergence", "Simulation", "simulate", "StabilityEstimate",
-           "estimate_stability"]
+           "estimate_stability",
+           "CompiledSDE", "compile_sde", "SDEScheme", "SDE_SCHEMES", "get_sde_scheme", "Ensemble", "MonteCarloCheck", "WeakOrderFit", "simulate_ensemble", "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck", "weak_order_fit", "InertiaMonitor", "InertiaStep", "EnergyDrift", "energy_drift", "fit_exponent"]
