@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from inertia_verify import InvalidArgument, discover_claims, run_claims
+from inertia_verify import InertiaVerifyError, InvalidArgument, discover_claims, run_claims
 from inertia_verify.catalogue import VERDICTS, Claim, Outcome
 
 CLAIMS = discover_claims()
@@ -58,3 +58,12 @@ def test_unknown_id_and_bad_claims(tmp_path):
         discover_claims([tmp_path])
     with pytest.raises(InvalidArgument, match="not a folder"):
         discover_claims([tmp_path / "missing"])
+
+
+def test_a_failing_check_names_its_claim():
+    def broken():
+        raise ZeroDivisionError("division by zero")
+
+    claim = Claim(id="mine/broken", paper="", statement="", check=broken)
+    with pytest.raises(InertiaVerifyError, match="mine/broken.*ZeroDivisionError"):
+        claim.run()

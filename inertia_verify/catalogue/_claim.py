@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._errors import InvalidArgument
+from .._errors import InertiaVerifyError, InvalidArgument
 from .._prover import Verdict
 
 __all__ = ["Claim", "Outcome", "ClaimResult", "VERDICTS", "outcome_from_verdicts"]
@@ -104,7 +104,12 @@ class Claim:
     def run(self) -> ClaimResult:
         """Check the claim and time it."""
         start = time.perf_counter()
-        outcome = self.check()
+        try:
+            outcome = self.check()
+        except Exception as exc:  # a bug in a claim module: say which claim, keep the cause
+            raise InertiaVerifyError(
+                f"claim {self.id!r}: its check() raised {type(exc).__name__}: {exc}"
+            ) from exc
         if not isinstance(outcome, Outcome):
             raise InvalidArgument("check", self.id, f"returned {type(outcome).__name__}",
                                   "a claim's check() must return an Outcome")
