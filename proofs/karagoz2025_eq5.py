@@ -16,9 +16,11 @@ Made precise: the SDE dθ = v dt, dv = (−γv − ∇L) dt + σ dW (W a d-dimen
 import sympy
 
 from inertia_verify import Dynamics, prove_zero
-from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
+from inertia_verify.catalogue import Claim
 from inertia_verify.numeric._montecarlo import expected_inertia_crosscheck
 from inertia_verify.symbolic._ito_moments import quadratic_moments
+
+from ._stochastic import with_monte_carlo
 
 SEED, PATHS, STEPS, T_END = 20250505, 20000, 100, 4.0
 VALUES = {"gamma": 0.5, "sigma": 0.8}
@@ -44,16 +46,7 @@ def check():
     dyn = Dynamics.from_text("x**2/2", "x", damping="gamma", noise="sigma")
     mc = expected_inertia_crosscheck(dyn, [1.0], [0.0], t_end=T_END, steps=STEPS, paths=PATHS,
                                      values=VALUES, seed=SEED, records=4)
-    extra += mc.evidence()
-    outcome = outcome_from_verdicts(parts, extra=extra)
-    verdict = outcome.verdict
-    data = {**outcome.data, "monte_carlo": mc.to_dict()}
-    if not mc.agrees:
-        # The symbolic parts stand, but the simulated model does not match them: say so.
-        verdict = "verified"
-        return Outcome(verdict, [*outcome.evidence,
-                                 "WARNING: the Monte Carlo cross-check did not agree"], data)
-    return Outcome(verdict, outcome.evidence, data)
+    return with_monte_carlo("karagoz2025/eq5", parts, extra, mc)
 
 
 CLAIM = Claim(

@@ -16,9 +16,11 @@ Worked out with the toolkit for dv = (−γv − ∇L) dt + σ dW, I = ½‖v‖
 import sympy
 
 from inertia_verify import Dynamics, prove_equal
-from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
+from inertia_verify.catalogue import Claim
 from inertia_verify.numeric._montecarlo import ito_drift_crosscheck
 from inertia_verify.symbolic._ito import ito_differential
+
+from ._stochastic import with_monte_carlo
 
 SEED, PATHS, STEPS, T_END = 20250506, 20000, 100, 4.0
 VALUES = {"gamma": 0.5, "sigma": 0.8}
@@ -46,15 +48,7 @@ def check():
     dyn = Dynamics.from_text("x**2/2", "x", damping="gamma", noise="sigma")
     mc = ito_drift_crosscheck(dyn, [1.0], [0.0], t_end=T_END, steps=STEPS, paths=PATHS,
                               values=VALUES, seed=SEED, records=8)
-    extra += mc.evidence()
-    outcome = outcome_from_verdicts(parts, extra=extra)
-    verdict = outcome.verdict
-    data = {**outcome.data, "monte_carlo": mc.to_dict()}
-    if not mc.agrees:
-        verdict = "verified"
-        return Outcome(verdict, [*outcome.evidence,
-                                 "WARNING: the Monte Carlo cross-check did not agree"], data)
-    return Outcome(verdict, outcome.evidence, data)
+    return with_monte_carlo("karagoz2025/eq6", parts, extra, mc)
 
 
 CLAIM = Claim(
