@@ -67,3 +67,10 @@ def test_a_failing_check_names_its_claim():
     claim = Claim(id="mine/broken", paper="", statement="", check=broken)
     with pytest.raises(InertiaVerifyError, match="mine/broken.*ZeroDivisionError"):
         claim.run()
+
+
+def test_results_render_for_notebooks():
+    result = run_claims(["karagoz2025/thm1"]).results[0]
+    html = result._repr_html_()
+    assert "karagoz2025/thm1" in html and "<b>proved</b>" in html and "<table>" in html
+    assert result._repr_latex_().startswith("$")

@@ -149,6 +149,20 @@ class ClaimResult:
             lines.append(f"  corrected: {self.outcome.corrected}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        # Preferred by Jupyter over LaTeX: the statements are Unicode-rich (θ, ½, ‖·‖), which
+        # \text{} in MathJax/KaTeX renders poorly and LaTeX export cannot typeset.
+        import html
+
+        rows = [("paper", self.claim.paper), ("statement", self.claim.statement),
+                *(("evidence", line) for line in self.outcome.evidence)]
+        if self.outcome.corrected:
+            rows.append(("corrected", self.outcome.corrected))
+        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left'>"
+                       f"{html.escape(v)}</td></tr>" for k, v in rows)
+        return (f"<p><code>{html.escape(self.claim.id)}</code>: <b>{self.verdict}</b></p>"
+                f"<table>{body}</table>")
+
     def _repr_latex_(self) -> str:
         from .._display import latex_text
 
