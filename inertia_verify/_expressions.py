@@ -17,13 +17,14 @@ import ast
 import keyword
 import math
 import unicodedata
+from fractions import Fraction
 from collections.abc import Callable, Iterable, Mapping
 
 import sympy
 
 from ._errors import InvalidArgument
 
-__all__ = ["FUNCTIONS", "parse_expression", "parse_matrix", "parse_names",
+__all__ = ["FUNCTIONS", "as_sympy", "parse_expression", "parse_matrix", "parse_names",
            "parse_scalar_or_matrix", "parse_vector"]
 
 _MAX_TEXT_LENGTH = 10_000
@@ -526,3 +527,30 @@ def parse_vector(text: str, *, argument: str, length: int | None = None) -> tupl
             builder.reject(f"{shown} is not a finite real number", None)
         values.append(value)
     return tuple(values)
+
+
+def as_sympy(value: object, *, argument: str = "expression") -> sympy.Basic:
+    """A SymPy object or a Python number as a SymPy object; text is refused.
+
+    ``sympy.sympify`` would evaluate a string as Python, so code that receives objects from a
+    caller converts them here: text must go through :func:`parse_expression` instead.
+
+    Examples
+    --------
+    >>> as_sympy(2)
+    2
+    >>> as_sympy("x**2")
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'expression' = 'x**2': is text, which is never evaluated here; parse it with parse_expression() first
+    """
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+        if isinstance(value, str):
+            raise InvalidArgument(argument, value, "is text, which is never evaluated here",
+                                  "parse it with parse_expression() first")
+        raise InvalidArgument(argument, value, f"must be a SymPy expression or a number, not "
+                              f"{type(value).__name__}")
+    return sympy.Rational(value.numerator, value.denominator) if isinstance(value, Fraction) \
+        else sympy.Integer(value) if isinstance(value, int) else sympy.Float(value)

@@ -22,6 +22,7 @@ from math import lcm
 import numpy as np
 import sympy
 
+from .._expressions import as_sympy
 from .._errors import InvalidArgument
 
 __all__ = ["Poly", "Field", "PRIME", "poly_from_expr", "field_from_exprs", "bracket",
@@ -54,7 +55,7 @@ def poly_from_expr(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> tuple[Poly,
 
 def field_from_exprs(exprs, symbols: list[sympy.Symbol]) -> Field:
     """A field from its coordinates as SymPy expressions, scaled to integer coefficients."""
-    polys = {i: poly_from_expr(sympy.sympify(e), symbols) for i, e in enumerate(exprs)}
+    polys = {i: poly_from_expr(as_sympy(e, argument="components"), symbols) for i, e in enumerate(exprs)}
     polys = {i: (p, d) for i, (p, d) in polys.items() if p}
     den = lcm(*(d for _, d in polys.values())) if polys else 1
     return {i: {m: c * (den // d) for m, c in p.items()} for i, (p, d) in polys.items()}

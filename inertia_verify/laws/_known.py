@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from .._expressions import as_sympy
 from .._errors import InvalidArgument
 from ._fields import Point, derivative, evaluate, evaluate_exact, poly_from_expr
 from ._models import Model
@@ -95,7 +96,7 @@ def law_rank(laws, coordinates, *, seed: int = 0, positive: bool = False) -> int
     point = Point(d, np.random.default_rng(seed + 104729), positive=positive)
     span = SpanAtPoint(d)
     for law in laws:
-        p, _ = poly_from_expr(sympy.sympify(law), coordinates)
+        p, _ = poly_from_expr(as_sympy(law, argument="laws"), coordinates)
         gradient = {k: g for k in range(d) if (g := derivative(p, k))}
         span.add(*evaluate(gradient, d, point),
                  exact=lambda g=gradient: evaluate_exact(g, d, point))

@@ -37,6 +37,7 @@ from math import factorial
 
 import sympy
 
+from .._expressions import as_sympy
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from .._prover import Verdict, prove_zero
@@ -152,7 +153,7 @@ class DiscreteMap:
 
     def compose(self, expr: sympy.Expr) -> sympy.Expr:
         """``expr`` evaluated at the image point: :math:`f(\\Phi_h(z))`."""
-        return sympy.sympify(expr).subs(dict(zip(self.state, self.image)), simultaneous=True)
+        return as_sympy(expr).subs(dict(zip(self.state, self.image)), simultaneous=True)
 
     @property
     def inertia(self) -> sympy.Expr:
@@ -463,7 +464,7 @@ def discrete_map(
 def _taylor_series(expr: sympy.Expr, variable: sympy.Symbol):
     """Yield the Taylor coefficients of ``expr`` in ``variable`` about 0, lazily (each costs a
     derivative of the previous one, so callers stop as soon as they know enough)."""
-    current = sympy.sympify(expr)
+    current = as_sympy(expr)
     n = 0
     while True:
         yield sympy.expand(current.subs(variable, 0).doit() / factorial(n))

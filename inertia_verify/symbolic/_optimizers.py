@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import sympy
 
+from .._expressions import as_sympy
 from .._errors import InvalidArgument
 from .._prover import Verdict, prove_equal
 
@@ -79,7 +80,7 @@ def _number_or_expr(value: object, argument: str, *, positive: bool) -> sympy.Ex
                               "pass a number or parse it with parse_expression")
     if isinstance(value, float):
         value = sympy.nsimplify(value, rational=True)
-    value = sympy.sympify(value) if isinstance(value, int) else value
+    value = as_sympy(value) if isinstance(value, int) else value
     if not isinstance(value, sympy.Expr):
         raise InvalidArgument(argument, value, f"has unsupported type {type(value).__name__}")
     if value.is_number and positive and not value > 0:
