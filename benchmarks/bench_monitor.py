@@ -48,34 +48,46 @@ def main() -> None:
         return loss
 
     print(f"parameters: {W.size:,}   batch: {args.batch}   rounds: {args.pairs}")
-    monitors = {True: InertiaMonitor(lr=lr, momentum=beta, track_modified=True),
-                False: InertiaMonitor(lr=lr, momentum=beta, track_modified=False)}
+    # Three ways to monitor: from the parameters (with and without the modified inertia, which
+    # needs copies of θ), and from the step the loop already has (θ_k − θ_{k−1} = −lr·buf).
+    modes = {"params, track_modified=True": (True, False),
+             "params, track_modified=False": (False, False),
+             "displacement=buf, track_modified=False": (False, True)}
+    monitors = {name: InertiaMonitor(lr=lr, momentum=beta, track_modified=track)
+                for name, (track, _) in modes.items()}
+
+    def record(name, loss):
+        if modes[name][1]:
+            monitors[name].update([W], loss, displacement=[buf], scale=-lr)
+        else:
+            monitors[name].update([W], loss)
+
     for _ in range(3):  # warm up caches and BLAS threads
-        for monitor in monitors.values():
-            monitor.update([W], train_step())
+        for name in monitors:
+            record(name, train_step())
     plain: list[float] = []
-    monitored = {True: [], False: []}
-    update_only = {True: [], False: []}
+    monitored = {name: [] for name in modes}
+    update_only = {name: [] for name in modes}
     for _ in range(args.pairs):
         # One round: a plain step, then one step with each monitor, so that load from other
         # processes hits all three alike.
         start = time.perf_counter()
         train_step()
         plain.append(time.perf_counter() - start)
-        for track, monitor in monitors.items():
+        for name in monitors:
             start = time.perf_counter()
             loss = train_step()
             middle = time.perf_counter()
-            monitor.update([W], loss)
+            record(name, loss)
             end = time.perf_counter()
-            monitored[track].append(end - start)
-            update_only[track].append(end - middle)
+            monitored[name].append(end - start)
+            update_only[name].append(end - middle)
     print(f"plain step (median):          {1e3 * statistics.median(plain):8.2f} ms")
-    for track in (True, False):
+    for track in modes:
         overhead = sorted((m - p) / p for m, p in zip(monitored[track], plain))
         q = statistics.quantiles(overhead, n=4)
         own = statistics.median(update_only[track]) / statistics.median(plain)
-        print(f"-- track_modified={track}")
+        print(f"-- {track}")
         print(f"monitored step (median):      {1e3 * statistics.median(monitored[track]):8.2f} ms")
         print(f"monitor.update (median):      {1e3 * statistics.median(update_only[track]):8.2f} ms")
         print(f"overhead, paired median:      {100 * statistics.median(overhead):6.2f} %  "

@@ -169,3 +169,48 @@ def test_without_the_modified_inertia_the_rest_is_unchanged():
         theta = theta + 0.1 * rng.normal(size=theta.shape)
     assert a.inertia == b.inertia and a.remainder == b.remainder
     assert b.modified_inertia == [] and len(a.modified_inertia) == 14
+
+
+def _pytorch_heavy_ball(monitor_kwargs, use_displacement, steps=60, seed=3):
+    """PyTorch-style heavy ball (buf ← μ·buf + g; θ ← θ − lr·buf) on a quadratic in 2 arrays."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((3, 4))
+    b = rng.standard_normal(5)
+    scales_a, scales_b = rng.uniform(0.5, 2.0, a.shape), rng.uniform(0.5, 2.0, b.shape)
+    buf_a, buf_b = np.zeros_like(a), np.zeros_like(b)
+    lr, mu = 0.05, 0.8
+    monitor = InertiaMonitor(lr=lr, momentum=mu, **monitor_kwargs)
+    for _ in range(steps):
+        loss = 0.5 * float(np.sum(scales_a * a * a) + np.sum(scales_b * b * b))
+        if use_displacement:
+            monitor.update([a, b], loss, displacement=[buf_a, buf_b], scale=-lr)
+        else:
+            monitor.update([a, b], loss)
+        buf_a = mu * buf_a + scales_a * a
+        buf_b = mu * buf_b + scales_b * b
+        a = a - lr * buf_a
+        b = b - lr * buf_b
+    return monitor
+
+
+@pytest.mark.parametrize("track_modified", [True, False])
+def test_displacement_mode_matches_parameter_mode(track_modified):
+    # θ_k − θ_{k−1} = −lr·buf_k exactly (up to the rounding of one subtraction), so both modes
+    # must give the same inertia to ~1e-12 relative: a few ulps of the parameters, amplified
+    # by 1/lr in v = Δθ/h.
+    slow = _pytorch_heavy_ball({"track_modified": track_modified}, use_displacement=False)
+    fast = _pytorch_heavy_ball({"track_modified": track_modified}, use_displacement=True)
+    np.testing.assert_allclose(fast.inertia, slow.inertia, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(fast.remainder, slow.remainder, rtol=1e-9, atol=1e-13)
+    if track_modified:
+        np.testing.assert_allclose(fast.modified_inertia, slow.modified_inertia, rtol=1e-12)
+
+
+def test_displacement_mode_cannot_be_mixed():
+    monitor = InertiaMonitor(lr=0.1, momentum=0.9)
+    theta = np.ones(3)
+    monitor.update([theta], 1.0, displacement=[np.zeros(3)])
+    with pytest.raises(InvalidArgument, match="displacement"):
+        monitor.update([theta], 1.0)
+    with pytest.raises(InvalidArgument, match="shapes"):
+        monitor.update([theta], 1.0, displacement=[np.zeros(4)])
