@@ -56,6 +56,17 @@ def outcome_from_verdicts(parts: Iterable[tuple[str, Verdict]], *, extra: Iterab
 
     All parts proved gives ``proved``; any refuted part gives ``refuted`` (its counterexample is
     kept); otherwise ``verified``.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from inertia_verify import prove_zero
+    >>> x = sympy.Symbol("x")
+    >>> outcome = outcome_from_verdicts([("square", prove_zero((x + 1)**2 - x**2 - 2*x - 1))])
+    >>> outcome.verdict, outcome.evidence
+    ('proved', ('square: proved (expand)',))
+    >>> outcome_from_verdicts([("wrong", prove_zero(x**2 - x))], corrected="x² = x at 0, 1").verdict
+    'refuted'
     """
     parts = list(parts)
     evidence = [f"{label}: {verdict}" for label, verdict in parts] + list(extra)

@@ -152,6 +152,12 @@ def run_claims(ids: Sequence[str] = (), *, paths: Iterable[str | Path] = (),
 
     ``ids`` are exact ids, ``prefix*`` patterns, or an id whose generalisations (``id-...``)
     should run too.
+
+    Examples
+    --------
+    >>> report = run_claims(["karagoz2025/eq4"])
+    >>> [(r.claim.id, r.verdict) for r in report.results][:2]
+    [('karagoz2025/eq4', 'proved'), ('karagoz2025/eq4-anisotropic', 'proved')]
     """
     claims = _select(discover_claims(paths), list(ids))
     results = []

@@ -117,6 +117,20 @@ def estimate_stability(scheme, system, theta0, dt: float, steps: int,
 
     Returns ``None`` when the linearisation is not finite there (e.g. damping ``3/t`` at
     ``t0 = 0``).
+
+    Examples
+    --------
+    Verlet on the oscillator :math:`\\ddot\\theta + \\theta = 0` is stable for
+    :math:`h\\omega < 2`:
+
+    >>> import numpy as np
+    >>> from inertia_verify import Dynamics, compile_dynamics
+    >>> from inertia_verify.numeric import get_scheme
+    >>> system = compile_dynamics(Dynamics.from_text("x**2/2", "x"))
+    >>> estimate_stability(get_scheme("verlet"), system, np.array([1.0]), 1.9, 100).beyond_limit
+    False
+    >>> estimate_stability(get_scheme("verlet"), system, np.array([1.0]), 2.1, 100).beyond_limit
+    True
     """
     d = system.dimension
     with np.errstate(all="ignore"):
