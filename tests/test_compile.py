@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import sympy
 
 from inertia_verify import Dynamics, InvalidArgument, inertia, inertia_rate
 from inertia_verify.numeric import compile_dynamics

@@ -1,6 +1,5 @@
 """Every integrator against exact solutions: convergence order, symplectic structure, divergence."""
 
-import math
 
 import numpy as np
 import pytest

@@ -3,7 +3,6 @@
 import re
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 

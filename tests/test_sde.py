@@ -1,7 +1,6 @@
 """SDE schemes and the ensemble driver: declared orders, seeding bit for bit whatever the
 chunking, divergence reported as such, Stratonovich handled, clear errors."""
 
-import io
 
 import numpy as np
 import pytest

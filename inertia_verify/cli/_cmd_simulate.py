@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from .._errors import InvalidArgument
-from .._expressions import parse_expression, parse_names, parse_vector
+from .._expressions import parse_names, parse_vector
 from ._cmd_derive import NOISE_FLAGS, add_noise, noisy_system_from_args
 from ._common import add_json, add_system
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ._scheme import Scheme
 
 __all__ = ["Euler"]

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import scipy.linalg
-import sympy
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
@@ -61,7 +60,7 @@ class CompiledSDE:
     def __init__(self, drift: CompiledDynamics) -> None:
         self.drift = drift
         self.dynamics = dyn = drift.dynamics
-        self.dimension = d = dyn.dimension
+        self.dimension = dyn.dimension
         self.noise_kind = dyn.noise_kind
         self.noise_dimension = dyn.noise_dimension
         self.calculus = dyn.calculus

@@ -516,7 +516,6 @@ class QuadraticSolution:
         rational = sympy.Matrix(self.generator.tolist()).applyfunc(sympy.nsimplify)
         flow = (rational * _t).exp()
         z = flow * sympy.Matrix([sympy.nsimplify(x) for x in [*self.theta0, *self.v0]])
-        d = self.dimension
         weight = sympy.diag(sympy.Matrix(self.hessian.tolist()).applyfunc(sympy.nsimplify),
                             sympy.Matrix(self.mass.tolist()).applyfunc(sympy.nsimplify))
         energy = (z.T * weight * z)[0, 0] / 2 + sympy.nsimplify(self.offset)

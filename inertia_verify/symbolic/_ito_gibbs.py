@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.integrate
 import sympy
-from sympy.core.function import AppliedUndef
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
