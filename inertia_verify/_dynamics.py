@@ -80,6 +80,20 @@ def _free_names(expr: sympy.Basic) -> set[sympy.Symbol]:
     return set(expr.free_symbols)
 
 
+def _monomial_powers(term: sympy.Expr) -> dict | None:
+    """``{symbol: exponent}`` when ``term`` is a number times a product of symbols raised to
+    positive integer powers, else None."""
+    powers: dict = {}
+    for factor in sympy.Mul.make_args(term):
+        if factor.is_Number:
+            continue
+        base, exp = factor.as_base_exp()
+        if not (base.is_Symbol and exp.is_Integer and exp > 0):
+            return None
+        powers[base] = powers.get(base, 0) + int(exp)
+    return powers
+
+
 def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
     """``[∂expr/∂x for x in variables]``, differentiating each term only by its own variables.
 
@@ -100,10 +114,20 @@ def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> 
         # the unevaluated Derivative(L, θ_k); building it directly skips SymPy's chain rule over
         # all d arguments (d² work for the gradient).
         direct = isinstance(term, AppliedUndef) and all(a.is_Symbol for a in term.args)
+        powers = _monomial_powers(term)
         for v in term.free_symbols:
             k = index.get(v)
-            if k is not None:
-                pieces[k].append(sympy.Derivative(term, v) if direct else sympy.diff(term, v))
+            if k is None:
+                continue
+            if direct:
+                pieces[k].append(sympy.Derivative(term, v))
+            elif powers is not None:
+                # c·Π s_j^{e_j}: the power rule directly, without SymPy's general machinery
+                # (most of the cost of a polynomial loss in many coordinates).
+                e = powers[v]
+                pieces[k].append(e * term / v if e != 1 else term / v)
+            else:
+                pieces[k].append(sympy.diff(term, v))
     return [sympy.Add(*p) for p in pieces]
 
 

@@ -72,3 +72,14 @@ def test_substitute_parameters():
 def test_display():
     dyn = Dynamics.from_text("x**2/2", "x", damping="gamma")
     assert "gamma" in dyn._repr_latex_() and "Dynamics(" in repr(dyn)
+
+
+def test_partial_derivatives_agree_with_sympy_diff():
+    from inertia_verify._dynamics import partial_derivatives
+
+    x, y, z = sympy.symbols("x y z", real=True)
+    L = sympy.Function("L")(x, y)
+    expr = (x**4 / 4 - x**2 / 2 + sympy.Rational(1, 3) * x * y + 3 * x * y**2 * z
+            + sympy.sin(x) * y + (x + y)**3 + L + sympy.Derivative(L, x) * z + 5 + x**-2)
+    for got, var in zip(partial_derivatives(expr, [x, y, z]), (x, y, z)):
+        assert sympy.expand(got - sympy.diff(expr, var)) == 0
