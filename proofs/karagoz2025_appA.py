@@ -16,13 +16,16 @@ Numeric cross-check: the compiled system (compile_dynamics) integrated by the to
 its DOP853 reference (rtol = atol = 1e-12), against the exact linear flow expm(At).
 """
 
+from functools import partial
+
 import numpy as np
-import scipy.linalg
 import sympy
 
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
 from inertia_verify.numeric import compile_dynamics, get_scheme, simulate
+
+from ._linear_flow import exact_flow, tolerance_units
 
 #: The toolkit's reference integrator (scipy's DOP853 behind simulate(scheme="dop853")).
 SCHEME = "dop853"
@@ -88,20 +91,7 @@ def _integrate(compiled, state0, times):
     return run.theta[:, 0, 0], run.v[:, 0, 0]
 
 
-def _exact_flow(generator, state0, times):
-    """expm(A t) z₀ on equally spaced times, as powers of one step Φ = expm(A Δt): one matrix
-    exponential instead of one per time; the round-off of a few hundred 2×2 products (~1e-14)
-    stays far below the integrator's tolerance."""
-    step = scipy.linalg.expm(generator * (times[1] - times[0]))
-    states = [np.asarray(state0, dtype=float)]
-    for _ in times[1:]:
-        states.append(step @ states[-1])
-    return np.array(states)
-
-
-def _units(error, reference):
-    """Error in units of the requested tolerance."""
-    return float(np.max(np.abs(error) / (ATOL + RTOL * np.abs(reference))))
+_units = partial(tolerance_units, rtol=RTOL, atol=ATOL)
 
 
 def _numeric():
@@ -129,7 +119,7 @@ def _numeric():
     times = np.linspace(0.0, 40.0, 401)
     theta, v = _integrate(damped, state0, times)
     generator = np.array([[0.0, 1.0], [-omega**2, -gamma]])
-    exact = _exact_flow(generator, state0, times)
+    exact = exact_flow(generator, state0, times)
     checks.append(("harmonic γ=0.3: (θ, v)(t) against the exact flow expm(At)",
                    _units(np.stack([theta, v], 1) - exact, np.abs(exact).max(axis=1, keepdims=True))))
     energy = 0.5 * v**2 + 0.5 * omega**2 * theta**2

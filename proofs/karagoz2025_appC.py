@@ -12,13 +12,16 @@ Numeric cross-check: five starts on the unit circle, a = 1, b = 4, the compiled 
 (γ = 0) and never increasing, matching the exact flow (γ = 0.2), in units of the tolerance.
 """
 
+from functools import partial
+
 import numpy as np
-import scipy.linalg
 import sympy
 
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
 from inertia_verify.numeric import compile_dynamics, get_scheme, simulate
+
+from ._linear_flow import exact_flow, tolerance_units
 
 #: The toolkit's reference integrator (scipy's DOP853 behind simulate(scheme="dop853")).
 SCHEME = "dop853"
@@ -74,18 +77,7 @@ def _integrate(compiled, theta0, times):
     return np.stack(thetas, axis=1), np.stack(vs, axis=1)
 
 
-def _exact_flow(generator, state0, times):
-    """expm(A t) z₀ on equally spaced times, as powers of one step Φ = expm(A Δt): the round-off
-    of a few hundred 2×2 products (~1e-14) stays far below the integrator's tolerance."""
-    step = scipy.linalg.expm(generator * (times[1] - times[0]))
-    states = [np.asarray(state0, dtype=float)]
-    for _ in times[1:]:
-        states.append(step @ states[-1])
-    return np.array(states)
-
-
-def _units(error, reference):
-    return float(np.max(np.abs(error) / (ATOL + RTOL * np.abs(reference))))
+_units = partial(tolerance_units, rtol=RTOL, atol=ATOL)
 
 
 def _energies(theta, v):
@@ -114,7 +106,7 @@ def _numeric():
     exact = []
     for i, c in enumerate((A, B)):
         generator = np.array([[0.0, 1.0], [-c, -gamma]])
-        exact.append(np.stack([_exact_flow(generator, np.array([p[i], 0.0]), times)
+        exact.append(np.stack([exact_flow(generator, np.array([p[i], 0.0]), times)
                                for p in theta0], axis=1))
     exact_theta = np.stack([e[..., 0] for e in exact], axis=-1)
     checks.append((f"γ={gamma}: θ(t) against the exact flow expm(At)",
