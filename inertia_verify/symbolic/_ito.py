@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from .._expressions import as_sympy
 from .._dynamics import CALCULI, Dynamics
 from .._errors import InvalidArgument
 from ._energy import _check_dynamics, canonical, inertia
@@ -50,7 +51,7 @@ def _check_quantity(dynamics: Dynamics, quantity: object) -> sympy.Expr:
         raise InvalidArgument("quantity", quantity, "is text, which is never evaluated directly",
                               "parse it with parse_expression(...) first")
     if isinstance(quantity, (int, float)) and not isinstance(quantity, bool):
-        return sympy.sympify(quantity)
+        return as_sympy(quantity, argument="quantity")
     if not isinstance(quantity, sympy.Expr) or isinstance(quantity, sympy.MatrixBase):
         raise InvalidArgument("quantity", quantity, "must be a scalar sympy expression",
                               "e.g. inertia(dynamics) or v_x**2")

@@ -26,6 +26,7 @@ import numpy as np
 import scipy.integrate
 import sympy
 
+from .._expressions import as_sympy
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from .._prover import Verdict, prove_zero
@@ -167,7 +168,7 @@ def _values(dynamics: Dynamics, values: Mapping | None) -> dict:
                                   f"parameters are {sorted(by_name)}")
         if isinstance(val, (str, bool)):
             raise InvalidArgument("values", {str(key): val}, "must be a number")
-        out[sym] = sympy.nsimplify(val) if isinstance(val, int) else sympy.sympify(val)
+        out[sym] = sympy.nsimplify(val) if isinstance(val, int) else as_sympy(val, argument="values")
     return out
 
 
