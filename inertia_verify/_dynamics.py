@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import sympy
 from sympy.core.function import AppliedUndef
 
-from ._errors import InvalidArgument
+from ._errors import InvalidArgument, UnusedCoordinateWarning, warn
 
 __all__ = ["Dynamics", "TIME", "CALCULI", "partial_derivatives"]
 
@@ -225,6 +225,7 @@ class Dynamics:
             raise InvalidArgument("calculus", calculus, "is not a known stochastic calculus",
                                   "use 'ito' (default) or 'stratonovich'")
         self.calculus = calculus
+        self._warn_unused_coordinates()
 
     # -- validation ------------------------------------------------------------------------------
     def _check_loss(self, loss: object) -> sympy.Expr:
@@ -267,6 +268,27 @@ class Dynamics:
                 "add it to parameters=[...] or to the coordinates",
             )
         return declared
+
+    def _warn_unused_coordinates(self) -> None:
+        # A misspelt coordinate (--vars x,z for a loss in x and y) is legal input that makes a
+        # statement about another system: z moves freely and y becomes a parameter, and the
+        # verdicts that follow ("conserved: yes") are about that system.  Warn, naming both.
+        absent = [c.name for c in self.coordinates if c not in self.loss.free_symbols]
+        if not absent:
+            return
+        message = (f"coordinate{'s' if len(absent) > 1 else ''} {', '.join(absent)} "
+                   f"{'do' if len(absent) > 1 else 'does'} not appear in the loss {self.loss} "
+                   f"(no force acts on {'them' if len(absent) > 1 else 'it'})")
+        implicit = [] if self._declared else \
+            sorted(s.name for s in self.loss.free_symbols if s in set(self.parameters))
+        if implicit:
+            several = len(implicit) > 1
+            message += (f"; {', '.join(implicit)} {'were' if several else 'was'} taken as "
+                        f"{'parameters' if several else 'a parameter'}: list a coordinate among "
+                        "the coordinates, or declare the parameters to confirm them")
+        else:
+            message += "; check the coordinate names"
+        warn(message, UnusedCoordinateWarning)
 
     def _allowed_in_coefficients(self) -> set[sympy.Symbol]:
         return set(self.parameters) | {self.time}

@@ -2,12 +2,19 @@
 
 Every error raised because of what a caller passed in is an :class:`InvalidArgument`: it names the
 argument, shows the offending value and says what to do instead.  It subclasses ``ValueError`` so
-callers can catch either.
+callers can catch either.  Doubts that are not errors (input that is legal but probably not what was
+meant) are warnings of the class :class:`InertiaVerifyWarning`; the command line prints each as one
+``warning:`` line on stderr.
 """
 
 from __future__ import annotations
 
-__all__ = ["InertiaVerifyError", "InvalidArgument", "SimulationDiverged"]
+import os
+import sys
+import warnings
+
+__all__ = ["InertiaVerifyError", "InvalidArgument", "SimulationDiverged", "InertiaVerifyWarning",
+           "UnusedCoordinateWarning"]
 
 
 class InertiaVerifyError(Exception):
@@ -57,3 +64,28 @@ class InvalidArgument(InertiaVerifyError, ValueError):
 
 class SimulationDiverged(InertiaVerifyError, ArithmeticError):
     """A simulation produced NaN or Inf, or ran past a scheme's stability limit."""
+
+
+class InertiaVerifyWarning(UserWarning):
+    """Base class of the warnings this package issues on purpose (legal input that is probably
+    not what was meant); filter them with ``warnings.simplefilter("ignore", InertiaVerifyWarning)``."""
+
+
+class UnusedCoordinateWarning(InertiaVerifyWarning):
+    """A coordinate does not appear in the loss: it moves freely, and a misspelt coordinate name
+    otherwise makes a statement about a different system (``x**2 + y**2`` with coordinates
+    ``x, z`` is a loss in ``x`` with a parameter ``y``, whose inertia is conserved)."""
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def warn(message: str, category: type[Warning] = InertiaVerifyWarning) -> None:
+    """Issue a warning attributed to the first caller outside this package (so that the
+    warning points at the user's line, whichever internal route led to it)."""
+    level = 2  # stacklevel 2 is the frame that called warn()
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

@@ -5,11 +5,24 @@ every path at once with a fixed-step scheme (or one path with a reference solver
 inertia every ``save_every`` steps, accumulates the energy balance
 :math:`I(t) - I(0) - \\int_0^t \\dot I\\,ds` along the simulated path, and reports divergence
 (NaN/Inf, or a step size beyond the scheme's linear stability limit) instead of numbers.
+
+The step rule (one rule for every command and function that takes ``dt`` and ``t_end``, see
+:func:`step_count`): the number of steps is :math:`\\lceil (t_{end} - t_0)/dt \\rceil`, a ratio
+within :math:`10^{-9}` (relative) of a whole number counting as that number, and the step
+actually used, :math:`(t_{end} - t_0)/\\text{steps} \\le dt`, is reported (``Simulation.dt``,
+beside ``Simulation.dt_requested``).
+
+Large ensembles are integrated in chunks of paths (:data:`DEFAULT_CHUNK_PATHS`, as the Monte
+Carlo driver does): every operation acts path by path, so chunks bound the working memory without
+changing the numbers.  What is kept per path (the record, the initial and final states) is
+estimated before anything is allocated, and a run that cannot fit in the available memory is
+refused (:func:`memory_estimate`).
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,16 +30,175 @@ import numpy as np
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
+from .._progress import Progress, default_progress
 from ._compile import CompiledDynamics, compile_dynamics
+from ._montecarlo import DEFAULT_CHUNK_PATHS
 from ._schemes import get_scheme
 from ._stability import StabilityEstimate, estimate_stability
 
-__all__ = ["simulate", "Simulation", "Divergence", "RECORD_BUDGET"]
+__all__ = ["simulate", "Simulation", "Divergence", "RECORD_BUDGET", "DEFAULT_CHUNK_PATHS",
+           "MAX_STEPS", "step_count", "memory_estimate", "available_memory", "check_memory"]
 
 #: Bytes the default record (inertia and balance per path and snapshot) may use: memory does not
 #: grow with the number of steps unless ``save_every`` asks for it.
 RECORD_BUDGET = 16 * 2**20
 _MAX_DEFAULT_SNAPSHOTS = 1001
+#: More steps than this is refused: a Python loop over 10⁹ steps runs for hours.
+MAX_STEPS = 10**9
+#: A ratio (t_end - t0)/dt this close (relative) to a whole number is that number: 1/0.1 is 10.
+_WHOLE_STEPS_RTOL = 1e-9
+#: Share of the available memory a run may plan to use (the rest: the interpreter, the caller's
+#: own arrays, and the slack of an estimate).
+_MEMORY_SHARE = 0.8
+#: Work arrays per coordinate and per path, beyond the state (the schemes' stages: RK4 keeps
+#: four of each of theta and v) and per path (rate, its derivative, the work and its correction,
+#: the inertia).
+_WORK_PER_COORDINATE = 12
+_WORK_PER_PATH = 8
+
+
+def step_count(t_end: float, dt: float, t0: float = 0.0, *,
+               names: tuple[str, str, str] = ("t_end", "dt", "t0")) -> tuple[int, float]:
+    """The one step rule: the number of steps over ``[t0, t_end]`` and the step actually used.
+
+    ``steps = ceil((t_end - t0) / dt)``, where a ratio within 1e-9 (relative) of a whole number
+    counts as that number; the step used, ``(t_end - t0) / steps``, is never larger than ``dt``
+    (it equals ``dt`` when ``dt`` divides the interval).
+
+    Parameters
+    ----------
+    t_end, dt, t0 : float
+    names : (str, str, str)
+        How the caller calls these arguments (``("--t-end", "--dt", "--t0")`` on the command
+        line), for the error messages.
+
+    Returns
+    -------
+    (int, float)
+
+    Raises
+    ------
+    InvalidArgument
+        For a non-positive ``dt``, ``t_end <= t0``, or more than :data:`MAX_STEPS` steps.
+
+    Examples
+    --------
+    >>> step_count(1.0, 0.1)
+    (10, 0.1)
+    >>> step_count(1.0, 0.3)     # 1/0.3 is not whole: 4 steps of 0.25
+    (4, 0.25)
+    """
+    t_end_name, dt_name, t0_name = names
+    t0 = _number(t0, t0_name)
+    t_end = _number(t_end, t_end_name)
+    dt = _number(dt, dt_name)
+    if dt <= 0:
+        raise InvalidArgument(dt_name, dt, "must be positive", "e.g. 0.01")
+    if t_end <= t0:
+        raise InvalidArgument(t_end_name, t_end, f"must be after {t0_name} = {t0:g}",
+                              "give a later final time")
+    span = t_end - t0
+    ratio = span / dt
+    if not ratio <= MAX_STEPS:  # also catches an overflow to inf
+        raise InvalidArgument(dt_name, dt, f"gives {ratio:.3g} steps over {span:g}, more than "
+                              f"{MAX_STEPS:.0e}", f"use {dt_name} {span / 1e6:.3g} or larger")
+    nearest = round(ratio)
+    if nearest >= 1 and abs(ratio - nearest) <= _WHOLE_STEPS_RTOL * nearest:
+        steps = int(nearest)
+    else:
+        steps = max(1, math.ceil(ratio))
+    return steps, span / steps
+
+
+def memory_estimate(paths: int, dimension: int, steps: int, *, save_every: int | None = None,
+                    keep_states: bool = False, spread: bool = False, runs: int = 1,
+                    chunk_paths: int = DEFAULT_CHUNK_PATHS) -> int:
+    """Bytes a deterministic ensemble run needs (an estimate, to refuse what cannot fit).
+
+    Per run, what is kept for every path: the record (inertia and energy balance at each saved
+    time, and the states with ``keep_states``), the final state, and the initial state when it
+    differs from path to path (``spread``).  Once: the working arrays of one chunk.  ``runs``
+    counts runs held at the same time (the cross-check keeps the runs at dt, 2dt and 4dt, and
+    compares the record of each with the closed form: two more records).
+
+    Examples
+    --------
+    >>> memory_estimate(1000, 2, 100) < 4 * 2**20     # 101 snapshots of 1000 paths
+    True
+    >>> memory_estimate(10**8, 1, 50, runs=3) > 10 * 2**30   # the 10⁸-path cross-check
+    True
+    """
+    if save_every is None:
+        save_every = _default_save_every(paths, dimension, steps, keep_states)
+    snapshots = _snapshot_count(steps, save_every)
+    per_snapshot = 8 * paths * (2 + (2 * dimension if keep_states else 0))
+    record = snapshots * per_snapshot
+    states = 8 * paths * dimension * (2 + (2 if spread else 0))
+    chunk = min(paths, chunk_paths)
+    work = 8 * chunk * (_WORK_PER_COORDINATE * dimension + _WORK_PER_PATH)
+    comparison = 2 * record if runs > 1 else 0
+    return runs * (record + states) + comparison + work
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (``MemAvailable`` on Linux, else the free
+    or total physical memory from ``os.sysconf``), or ``None`` when the system does not say."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    for pages in ("SC_AVPHYS_PAGES", "SC_PHYS_PAGES"):
+        try:
+            return os.sysconf(pages) * os.sysconf("SC_PAGE_SIZE")
+        except (AttributeError, ValueError, OSError):
+            continue
+    return None
+
+
+def check_memory(paths: int, dimension: int, steps: int, *, save_every: int | None = None,
+                 keep_states: bool = False, spread: bool = False, runs: int = 1,
+                 argument: str = "paths") -> int:
+    """Refuse a run whose :func:`memory_estimate` exceeds the available memory; returns the
+    estimate.
+
+    Raises
+    ------
+    InvalidArgument
+        Naming ``argument`` (the number of paths), with the estimate, the memory available, and
+        the largest number of paths that fits.
+    """
+    needed = memory_estimate(paths, dimension, steps, save_every=save_every,
+                             keep_states=keep_states, spread=spread, runs=runs)
+    available = available_memory()
+    if available is None or needed <= _MEMORY_SHARE * available:
+        return needed
+    # Memory grows about linearly with the paths: scale down to what fits.
+    fits = max(1, int(paths * _MEMORY_SHARE * available / needed))
+    what = "the states at every saved step (keep_states), " if keep_states else ""
+    raise InvalidArgument(
+        argument, paths,
+        f"needs about {_gib(needed)} of memory ({'%d runs, ' % runs if runs > 1 else ''}"
+        f"{what}{steps} steps, {dimension} coordinate(s)) but {_gib(available)} is available",
+        f"use at most about {fits} paths here, or split the ensemble into several runs")
+
+
+def _gib(size: float) -> str:
+    return f"{size / 2**30:.3g} GiB" if size >= 2**28 else f"{size / 2**20:.3g} MiB"
+
+
+def _default_save_every(paths: int, dimension: int, steps: int, keep_states: bool) -> int:
+    """At most 1001 snapshots and :data:`RECORD_BUDGET` bytes (but always the first and last)."""
+    per_snapshot = 8 * paths * (2 + (2 * dimension if keep_states else 0))
+    snapshots = max(2, min(_MAX_DEFAULT_SNAPSHOTS, RECORD_BUDGET // per_snapshot))
+    return max(1, math.ceil(steps / (snapshots - 1)))
+
+
+def _snapshot_count(steps: int, save_every: int) -> int:
+    """``len(_saved_steps(steps, save_every))`` without building the list."""
+    return steps // save_every + 1 + (0 if steps % save_every == 0 else 1)
 
 
 @dataclass(frozen=True)
@@ -66,7 +238,9 @@ class Simulation:
     order : int or None
         The scheme's declared global order.
     dt : float
-        The step actually used (``(t_end - t0) / steps``).
+        The step actually used (``(t_end - t0) / steps``, see :func:`step_count`).
+    dt_requested : float or None
+        The step asked for (differs from ``dt`` when it does not divide ``t_end - t0``).
     steps, paths, save_every : int
     t0, t_end : float
     times : ndarray, shape (n,)
@@ -110,6 +284,12 @@ class Simulation:
     compiled: CompiledDynamics = field(repr=False)
     seed: int | None = None
     spread: tuple[float, float] | None = None
+    dt_requested: float | None = None
+
+    @property
+    def dt_adjusted(self) -> bool:
+        """Whether the step used differs from the one asked for (see :func:`step_count`)."""
+        return self.dt_requested is not None and self.dt_requested != self.dt
 
     @property
     def diverged(self) -> bool:
@@ -137,7 +317,7 @@ class Simulation:
         finite = not self.diverged
         return {
             "scheme": self.scheme, "order": self.order, "paths": self.paths, "steps": self.steps,
-            "dt": self.dt, "t0": self.t0, "t_end": self.t_end, "save_every": self.save_every,
+            "dt": self.dt, "dt_requested": self.dt_requested, "t0": self.t0, "t_end": self.t_end, "save_every": self.save_every,
             "saved": int(self.times.size),
             "inertia_initial_mean": float(np.mean(self.inertia[0])),
             "inertia_final_mean": self.inertia_final_mean if finite else None,
@@ -152,7 +332,9 @@ class Simulation:
 
     def __str__(self) -> str:
         lines = [f"simulation: {self.scheme} (order {self.order}), {self.paths} path(s), "
-                 f"{self.steps} steps of dt = {self.dt:g} from t = {self.t0:g} to {self.t_end:g}"]
+                 f"{self.steps} steps of dt = {self.dt:g} from t = {self.t0:g} to {self.t_end:g}"
+                 + (f" (dt {self.dt_requested:g} asked for does not divide the interval: "
+                    f"{self.steps} steps of dt = {self.dt:.12g} used)" if self.dt_adjusted else "")]
         if self.diverged:
             lines.append(f"  {self.divergence}")
         else:
@@ -221,7 +403,8 @@ def _spread(spread) -> tuple[float, float] | None:
 def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt: float, *,
              scheme: str = "verlet", paths: int = 1, values=None, save_every: int | None = None,
              spread=None, seed: int | None = None, t0: float = 0.0, keep_states: bool = False,
-             energy_balance: bool = True, check_stability: bool = True) -> Simulation:
+             energy_balance: bool = True, check_stability: bool = True,
+             chunk_paths: int = DEFAULT_CHUNK_PATHS, progress: bool | None = None) -> Simulation:
     """Integrate an ensemble of paths with a fixed-step scheme (or one path with a reference).
 
     Parameters
@@ -234,7 +417,7 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         Final time (``> t0``).
     dt : float
         Step size; the number of steps is ``ceil((t_end - t0) / dt)`` and the step actually used
-        is ``(t_end - t0) / steps`` (reported as ``Simulation.dt``).
+        is ``(t_end - t0) / steps`` (reported as ``Simulation.dt``; see :func:`step_count`).
     scheme : str
         ``euler``, ``rk4``, ``symplectic-euler``, ``verlet`` (default), ``conformal-verlet``, or
         the single-path references ``dop853`` and ``mpmath``.
@@ -257,10 +440,21 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         Accumulate :math:`\\int \\dot I\\,dt` along the path (one evaluation of the rate per step).
     check_stability : bool
         Estimate the linear stability of the step at ``theta0`` (:mod:`._stability`).
+    chunk_paths : int
+        Paths integrated together (bounds the working memory; the results do not depend on it).
+    progress : bool or None
+        A progress bar on stderr for runs longer than a second; ``None`` (default) follows
+        :func:`~inertia_verify._progress.default_progress` (off, unless the command line asks).
 
     Returns
     -------
     Simulation
+
+    Raises
+    ------
+    InvalidArgument
+        For bad arguments, and (naming ``paths``) for an ensemble whose record cannot fit in the
+        available memory (:func:`check_memory`).
 
     Examples
     --------
@@ -280,15 +474,12 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     if isinstance(paths, bool) or not isinstance(paths, (int, np.integer)) or paths < 1:
         raise InvalidArgument("paths", paths, "must be a positive integer", "e.g. paths=1000")
     paths = int(paths)
-    t0 = _number(t0, "t0")
-    t_end = _number(t_end, "t_end")
-    dt = _number(dt, "dt")
-    if dt <= 0:
-        raise InvalidArgument("dt", dt, "must be positive", "e.g. dt=0.01")
-    if t_end <= t0:
-        raise InvalidArgument("t_end", t_end, f"must be after t0 = {t0:g}", "give a later final time")
-    steps = max(1, math.ceil((t_end - t0) / dt - 1e-9))
-    h = (t_end - t0) / steps
+    if isinstance(chunk_paths, bool) or not isinstance(chunk_paths, (int, np.integer)) \
+            or chunk_paths < 1:
+        raise InvalidArgument("chunk_paths", chunk_paths, "must be a positive integer",
+                              f"e.g. chunk_paths={DEFAULT_CHUNK_PATHS}")
+    steps, h = step_count(t_end, dt, t0)
+    t0, t_end, dt = float(t0), float(t_end), float(dt)
     reference = getattr(method, "reference", False)
     if reference and paths > 1:
         raise InvalidArgument("paths", paths, f"the reference solver {method.name!r} integrates "
@@ -297,6 +488,12 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
             save_every, (int, np.integer)) or save_every < 1):
         raise InvalidArgument("save_every", save_every, "must be a positive integer")
     pair = _spread(spread)
+    if save_every is None:
+        save_every = _default_save_every(paths, d, steps, keep_states)
+    save_every = int(save_every)
+    # Before anything of the ensemble's size is allocated (the spread draws included).
+    check_memory(paths, d, steps, save_every=save_every, keep_states=keep_states,
+                 spread=pair is not None or np.ndim(theta0) == 2 or np.ndim(v0) == 2)
     theta = _initial(theta0, "theta0", d, paths)
     v = _initial(v0, "v0", d, paths)
     nominal_theta = theta[0].copy()
@@ -304,11 +501,6 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         rng = np.random.default_rng(seed)
         theta = theta + pair[0] * rng.standard_normal((paths, d))
         v = v + pair[1] * rng.standard_normal((paths, d))
-    if save_every is None:
-        per_snapshot = 8 * paths * (2 + (2 * d if keep_states else 0))
-        snapshots = max(2, min(_MAX_DEFAULT_SNAPSHOTS, RECORD_BUDGET // per_snapshot))
-        save_every = max(1, math.ceil(steps / (snapshots - 1)))
-    save_every = int(save_every)
     stability = estimate_stability(method, system, nominal_theta, h, steps, t0) \
         if check_stability and not reference else None
 
@@ -316,8 +508,12 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         record = _run_reference(method, system, theta, v, t0, h, steps, save_every,
                                 keep_states, energy_balance)
     else:
-        record = _run_fixed_step(method, system, theta, v, t0, h, steps, save_every,
-                                 keep_states, energy_balance)
+        chunks = -(-paths // int(chunk_paths))
+        enabled = default_progress() if progress is None else progress
+        with Progress(steps * chunks, f"{method.name} dt={h:g} {paths} path(s)",
+                      enabled=enabled, delay=1.0) as bar:
+            record = _run_fixed_step(method, system, theta, v, t0, h, steps, save_every,
+                                     keep_states, energy_balance, int(chunk_paths), bar)
     divergence = record.pop("divergence")
     if divergence is None and stability is not None and stability.beyond_limit:
         divergence = Divergence("unstable step", 0, t0,
@@ -326,7 +522,7 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     return Simulation(scheme=method.name, order=method.order, dt=h, steps=steps, paths=paths,
                       save_every=save_every, t0=t0, t_end=t_end, divergence=divergence,
                       stability=stability, compiled=system, seed=seed, spread=pair,
-                      initial_theta=theta, initial_v=v, **record)
+                      initial_theta=theta, initial_v=v, dt_requested=dt, **record)
 
 
 class _Recorder:
@@ -340,19 +536,19 @@ class _Recorder:
         self.v = np.empty((n, paths, d)) if keep_states else None
         self.count = 0
 
-    def save(self, t, inertia, balance, theta_rows, v_rows) -> None:
-        k = self.count
+    def save(self, k, t, inertia, balance, theta_rows, v_rows, columns=slice(None)) -> None:
+        """Snapshot ``k`` of the paths in ``columns`` (one chunk)."""
         self.times[k] = t
-        self.inertia[k] = inertia
+        self.inertia[k, columns] = inertia
         if self.balance is not None:
-            self.balance[k] = balance
+            self.balance[k, columns] = balance
         if self.theta is not None:
-            self.theta[k] = theta_rows.T
-            self.v[k] = v_rows.T
-        self.count += 1
+            self.theta[k, columns] = theta_rows.T
+            self.v[k, columns] = v_rows.T
 
-    def result(self) -> dict:
-        k = self.count
+    def result(self, count: int) -> dict:
+        """The first ``count`` snapshots (those every chunk reached)."""
+        k = count
         cut = (lambda a: None if a is None else a[:k])
         return {"times": self.times[:k], "inertia": self.inertia[:k],
                 "balance": cut(self.balance), "theta": cut(self.theta), "v": cut(self.v)}
@@ -365,13 +561,59 @@ def _saved_steps(steps: int, save_every: int) -> list[int]:
     return marks
 
 
-def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_states, balance):
+def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_states, balance,
+                    chunk_paths, bar):
     paths, d = theta.shape
+    marks = _saved_steps(steps, save_every)
+    recorder = _Recorder(len(marks), paths, d, keep_states, balance)
+    single = paths <= chunk_paths
+    final_theta = final_v = None
+    if not single:
+        final_theta, final_v = np.empty((paths, d)), np.empty((paths, d))
+    divergence = None
+    correction = 0.0
+    count = len(marks)
+    for start in range(0, paths, chunk_paths):
+        columns = slice(start, min(start + chunk_paths, paths))
+        # Once a chunk has diverged, the others only need to run up to that step (to find an
+        # earlier divergence): the run is over either way.
+        last = steps if divergence is None else divergence.step - 1
+        chunk = _run_chunk(method, system, theta[columns], v[columns], t0, h, last, marks,
+                           recorder, columns, balance, bar)
+        theta_rows, v_rows, saved, chunk_correction, chunk_divergence = chunk
+        count = min(count, saved)
+        correction = max(correction, chunk_correction)
+        if chunk_divergence is not None and not single:
+            chunk_divergence = Divergence(
+                chunk_divergence.reason, chunk_divergence.step, chunk_divergence.time,
+                f"{chunk_divergence.detail} (paths {columns.start}–{columns.stop - 1})")
+        if chunk_divergence is not None and (divergence is None
+                                             or chunk_divergence.step < divergence.step):
+            divergence = chunk_divergence
+        if single:
+            # views of the (d, paths) working arrays: no copy of the ensemble at the end
+            final_theta, final_v = theta_rows.T, v_rows.T
+        else:
+            final_theta[columns], final_v[columns] = theta_rows.T, v_rows.T
+    record = recorder.result(count)
+    if not balance:
+        record["balance"] = None
+    record["quadrature_correction"] = correction
+    record["final_theta"] = final_theta
+    record["final_v"] = final_v
+    record["divergence"] = divergence
+    return record
+
+
+def _run_chunk(method, system, theta, v, t0, h, last, marks, recorder, columns, balance, bar):
+    """Integrate one chunk of paths for ``last`` steps, saving its snapshots into ``recorder``.
+
+    Returns the final ``(d, n)`` states, the number of snapshots saved, the largest quadrature
+    correction and the divergence (or ``None``)."""
+    paths = theta.shape[0]
     # (d, paths) layout: each coordinate is one contiguous array for the generated code.
     theta_rows = np.array(theta.T, order="C")
     v_rows = np.array(v.T, order="C")
-    marks = _saved_steps(steps, save_every)
-    recorder = _Recorder(len(marks), paths, d, keep_states, balance)
     track = balance and not system.rate_is_zero
     inertia0 = system.inertia_rows(theta_rows, v_rows)
     work = np.zeros(paths)
@@ -379,12 +621,12 @@ def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_sta
     if track:
         rate = system.rate_rows(t0, theta_rows, v_rows)
         rate_dot = system.rate_dot_rows(t0, theta_rows, v_rows)
-    recorder.save(t0, inertia0, np.zeros(paths), theta_rows, v_rows)
+    recorder.save(0, t0, inertia0, np.zeros(paths), theta_rows, v_rows, columns)
     step = method.stepper(system, h)
     next_mark = 1
     divergence = None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for k in range(1, steps + 1):
+        for k in range(1, last + 1):
             t = t0 + (k - 1) * h
             step(t, theta_rows, v_rows)
             t_new = t0 + k * h
@@ -404,20 +646,14 @@ def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_sta
                 rate, rate_dot = rate_new, rate_dot_new
             if k == marks[next_mark]:
                 inertia = system.inertia_rows(theta_rows, v_rows)
-                recorder.save(t_new, inertia, inertia - inertia0 - work, theta_rows, v_rows)
+                recorder.save(next_mark, t_new, inertia, inertia - inertia0 - work, theta_rows,
+                              v_rows, columns)
+                next_mark += 1
                 if not np.all(np.isfinite(inertia)):
                     divergence = Divergence("non-finite", k, t_new, "the inertia overflowed")
                     break
-                next_mark += 1
-    record = recorder.result()
-    if not balance:
-        record["balance"] = None
-    record["quadrature_correction"] = float(np.max(np.abs(correction)))
-    # views of the (d, paths) working arrays: no copy of the ensemble at the end
-    record["final_theta"] = theta_rows.T
-    record["final_v"] = v_rows.T
-    record["divergence"] = divergence
-    return record
+            bar.advance()
+    return theta_rows, v_rows, next_mark, float(np.max(np.abs(correction))), divergence
 
 
 def _run_reference(method, system, theta, v, t0, h, steps, save_every, keep_states, balance):
