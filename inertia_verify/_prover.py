@@ -1,19 +1,50 @@
 """Zero-equivalence prover with certificates.
 
 Every check in the toolkit reduces to "is this expression identically zero?".  :func:`prove_zero`
-answers with a :class:`Verdict` that says *how* it knows: an exact SymPy route that reduced the
-expression to 0 ("proved"), an exact rational point where it is nonzero or a confirmed
-high-precision evaluation ("refuted"), or agreement with 0 at random high-precision points
-("numerically verified", which is evidence, never proof).
+answers with a :class:`Verdict` that says *how* it knows:
 
-Abstract functions are handled through their jets: at a point, the values of a C^k function and of
-its partial derivatives up to order k are arbitrary and independent, so an expression built from
-``L(x, y)``, ``Derivative(L(x, y), x)``, ... vanishes for every function iff it vanishes as a
-function of those values.  Each such node is therefore replaced by a fresh symbol first.
+* ``proved``: an exact SymPy route reduced the expression to 0;
+* ``refuted``: a point of the declared domain where the expression is not zero, confirmed on the
+  *original* expression (exactly, or at two working precisions that agree);
+* ``numerically verified``: no exact route closed it, but the expression vanished at every point
+  sampled over its declared domain (evidence, never proof; the domain and the points are stated);
+* ``inconclusive``: neither, with the reason (points that could not be evaluated or settled, a
+  refutation that would rest on an unproved equality, ...).
+
+**Domains.**  Coordinates of learning dynamics are real numbers of either sign and any size, so a
+symbol without assumptions is sampled on the whole real line: both signs, magnitudes spread
+log-uniformly over ``10**-3 .. 10**3``.  Assumptions narrow it: ``positive``/``nonnegative``/
+``negative``/``nonpositive`` symbols keep their sign, ``integer`` symbols are integers with
+magnitudes up to ``10**6``.  Expressions with non-analytic pieces (``Abs``, ``sign``,
+``Heaviside``, ``Max``/``Min``, ``Piecewise``, ``floor``/``ceiling``/``frac``, ``Mod``) or branch
+functions (fractional powers, ``log``, ``asin``/``acos``/``atan2``, ...; poles split the domain
+too) defeat the identity theorem, so for them every sign pattern of the free symbols is sampled
+(all of them up to six symbols) and, for each breakpoint (the argument of ``Abs``, a difference
+of ``Max`` arguments, the branch point of ``sqrt``, the integers crossed by ``floor``, ...), the
+prover looks for its zeros along each coordinate and samples both sides of each zero it finds.
+
+**Tolerance.**  A point is settled at two working precisions, ``digits`` and ``2*digits`` (more
+when needed, up to ``8*digits``): it counts as a zero when the value is below
+``10**(10 - p)`` times the largest top-level term at both precisions, and as nonzero when two
+precisions give the same nonzero value to eight digits.  There is no absolute floor:
+``exp(-200)*x`` is nonzero.  When an exact route has already cancelled the large terms, the
+reduced form is evaluated too, so a nonzero residual hidden under big terms that cancel (an
+``exp(-200)`` next to terms of size 1) is found and then confirmed on the original at a
+precision chosen from the size of its terms.
+
+**Abstract functions** are handled through their jets: at a point, the values of a C^k function
+and of its partial derivatives up to order k are arbitrary and independent, so an expression built
+from ``L(x, y)``, ``Derivative(L(x, y), x)``, ... vanishes for every function iff it vanishes as a
+function of those values.  Each jet is keyed by (function, orders of the partial derivatives,
+arguments); two jets whose arguments are equal as expressions (decided by this prover:
+``L(sin(x)**2 + cos(x)**2)`` and ``L(1)``) are one jet.  A refuting point must be one at which an
+actual function exists: jets of one function whose arguments take the same value there must get
+the same value.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -28,9 +59,10 @@ from sympy.matrices import MatrixBase
 
 from inertia_verify._errors import InvalidArgument
 
-__all__ = ["Verdict", "prove_zero", "prove_equal"]
+__all__ = ["Verdict", "prove_zero", "prove_equal", "STATUSES"]
 
-_STATUSES = ("refuted", "numerically verified", "proved")  # weakest first
+#: Verdict statuses, weakest first.
+STATUSES = ("refuted", "inconclusive", "numerically verified", "proved")
 _SHOWN = 6  # coordinates of a counterexample shown by str()/LaTeX; the dict keeps them all
 
 
@@ -41,6 +73,7 @@ class Verdict:
     ``counterexample`` maps names (``"x"``, ``"Derivative(L(x, y), x)"``) to values plus the key
     ``"value"`` for the nonzero value (and ``"entry"`` for a matrix); ``subs`` holds the same point
     as ``{sympy node: exact number}``, ready for ``verdict.expression.xreplace(verdict.subs)``.
+    ``domain`` says where points were sampled; ``reason`` says why a verdict is inconclusive.
     """
 
     status: str
@@ -52,22 +85,32 @@ class Verdict:
     max_residual: float | None = None
     counterexample: dict | None = None
     subs: dict | None = field(default=None, repr=False, compare=False)
+    domain: str = ""
+    reason: str | None = None
 
     def __post_init__(self):
-        if self.status not in _STATUSES:
+        if self.status not in STATUSES:
             raise ValueError(f"unknown verdict status {self.status!r}")
 
     @property
     def proved(self) -> bool:
+        """True when an exact route reduced the expression to 0."""
         return self.status == "proved"
 
     @property
     def holds(self) -> bool:
-        return self.status != "refuted"
+        """True when proved or numerically verified (never for inconclusive)."""
+        return self.status in ("proved", "numerically verified")
 
     @property
     def refuted(self) -> bool:
+        """True when a confirmed counterexample was found."""
         return self.status == "refuted"
+
+    @property
+    def inconclusive(self) -> bool:
+        """True when the prover could neither verify nor refute."""
+        return self.status == "inconclusive"
 
     def _where(self) -> tuple[str, list[tuple[str, object]], object]:
         ce = dict(self.counterexample or {})
@@ -78,11 +121,13 @@ class Verdict:
     def __str__(self) -> str:
         if self.proved:
             return f"proved ({self.method})"
-        if self.holds:
+        if self.status == "numerically verified":
             worst = "0" if not self.max_residual else f"{self.max_residual:.0e}"
-            how = (f"{self.points} random points at {self.digits} digits" if "random" in self.method
+            how = (f"{self.points} points at {self.digits} digits" if self.points > 1
                    else f"evaluated at {self.digits} digits")
             return f"numerically verified: {how}, largest residual {worst}"
+        if self.inconclusive:
+            return f"inconclusive: {self.reason}"
         entry, items, value = self._where()
         shown = ", ".join(f"{k}={v}" for k, v in items[:_SHOWN])
         if len(items) > _SHOWN:
@@ -94,8 +139,10 @@ class Verdict:
         tex = latex(self.expression)
         if self.proved:
             return rf"$\text{{{_text(str(self))}}}: \; {tex} \equiv 0$"
-        if self.holds:
+        if self.status == "numerically verified":
             return rf"$\text{{{_text(str(self))}}}: \; {tex} \approx 0$"
+        if self.inconclusive:
+            return rf"$\text{{{_text(str(self))}}}: \; {tex} \overset{{?}}{{=}} 0$"
         entry, items, value = self._where()
         nodes = {str(node): latex(node) for node in (self.subs or {})}
         at = r", \; ".join(f"{nodes.get(k, _text(k))} = {_tex_value(v)}" for k, v in items[:_SHOWN])
@@ -113,6 +160,7 @@ class Verdict:
                 "residual": None if self.residual is None else str(self.residual),
                 "points": self.points, "digits": self.digits,
                 "max_residual": None if self.max_residual is None else float(self.max_residual),
+                "domain": self.domain, "reason": self.reason,
                 "counterexample": None if ce is None else {k: str(v) for k, v in ce.items()}}
 
 
@@ -137,7 +185,7 @@ def _tex_value(v) -> str:
 def _as_expr(value, argument: str) -> sympy.Basic:
     if isinstance(value, str):
         raise InvalidArgument(argument, value, "is a string; prove_zero never parses text",
-                              "parse it first with inertia_verify._expressions.parse_expression")
+                              "parse it first with inertia_verify.parse_expression")
     if isinstance(value, MatrixBase):
         return sympy.ImmutableMatrix(value)
     if isinstance(value, sympy.Basic):
@@ -150,82 +198,171 @@ def _as_expr(value, argument: str) -> sympy.Basic:
     raise InvalidArgument(argument, value, "must be a sympy expression, Matrix or number")
 
 
-def _check_options(digits, points, seed, domain, max_exact_ops) -> tuple[float, float]:
+@dataclass(frozen=True)
+class _Options:
+    digits: int
+    points: int
+    seed: int
+    box: tuple[float, float] | None
+    max_ops: int
+    depth: int = 0  # nesting of prover calls deciding jet arguments
+
+
+def _check_options(digits, points, seed, domain, max_exact_ops) -> _Options:
     for name, v, low in (("digits", digits, 15), ("points", points, 1),
                          ("max_exact_ops", max_exact_ops, 0)):
         if not isinstance(v, int) or isinstance(v, bool) or v < low:
             raise InvalidArgument(name, v, f"must be an integer >= {low}")
-    if not isinstance(seed, int):
+    if not isinstance(seed, int) or isinstance(seed, bool):
         raise InvalidArgument("seed", seed, "must be an integer")
-    try:
-        a, b = (float(d) for d in domain)
-    except (TypeError, ValueError):
-        raise InvalidArgument("domain", domain, "must be a pair of numbers (low, high)") from None
-    if not (math.isfinite(a) and math.isfinite(b) and a < b):
-        raise InvalidArgument("domain", domain, "must be finite with low < high")
-    return a, b
+    box = None
+    if domain is not None:
+        try:
+            a, b = (float(d) for d in domain)
+        except (TypeError, ValueError):
+            raise InvalidArgument("domain", domain, "must be None or a pair of numbers (low, high)",
+                                  "leave it None to sample each symbol's declared domain") from None
+        if not (math.isfinite(a) and math.isfinite(b) and a < b):
+            raise InvalidArgument("domain", domain, "must be finite with low < high")
+        box = (a, b)
+    return _Options(digits, points, seed, box, max_exact_ops)
 
 
-# --------------------------------------------------------------------------- jet variables
+# --------------------------------------------------------------------------- jets
 
-_BOUND: list[Dummy] = []  # canonical bound variables for Subs, so equal Subs compare equal
-
-
-def _bound(i: int) -> Dummy:
-    while len(_BOUND) <= i:
-        _BOUND.append(Dummy(f"xi{len(_BOUND)}"))
-    return _BOUND[i]
+_BOUND: list[Dummy] = []  # canonical bound variables for Subs of non-jets
 
 
-def _canonical(e):
-    """Spell derivatives and Subs of undefined functions one way only, so that equal jet values
-    get the same symbol.  ``doit`` sorts mixed partials (Schwarz: equal for C^k functions) and
-    evaluates derivatives of known expressions."""
-    if e.has(Derivative):
-        e = e.replace(lambda n: isinstance(n, Derivative), lambda n: n.doit(deep=False))
-    if e.has(Subs):
-        def canon_subs(s):
-            if not s.expr.has(AppliedUndef):
-                return s.doit()
-            new = [_bound(i) for i in range(len(s.variables))]
-            return Subs(s.expr.xreplace(dict(zip(s.variables, new))), new, s.point)
-        e = e.replace(lambda n: isinstance(n, Subs), canon_subs)
-    if e.has(AppliedUndef):  # L((x+1)**2) and L(x**2+2*x+1) are the same value
-        e = e.replace(lambda n: isinstance(n, AppliedUndef) and not all(a.is_Atom for a in n.args),
-                      lambda n: n.func(*[sympy.expand(a) for a in n.args]))
+def _jet_key(n):
+    """(function, derivative orders per argument slot, arguments) of a jet node, else None.
+
+    ``L(a, b)``, ``Derivative(L(x, y), x)`` when ``x`` is one argument slot and appears in no
+    other, and ``Subs`` of either at a point are jets; ``Derivative(L(x, x + y), x)`` is not (it is
+    a combination of jets that ``doit`` spells out)."""
+    if isinstance(n, AppliedUndef):
+        return (n.func, (0,) * len(n.args), tuple(n.args))
+    if isinstance(n, Derivative) and isinstance(n.expr, AppliedUndef):
+        args = n.expr.args
+        counts = [0] * len(args)
+        for var, k in n.variable_count:
+            slots = [i for i, a in enumerate(args) if a == var]
+            if len(slots) != 1 or any(a.has(var) for i, a in enumerate(args) if i != slots[0]):
+                return None
+            counts[slots[0]] += int(k)
+        return (n.expr.func, tuple(counts), tuple(args))
+    if isinstance(n, Subs):
+        inner = _jet_key(n.expr)
+        if inner is None:
+            return None
+        func, counts, args = inner
+        point = dict(zip(n.variables, n.point))
+        return (func, counts, tuple(a.xreplace(point) for a in args))
+    return None
+
+
+def _prepare(expr):
+    """Spell out derivatives and Subs that are not jets (derivatives of products, of ``L(X(t))``
+    with respect to ``t``, ...) until only jets of undefined functions remain."""
+    e = expr
+    for _ in range(8):
+        changed = False
+        if e.has(Derivative):
+            new = e.replace(lambda n: isinstance(n, Derivative) and _jet_key(n) is None,
+                            lambda n: n.doit(deep=False))
+            changed, e = changed or new != e, new
+        if e.has(Subs):
+            new = e.replace(lambda n: isinstance(n, Subs) and _jet_key(n) is None,
+                            lambda n: n.doit())
+            changed, e = changed or new != e, new
+        if not changed:
+            break
     return e
 
 
-def _is_jet(n) -> bool:
-    """L(x, y), Derivative(L(x, y), ...), or such a node evaluated at a point (Subs).  Not
-    Derivative(x**2*L(x), x): that is a combination of jets, which _canonical spells out."""
-    if isinstance(n, AppliedUndef):
-        return True
-    if isinstance(n, Derivative):
-        return isinstance(n.expr, AppliedUndef)
-    return isinstance(n, Subs) and _is_jet(n.expr)
+def _jet_nodes(e):
+    return [n for n in sympy.preorder_traversal(e)
+            if isinstance(n, (AppliedUndef, Derivative, Subs)) and _jet_key(n) is not None]
 
 
-def _replace_jets(expr):
-    """Return (expr with jets replaced by Dummies, {dummy: canonical node} for the dummies that
-    survive, {dummy: every spelling of that jet in expr})."""
+@dataclass
+class _Jets:
+    """Jet dummies of one expression: which nodes they stand for and how they were merged."""
+    dummies: dict = field(default_factory=dict)     # node -> Dummy
+    keys: dict = field(default_factory=dict)        # Dummy -> (func, counts, args with dummies)
+    spellings: dict = field(default_factory=dict)   # Dummy -> set of nodes
+    canonical: dict = field(default_factory=dict)   # Dummy -> one node (for names)
+    numeric_merges: list = field(default_factory=list)  # (node, node) merged on numerics only
+    undecided: list = field(default_factory=list)       # (node, node) neither merged nor apart
+
+
+def _args_equal(a_args, b_args, opts: _Options) -> str:
+    """'proved', 'numeric', 'different' or 'undecided' for two argument tuples."""
+    if len(a_args) != len(b_args):
+        return "different"
+    worst = "proved"
+    for a, b in zip(a_args, b_args):
+        if a == b:
+            continue
+        if opts.depth >= 3:
+            return "undecided"
+        v = _prove_scalar(a - b, _Options(opts.digits, 4, opts.seed, opts.box, opts.max_ops,
+                                          opts.depth + 1))
+        if v.refuted:
+            return "different"
+        if v.status == "numerically verified":
+            worst = "numeric"
+        elif not v.proved:
+            return "undecided"
+    return worst
+
+
+def _replace_jets(expr, opts: _Options):
+    """Return (expression with jets replaced by real Dummies, _Jets)."""
+    jets = _Jets()
     if not expr.has(AppliedUndef):
-        return expr, {}, {}
-    e = _canonical(expr)
-    dummies: dict = {}  # canonical node -> Dummy
-    spellings: dict = {}  # Dummy -> every spelling, so that xreplace(subs) works on the input
-    for n in sympy.preorder_traversal(expr):
-        c = _canonical(n) if isinstance(n, (AppliedUndef, Derivative, Subs)) else None
-        if c is not None and _is_jet(c):
-            d = dummies.setdefault(c, Dummy("jet"))
-            spellings.setdefault(d, set()).add(n)
-    for n in sympy.preorder_traversal(e):  # jets created by canonicalising, e.g. by doit()
-        if _is_jet(n) and n not in dummies:
-            dummies[n] = Dummy("jet")
-            spellings[dummies[n]] = {n}
-    e = e.xreplace(dummies)  # xreplace matches the largest node first: Derivative before L(x, y)
-    jets = {d: n for n, d in dummies.items() if d in e.free_symbols}
-    return e, jets, spellings
+        return expr, jets
+    e = _prepare(expr)
+    nodes = list(dict.fromkeys(_jet_nodes(e) + _jet_nodes(expr)))
+    by_key: dict = {}
+    for n in nodes:
+        func, counts, args = _jet_key(n)
+        key = (func, counts, tuple(sympy.expand(a) for a in args))
+        by_key.setdefault(key, []).append(n)
+    # Union of keys whose arguments are equal as expressions (decided by the prover).
+    keys = list(by_key)
+    parent = list(range(len(keys)))
+
+    def root(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    groups: dict = {}
+    for i, (func, counts, _) in enumerate(keys):
+        groups.setdefault((func, counts), []).append(i)
+    for members in groups.values():
+        for i, j in itertools.combinations(members, 2):
+            if root(i) == root(j):
+                continue
+            how = _args_equal(keys[i][2], keys[j][2], opts)
+            if how in ("proved", "numeric"):
+                parent[root(j)] = root(i)
+                if how == "numeric":
+                    jets.numeric_merges.append((by_key[keys[i]][0], by_key[keys[j]][0]))
+            elif how == "undecided":
+                jets.undecided.append((by_key[keys[i]][0], by_key[keys[j]][0]))
+    classes: dict = {}
+    for i, key in enumerate(keys):
+        d = classes.setdefault(root(i), Dummy("jet", real=True))
+        for n in by_key[key]:
+            jets.dummies[n] = d
+            jets.spellings.setdefault(d, set()).add(n)
+        jets.canonical.setdefault(d, by_key[keys[root(i)]][0])
+    replaced = e.xreplace(jets.dummies)  # the largest node first: Derivative before L(x, y)
+    for d, node in jets.canonical.items():
+        func, counts, args = _jet_key(node)
+        jets.keys[d] = (func, counts, tuple(a.xreplace(jets.dummies) for a in args))
+    return replaced, jets
 
 
 # --------------------------------------------------------------------------- exact routes
@@ -260,10 +397,214 @@ def _is_rational_over_q(r, syms) -> bool:
     return all(a.is_Rational or a in syms for a in r.atoms()) and r.is_rational_function(*syms)
 
 
+# --------------------------------------------------------------------------- domains
+
+@dataclass(frozen=True)
+class _Range:
+    """Where one symbol is sampled: its kind, its sign (+1, -1 or 0 for both) and whether 0 is
+    allowed."""
+    integer: bool
+    sign: int
+    zero: bool
+
+    @staticmethod
+    def of(sym) -> _Range:
+        integer = bool(sym.is_integer)
+        if sym.is_positive:
+            return _Range(integer, 1, False)
+        if sym.is_negative:
+            return _Range(integer, -1, False)
+        if sym.is_nonnegative:
+            return _Range(integer, 1, True)
+        if sym.is_nonpositive:
+            return _Range(integer, -1, True)
+        return _Range(integer, 0, True)
+
+    def describe(self) -> str:
+        sign = {1: "positive", -1: "negative", 0: ""}[self.sign]
+        if self.sign and self.zero:
+            sign = "non" + {1: "negative", -1: "positive"}[self.sign]
+        kind = "integers" if self.integer else "reals"
+        if self.integer:
+            size = "|n| up to 1e6"
+        else:
+            size = "|x| from 1e-3 to 1e3"
+        both = "" if self.sign else "both signs, "
+        return f"{sign + ' ' if sign else ''}{kind} ({both}{size})"
+
+    def contains(self, value: Rational) -> bool:
+        if self.integer and not value.is_integer:
+            return False
+        if value == 0:
+            return self.zero
+        return self.sign == 0 or (value > 0) == (self.sign > 0)
+
+
+def _magnitude(rng: random.Random, integer: bool):
+    if integer:
+        if rng.random() < 0.4:
+            return Rational(rng.randint(0, 12))
+        return Rational(int(10 ** rng.uniform(1, 6)))
+    return Rational(format(10 ** rng.uniform(-3, 3), ".15g"))
+
+
+def _draw(rng: random.Random, r: _Range, box, sign: int | None = None) -> Rational:
+    """A random exact value in the range (a 15-digit decimal or an integer)."""
+    s = r.sign or sign or rng.choice((-1, 1))
+    if box is not None and not r.integer:
+        a, b = box
+        lo, hi = (a, b) if s > 0 else (-b, -a)
+        lo, hi = (max(lo, 0.0), hi) if s > 0 else (lo, min(hi, 0.0))
+        if lo >= hi:
+            lo, hi = a, b
+        return Rational(format(lo + (hi - lo) * rng.random(), ".15g"))
+    m = _magnitude(rng, r.integer)
+    if m == 0 and not r.zero:
+        m = Rational(1)
+    return s * m
+
+
+def _draw_exact(rng: random.Random, r: _Range, box) -> Rational:
+    """A small rational p/q in the range (cheap exact arithmetic)."""
+    s = r.sign or rng.choice((-1, 1))
+    if r.integer:
+        m = Rational(rng.randint(0 if r.zero else 1, 40))
+    elif box is not None:
+        v = _draw(rng, r, box)
+        return Rational(round(v * 11), 11) if r.contains(Rational(round(v * 11), 11)) else v
+    else:
+        scale = rng.choice((1, 1, 1, 10, 100, Rational(1, 10)))
+        m = Rational(rng.randint(1, 30), rng.randint(1, 11)) * scale
+    return s * m
+
+
+# --------------------------------------------------------------------------- breakpoints
+
+_FLOORLIKE = (sympy.floor, sympy.ceiling, sympy.frac)
+_UNIT_BRANCH = (sympy.asin, sympy.acos, sympy.atanh, sympy.acoth, sympy.asec, sympy.acsc)
+
+
+_MEROMORPHIC = (sympy.exp, sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc,
+                sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch)
+
+
+def _breakpoints(e) -> tuple[list, list, list]:
+    """Where the expression may change form along the real line.
+
+    Returns (sign breakpoints g: it changes form where g changes sign; integer breakpoints a:
+    where a crosses an integer; poles: denominators)."""
+    signs, integers, poles = [], [], []
+    for n in sympy.preorder_traversal(e):
+        if isinstance(n, (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.log, sympy.arg,
+                          sympy.re, sympy.im)):
+            signs.append(n.args[0])
+        elif isinstance(n, (sympy.Max, sympy.Min)):
+            args = list(n.args)[:12]
+            signs.extend(a - b for a, b in itertools.combinations(args, 2))
+        elif isinstance(n, sympy.Piecewise):
+            for _, cond in n.args:
+                if isinstance(cond, sympy.Basic):
+                    signs.extend(rel.lhs - rel.rhs
+                                 for rel in cond.atoms(sympy.core.relational.Relational))
+        elif isinstance(n, _FLOORLIKE):
+            integers.append(n.args[0])
+        elif isinstance(n, sympy.Mod):
+            integers.append(n.args[0] / n.args[1])
+        elif isinstance(n, sympy.Pow):
+            if not n.exp.is_Integer:
+                signs.append(n.base)  # branch point of a fractional power
+            elif n.exp.is_negative:
+                poles.append(n.base)
+        elif isinstance(n, _UNIT_BRANCH + (sympy.acosh,)):
+            signs.extend((n.args[0] - 1, n.args[0] + 1))
+        elif isinstance(n, sympy.atan2):
+            signs.extend(n.args)
+        elif isinstance(n, sympy.Function) and not isinstance(
+                n, _MEROMORPHIC + (AppliedUndef, sympy.atan, sympy.acot, sympy.asinh)):
+            signs.extend(a for a in n.args if not a.is_number)  # unknown: its arguments' signs
+
+    def keep(gs):
+        return [g for g in dict.fromkeys(gs) if not g.is_number]
+    return keep(signs), keep(integers), keep(poles)
+
+
+def _non_analytic(e) -> bool:
+    """True when a zero on one box need not carry to the whole domain: a non-analytic piece, a
+    branch, or a pole next to a function that is not meromorphic (``atan(1/x)``)."""
+    signs, integers, poles = _breakpoints(e)
+    if signs or integers:
+        return True
+    return bool(poles) and any(isinstance(f, sympy.Function) and not isinstance(
+        f, _MEROMORPHIC + (AppliedUndef,)) for f in e.atoms(sympy.Function))
+
+
+_GRID = sorted({s * mpmath.mpf(10) ** (k / 4) for k in range(-16, 4 * 6 + 1) for s in (1, -1)}
+               | {mpmath.mpf(0)})
+
+
+def _line_roots(fn, base, i, r: _Range, wanted: int = 4) -> list:
+    """Zeros of ``fn`` along coordinate ``i`` through ``base`` (bisection between grid points
+    of both signs where fn changes sign), at most ``wanted`` of them."""
+    grid = [g for g in _GRID if (r.sign == 0 or g * r.sign > 0 or (g == 0 and r.zero))]
+    values = []
+    with mpmath.workdps(30):
+        for g in grid:
+            point = list(base)
+            point[i] = g
+            try:
+                v = fn(*point)
+                v = mpmath.mpmathify(v)
+                if isinstance(v, mpmath.mpc):
+                    v = v.real if abs(v.imag) <= 1e-20 * (1 + abs(v.real)) else None
+            except (ArithmeticError, ValueError, TypeError, NameError, AttributeError):
+                v = None
+            values.append(v)
+        roots = []
+        for (a, fa), (b, fb) in zip(zip(grid, values), zip(grid[1:], values[1:])):
+            if fa is None or fb is None or fa == 0 or fb == 0 or (fa > 0) == (fb > 0):
+                if fa == 0 and fa is not None:
+                    roots.append(a)
+                continue
+            lo, hi, flo = a, b, fa
+            for _ in range(60):
+                mid = (lo + hi) / 2
+                point = list(base)
+                point[i] = mid
+                try:
+                    fm = mpmath.mpmathify(fn(*point))
+                    fm = fm.real if isinstance(fm, mpmath.mpc) else fm
+                except (ArithmeticError, ValueError, TypeError):
+                    break
+                if fm == 0:
+                    lo = hi = mid
+                    break
+                if (fm > 0) == (flo > 0):
+                    lo, flo = mid, fm
+                else:
+                    hi = mid
+            roots.append((lo + hi) / 2)
+    if len(roots) > wanted:  # the outermost and the innermost ones
+        by_size = sorted(roots, key=abs)
+        roots = by_size[:wanted // 2] + by_size[-(wanted - wanted // 2):]
+    return roots
+
+
+def _around(root, r: _Range) -> list[Rational]:
+    """Exact values on both sides of a breakpoint, close and farther."""
+    if r.integer:
+        c = int(mpmath.floor(root))
+        out = [Rational(c + k) for k in (-1, 0, 1, 2)]
+    else:
+        scale = max(1, abs(root))
+        out = [Rational(mpmath.nstr(root + s * d * scale, 20, min_fixed=-30, max_fixed=30))
+               for d in (mpmath.mpf("1e-9"), mpmath.mpf("1e-3"), mpmath.mpf("0.3")) for s in (1, -1)]
+    return [v for v in out if r.contains(v)]
+
+
 # --------------------------------------------------------------------------- numeric evaluation
 
 def _mp(v):
-    """A sympy Rational/Float or a decimal string as an mpmath number at the working precision."""
+    """A sympy Rational/Float as an mpmath number at the working precision."""
     if isinstance(v, Rational):
         return mpmath.mpf(v.p) / v.q
     return mpmath.mpf(v._mpf_ if isinstance(v, Float) else v)
@@ -274,7 +615,6 @@ class _Evaluator:
 
     def __init__(self, e, syms):
         self.syms, self.terms = syms, list(e.args) if e.is_Add else [e]
-        self.complex_ok = e.has(sympy.I)
         try:
             self.fn = sympy.lambdify(syms, self.terms, modules="mpmath")
         except Exception:  # some printers cannot translate exotic nodes; evalf copes
@@ -290,90 +630,116 @@ class _Evaluator:
             out.append(mpmath.mpc(re._mpf_, im._mpf_) if im else mpmath.mpf(re._mpf_))
         return out
 
-    def __call__(self, values, dps, tol):
-        """(value, scale) at the point, or None for a pole, NaN or a non-real value."""
+    def __call__(self, values, dps):
+        """(value, scale) at the point, or None where the expression is undefined there."""
         with mpmath.workdps(dps):
             args = [_mp(v) for v in values]
             try:
                 try:
                     raw = self.fn(*args) if self.fn else self._evalf(values, dps)
-                except NameError:  # a function mpmath does not know: fall back for good
+                except (NameError, AttributeError):  # a function mpmath does not know
                     self.fn = None
                     raw = self._evalf(values, dps)
                 terms = [mpmath.mpmathify(t) for t in raw]
-            except (ArithmeticError, ValueError, TypeError):
+            except (ArithmeticError, ValueError, TypeError, RecursionError):
                 return None
             if any(mpmath.isnan(t) or mpmath.isinf(t) for t in terms):
                 return None
             value = mpmath.fsum(terms)
-            scale = max([mpmath.mpf(1)] + [abs(t) for t in terms])
-            if isinstance(value, mpmath.mpc):
-                if abs(value.imag) > tol * scale and not self.complex_ok:
-                    return None  # off the real domain, possibly across a branch cut
-                value = value if self.complex_ok else value.real
+            scale = max([abs(t) for t in terms] + [mpmath.mpf(0)])
+            if isinstance(value, mpmath.mpc) and value.imag == 0:
+                value = value.real
             return value, scale
 
 
-def _draw(sym, rng, domain, exact: bool):
-    """A random value respecting sign/integer assumptions: a 15-digit decimal string, or a small
-    rational p/q (q <= 11) when exact."""
-    sign = -1 if sym.is_nonpositive else 1
-    a, b = domain
-    if sym.is_integer:
-        return Rational(sign * rng.randint(1, 12))
-    if not exact:
-        return ("-" if sign < 0 else "") + format(a + (b - a) * rng.random(), ".15g")
-    for _ in range(50):
-        q = rng.randint(1, 11)
-        lo, hi = math.ceil(a * q), math.floor(b * q)
-        if lo <= hi:
-            return Rational(sign * rng.randint(lo, hi), q)
-    return Rational(sign * round((a + b) / 2))
+_ZERO, _NONZERO, _UNDEFINED, _UNSETTLED = "zero", "nonzero", "undefined", "unsettled"
+
+
+def _settle(evaluate, values, digits):
+    """Judge one point at two or more working precisions.
+
+    Returns (kind, value, relative residual or None, precision).  'zero': below
+    ``10**(10 - p)`` times the largest term at two successive precisions; 'nonzero': the same
+    nonzero value (to 8 digits) at two successive precisions; 'unsettled': neither by ``8*digits``.
+    """
+    prev = None
+    p = digits
+    while p <= 8 * digits:
+        got = evaluate(values, p)
+        if got is None:
+            return _UNDEFINED, None, None, p
+        v, scale = got
+        with mpmath.workdps(p):
+            small = v == 0 or abs(v) <= mpmath.mpf(10) ** (10 - p) * scale
+            if prev is not None:
+                pv, psmall = prev
+                if small and psmall:
+                    rel = 0 if v == 0 else float(abs(v) / scale)
+                    return _ZERO, v, rel, p
+                if not small and not psmall and abs(v - pv) <= mpmath.mpf("1e-8") * abs(v):
+                    return _NONZERO, v, None, p
+        prev = (v, small)
+        p *= 2
+    return _UNSETTLED, None, None, p // 2
+
+
+def _certify(e, syms, values, value, digits) -> bool:
+    """Confirm on ``e`` that it equals ``value`` (nonzero) at the point, with SymPy's adaptive
+    ``evalf(strict=True)``: it raises rather than return digits it could not resolve, so total
+    cancellation (``cosh(a)**2 - sinh(a)**2`` for huge ``a``, equal to 50 and 100 digits alike)
+    cannot pass for a value."""
+    try:
+        got = e.evalf(15, subs=dict(zip(syms, values)), strict=True, maxn=8 * digits)
+        re, im = (Float(part, 30) for part in got.as_real_imag())
+    except (sympy.core.evalf.PrecisionExhausted, ArithmeticError, ValueError, TypeError,
+            NotImplementedError, AttributeError, RecursionError):
+        return False
+    if not (re.is_finite and im.is_finite):
+        return False
+    with mpmath.workdps(30):
+        z = mpmath.mpc(re._mpf_, im._mpf_)
+        return z != 0 and abs(z - value) <= mpmath.mpf("1e-6") * abs(value)
 
 
 # --------------------------------------------------------------------------- prover
 
 def prove_zero(expr, *, digits: int = 50, points: int = 8, seed: int = 0,
-               domain: tuple[float, float] = (0.25, 1.75), max_exact_ops: int = 2000) -> Verdict:
-    """Decide whether ``expr`` is identically zero, with a certificate.
+               domain: tuple[float, float] | None = None, max_exact_ops: int = 2000) -> Verdict:
+    """Decide whether ``expr`` is identically zero on its declared domain, with a certificate.
 
     Abstract functions and their derivatives are first replaced by independent symbols (jet
     variables, see the module docstring).  Then, cheapest first: ``== 0`` (and ``is_zero`` for
-    constants, exact for algebraic numbers), ``expand``
-    (always; it is linear-ish for polynomials, so models with hundreds of coordinates stay fast),
-    and, only while ``count_ops(expr) <= max_exact_ops``, ``cancel``/``together`` for rational
-    functions, ``trigsimp``/``expand_trig``/``rewrite(exp)`` for trig and hyperbolic functions and
+    constants, exact for algebraic numbers), ``expand`` (always; it is linear-ish for
+    polynomials, so models with hundreds of coordinates stay fast), and, only while
+    ``count_ops(expr) <= max_exact_ops``, ``cancel``/``together`` for rational functions,
+    ``trigsimp``/``expand_trig``/``rewrite(exp)`` for trig and hyperbolic functions and
     ``powsimp``/``expand_log`` for powers, ``exp`` and ``log``.  Only an exact 0 is "proved";
     ``simplify`` is never called.
 
     If a route yields a nonzero rational function with rational coefficients, a rational point
-    where it is nonzero refutes exactly.  Otherwise the expression is evaluated with mpmath at
-    ``points`` random points, each coordinate uniform in ``domain``, at ``digits`` digits.  A box
-    of positive reals suffices: an analytic function that vanishes on an open set vanishes on its
-    whole connected domain (identity theorem), and positive points stay clear of the branch cuts
-    of ``sqrt`` and ``log``.  A point passes when ``|value| <= 10**(10 - digits) * scale`` with
-    ``scale = max(1, largest |term| of the top-level sum)``, so cancellation of big terms is
-    judged relatively; a failing point is re-evaluated at ``2*digits`` before refuting.  Points
-    at poles or where the value is not real (unless the expression contains ``I``) are redrawn;
-    if no point of the box gives a real value, complex values are compared instead.
-
-    Non-analytic pieces (``Abs``, ``sign``, ``Heaviside``, ``Piecewise``) defeat the identity
-    theorem: for them "numerically verified" only speaks for the box (``Abs(x) - x`` passes on
-    positive points), so choose ``domain`` accordingly.
+    of the domain where it is nonzero refutes exactly, once the original expression is confirmed
+    to take that value there.  Otherwise the expression is evaluated with mpmath at points of
+    each symbol's declared domain (see the module docstring: real symbols on both signs and
+    magnitudes from 1e-3 to 1e3, integer symbols up to 1e6 in size; every sign pattern and both
+    sides of each breakpoint when the expression has non-analytic pieces), each point settled
+    at two working precisions.
 
     Parameters
     ----------
     expr : sympy expression, Matrix or number
-        Never a string (parse text with ``inertia_verify._expressions.parse_expression``).  A
-        matrix is proved entrywise; its status is the weakest over the entries.
+        Never a string (parse text with :func:`inertia_verify.parse_expression`).  A matrix is
+        proved entrywise; its status is the weakest over the entries.
     digits : int
-        Working precision (>= 15).
+        Working precision (>= 15); points are settled at ``digits`` and ``2*digits`` (up to
+        ``8*digits``), and a zero is judged to ``10**(10 - digits)`` relative to the terms.
     points : int
-        Number of random points for the numeric fallback (>= 1).
+        Number of random points of the numeric fallback (>= 1); non-analytic expressions get
+        more (one per sign pattern and some on both sides of each breakpoint).
     seed : int
         Seed of the random points, so verdicts are reproducible.
-    domain : (float, float)
-        Box for the random points (negated for symbols declared nonpositive).
+    domain : (float, float) or None
+        None (default): each symbol's declared domain.  A pair restricts the magnitudes of real
+        symbols to that box (negated for negative symbols); the verdict says so.
     max_exact_ops : int
         Above this ``count_ops`` only ``expand`` is tried before numerics.
 
@@ -383,19 +749,25 @@ def prove_zero(expr, *, digits: int = 50, points: int = 8, seed: int = 0,
 
     Examples
     --------
-    >>> from sympy import symbols, sin, cos, sqrt, atan, pi, Function, Derivative
-    >>> x, y, vx, vy = symbols("x y vx vy")
+    >>> from sympy import symbols, sin, cos, sqrt, atan, pi, Abs, Function, Derivative
+    >>> x, y = symbols("x y")
     >>> print(prove_zero((x + y)**2 - x**2 - 2*x*y - y**2))
     proved (expand)
     >>> print(prove_zero(sin(x)**2 + cos(x)**2 - 1))
     proved (trigsimp)
     >>> v = prove_zero(x**2 - x)
-    >>> print(v)
-    refuted: at x=8/7 the expression equals 8/49
-    >>> v.counterexample
-    {'x': 8/7, 'value': 8/49}
-    >>> print(prove_zero(atan(x) + atan(1/x) - pi/2))
-    numerically verified: 8 random points at 50 digits, largest residual ...
+    >>> v.status, v.counterexample["value"] == v.counterexample["x"]**2 - v.counterexample["x"]
+    ('refuted', True)
+
+    Real coordinates take both signs: ``atan(x) + atan(1/x) = pi/2`` only for positive ``x``.
+
+    >>> prove_zero(atan(x) + atan(1/x) - pi/2).status
+    'refuted'
+    >>> p = symbols("p", positive=True)
+    >>> print(prove_zero(atan(p) + atan(1/p) - pi/2))
+    numerically verified: ... points at 50 digits, largest residual ...
+    >>> prove_zero(sqrt(x**2) - Abs(x)).holds, prove_zero(sqrt(x**2) - x).status
+    (True, 'refuted')
 
     Abstract functions: the chain rule along a path, with the partials as independent jets.
 
@@ -406,20 +778,34 @@ def prove_zero(expr, *, digits: int = 50, points: int = 8, seed: int = 0,
     >>> print(prove_zero(lhs - rhs))
     proved (expand)
     >>> v = prove_zero(lhs - rhs + X.diff(t)**2 / 10**20)
-    >>> v.status, v.counterexample["value"]
-    ('refuted', 1/76562500000000000000)
+    >>> v.status
+    'refuted'
+    >>> print(prove_zero(L(sin(x)**2 + cos(x)**2) - L(1)))  # one jet: the arguments are equal
+    proved (trivial)
     """
-    a, b = _check_options(digits, points, seed, domain, max_exact_ops)
+    opts = _check_options(digits, points, seed, domain, max_exact_ops)
     expr = _as_expr(expr, "expr")
     if isinstance(expr, MatrixBase):
-        entries = [((i, j), _prove_scalar(expr[i, j], digits, points, seed, (a, b), max_exact_ops))
+        entries = [((i, j), _prove_scalar(expr[i, j], opts))
                    for i in range(expr.rows) for j in range(expr.cols)]
         return _combine(expr, entries)
-    return _prove_scalar(expr, digits, points, seed, (a, b), max_exact_ops)
+    return _prove_scalar(expr, opts)
 
 
 def prove_equal(lhs, rhs, **kw) -> Verdict:
     """``prove_zero(lhs - rhs, **kw)``; the verdict's expression is ``lhs - rhs``.
+
+    Parameters
+    ----------
+    lhs, rhs : sympy expression, Matrix or number
+        The two sides (matrices of the same shape, or two scalars).
+    **kw
+        Options of :func:`prove_zero` (``digits``, ``points``, ``seed``, ``domain``,
+        ``max_exact_ops``).
+
+    Returns
+    -------
+    Verdict
 
     Examples
     --------
@@ -436,79 +822,212 @@ def prove_equal(lhs, rhs, **kw) -> Verdict:
 
 
 def _combine(matrix, entries) -> Verdict:
-    weakest = min(entries, key=lambda item: _STATUSES.index(item[1].status))
+    weakest = min(entries, key=lambda item: STATUSES.index(item[1].status))
     status = weakest[1].status
     kw = dict(points=max(v.points for _, v in entries), digits=max(v.digits for _, v in entries),
               residual=sympy.ImmutableMatrix(matrix.rows, matrix.cols,
                                              [v.residual for _, v in entries]))
+    domains = "; ".join(dict.fromkeys(v.domain for _, v in entries if v.domain))
+    (i, j), v = weakest
     if status == "refuted":
-        (i, j), v = weakest
         return Verdict(status, f"entry ({i}, {j}): {v.method}", matrix,
-                       counterexample={"entry": (i, j), **v.counterexample}, subs=v.subs, **kw)
+                       counterexample={"entry": (i, j), **v.counterexample}, subs=v.subs,
+                       domain=v.domain, **kw)
+    if status == "inconclusive":
+        return Verdict(status, f"entry ({i}, {j}): {v.method}", matrix, domain=domains,
+                       reason=f"entry ({i}, {j}): {v.reason}", **kw)
     methods = list(dict.fromkeys(v.method for _, v in entries))
     numeric = [v.max_residual for _, v in entries if v.max_residual is not None]
-    return Verdict(status, "entrywise: " + "; ".join(methods), matrix,
+    return Verdict(status, "entrywise: " + "; ".join(methods), matrix, domain=domains,
                    max_residual=max(numeric) if numeric else None, **kw)
 
 
-def _prove_scalar(expr, digits, points, seed, domain, max_ops) -> Verdict:
-    e, jets, spellings = _replace_jets(expr)
-    back = (lambda r: r.xreplace(jets)) if jets else (lambda r: r)
+def _describe_domain(syms, ranges, jets: _Jets, box) -> str:
+    if not syms:
+        return "a constant"
+    groups: dict = {}
+    for s in syms:
+        what = "jet values: reals (both signs, |x| from 1e-3 to 1e3)" if s in jets.keys else \
+            ranges[s].describe()
+        if box is not None and not ranges[s].integer:
+            what = f"reals with |x| in [{box[0]:g}, {box[1]:g}] (box given by the caller)"
+        groups.setdefault(what, []).append(s)
+    parts = []
+    for what, members in groups.items():
+        names = [str(jets.canonical.get(s, s)) for s in members]
+        shown = ", ".join(names[:4]) + (f", ... ({len(names)})" if len(names) > 4 else "")
+        parts.append(f"{shown}: {what}" if not what.startswith("jet") else what)
+    return "; ".join(dict.fromkeys(parts))
+
+
+class _Point:
+    __slots__ = ("values", "kind")
+
+    def __init__(self, values, kind):
+        self.values, self.kind = values, kind
+
+
+def _plan_points(e, syms, ranges, opts: _Options, rng, needed: int) -> tuple[list, list[str]]:
+    """Random points, plus every sign pattern and both sides of each breakpoint for
+    non-analytic expressions; and notes on coverage."""
+    plan = [[_draw(rng, ranges[s], opts.box) for s in syms] for _ in range(needed)]
+    notes: list[str] = []
+    if not syms or not _non_analytic(e):
+        return plan, notes
+    free = [i for i, s in enumerate(syms) if ranges[s].sign == 0]
+    if len(free) <= 6:
+        patterns = list(itertools.product((1, -1), repeat=len(free)))
+    else:
+        patterns = [tuple(rng.choice((1, -1)) for _ in free) for _ in range(64)]
+        notes.append(f"64 random sign patterns of {len(free)} symbols")
+    for pattern in patterns:
+        signs = dict(zip(free, pattern))
+        plan.append([_draw(rng, ranges[s], opts.box, signs.get(i)) for i, s in enumerate(syms)])
+    signs_g, integers, poles = _breakpoints(e)
+    targets = [(g, False) for g in signs_g + poles] + [(a, True) for a in integers]
+    budget = 96
+    for g, floorlike in targets[:24]:
+        try:
+            fn = sympy.lambdify(syms, g, modules="mpmath")
+        except Exception:
+            notes.append(f"breakpoint {g} not sampled (cannot be evaluated)")
+            continue
+        if floorlike:
+            base_fn = fn
+
+            def fn(*args, _f=base_fn):  # zero where the argument crosses the integer nearest it
+                value = _f(*args)
+                return mpmath.sin(mpmath.pi * value)
+        for i, s in enumerate(syms):
+            if s not in g.free_symbols or budget <= 0:
+                continue
+            with mpmath.workdps(30):
+                base = [_mp(v) for v in plan[rng.randrange(len(plan))]]
+                roots = _line_roots(fn, base, i, ranges[s])
+            for root in roots:
+                for value in _around(root, ranges[s]):
+                    point = list(plan[rng.randrange(len(plan))])
+                    point[i] = value
+                    plan.append(point)
+                    budget -= 1
+    return plan, notes
+
+
+def _prove_scalar(expr, opts: _Options) -> Verdict:
+    e, jets = _replace_jets(expr, opts)
+    digits = opts.digits
+    back = (lambda r: r.xreplace({d: jets.canonical[d] for d in jets.canonical})) \
+        if jets.canonical else (lambda r: r)
+    numeric_merge_note = ""
+    if jets.numeric_merges:
+        a, b = jets.numeric_merges[0]
+        numeric_merge_note = (f"; jets {a} and {b} taken as one: their arguments agree "
+                              "numerically but are not proved equal")
+
+    def exact_verdict(method):
+        if jets.numeric_merges:
+            return Verdict("numerically verified", method + numeric_merge_note, expr,
+                           residual=sympy.S.Zero, digits=digits, domain="")
+        return Verdict("proved", method, expr, residual=sympy.S.Zero)
+
     if e == 0:
-        return Verdict("proved", "trivial", expr, residual=sympy.S.Zero)
+        return exact_verdict("trivial")
     # The assumptions system is exact (minimal polynomials for algebraic numbers) but walks the
     # whole tree, which is slow for big symbolic sums; expand decides those anyway.
     if e.is_number and e.is_zero is True:
-        return Verdict("proved", "is_zero", expr, residual=sympy.S.Zero)
+        return exact_verdict("is_zero")
 
-    candidates = []
-    syms: list = []
+    syms = sorted(e.free_symbols, key=lambda s: sympy.default_sort_key(jets.canonical.get(s, s)))
+    ranges = {s: (_Range(False, 0, True) if s in jets.keys else _Range.of(s)) for s in syms}
+    domain_text = _describe_domain(syms, ranges, jets, opts.box)
+    rng = random.Random(opts.seed)
+    evaluate = _Evaluator(e, syms)
     names: list = []
-    rng = random.Random(seed)
-    tol = mpmath.mpf(10) ** (10 - digits)
-    residual = e
 
-    def refute(method, values, value, **kw):
+    def realizable(values) -> bool:
+        """Jets of one function whose arguments coincide at the point have equal values."""
+        if not jets.keys:
+            return True
+        at = dict(zip(syms, values))
+        # Symbols that occur only inside jet arguments are free: give them generic values.
+        hidden = set().union(*(a.free_symbols for _, _, args in jets.keys.values() for a in args))
+        at.update({h: Rational(7919 * (i + 1) + 3, 9973) for i, h in
+                   enumerate(sorted(hidden - set(at), key=sympy.default_sort_key))})
+        seen: dict = {}
+        for d, (func, counts, args) in jets.keys.items():
+            try:
+                with mpmath.workdps(30):
+                    where = tuple(complex(sympy.N(a.xreplace(at), 25)) for a in args)
+            except (TypeError, ValueError, ArithmeticError):
+                return False  # cannot tell: do not issue a refutation on it
+            key = (func, counts, tuple((round(z.real, 12), round(z.imag, 12)) for z in where))
+            if key in seen and seen[key] != at.get(d, 0):
+                return False
+            seen[key] = at.get(d, 0)
+        return True
+
+    def refute(method, values, value, points_used):
         ce = dict(zip(names, values))
         ce["value"] = value
         # Jets that cancelled (Derivative(L, x, y) - Derivative(L, y, x)) get a don't-care 1, so
         # that xreplace(subs) leaves no symbol behind.
-        point = {**{d: 1 for d in spellings}, **dict(zip(syms, values))}
-        subs = {n: Rational(v) for s, v in point.items() for n in spellings.get(s, {s})}
+        point = {**{d: 1 for d in jets.spellings}, **dict(zip(syms, values))}
+        subs = {n: Rational(v) for s, v in point.items() for n in jets.spellings.get(s, {s})}
         return Verdict("refuted", method, expr, residual=back(residual), digits=digits,
-                       counterexample=ce, subs=subs, **kw)
+                       counterexample=ce, subs=subs, points=points_used, domain=domain_text)
 
-    def sample(needed):
-        """A refuting Verdict, or (points passed, points redrawn, largest |value|)."""
-        needed, passed, skipped, worst = (needed if syms else 1), 0, 0, mpmath.mpf(0)
-        for _ in range(20 * needed + 20):
-            if passed == needed:
-                break
-            values = [_draw(s, rng, domain, exact=False) for s in syms]
-            got = evaluate(values, digits, tol)
-            if got is not None and abs(got[0]) > tol * got[1]:
-                got = evaluate(values, 2 * digits, tol)  # rule out loss of precision
-                if got is not None and abs(got[0]) > tol * got[1]:
-                    with mpmath.workdps(2 * digits):
-                        value = mpmath.nstr(got[0], 15)
-                    how = f"mpmath at a random point, {digits} digits, confirmed at {2 * digits}"
-                    return refute(how, values, value, points=passed + 1)
-            if got is None:
-                skipped += 1
-                continue
-            passed, worst = passed + 1, max(worst, abs(got[0]))
-        return passed, skipped, worst
+    def inconclusive(reason, method="no exact route closed it"):
+        return Verdict("inconclusive", method, expr, residual=back(residual), digits=digits,
+                       domain=domain_text, reason=reason)
 
-    routes = _exact_routes(e, max_ops)
+    blocked = ""  # why a refutation may not be issued
+    if jets.undecided:
+        a, b = jets.undecided[0]
+        blocked = f"could not decide whether the arguments of {a} and {b} are equal"
+    elif jets.numeric_merges:
+        blocked = "it would rest on jets merged on numeric evidence" + numeric_merge_note
+
+    def judge(values, reduced):
+        """'zero' (with relative residual), a refuting Verdict, 'undefined' or 'unsettled'."""
+        kind, value, rel, _ = _settle(evaluate, values, digits)
+        if kind == _ZERO and reduced is not None:
+            rkind, rvalue, _, _ = _settle(reduced, values, digits)
+            if rkind == _NONZERO:
+                kind, value = _NONZERO, rvalue
+        if kind == _NONZERO:
+            if blocked or not realizable(values) or not _certify(e, syms, values, value, digits):
+                return _UNSETTLED, None
+            shown = _show(value, digits)
+            how = (f"mpmath at a sampled point, {digits} digits, confirmed on the original "
+                   "expression by adaptive-precision evalf")
+            return "refute", (how, values, shown)
+        return kind, rel
+
+    def sample(plan, reduced):
+        passed, undefined, unsettled, worst = 0, 0, 0, 0.0
+        for values in plan:
+            kind, info = judge(values, reduced)
+            if kind == "refute":
+                how, values, shown = info
+                return refute(how, values, shown, passed + 1)
+            if kind == _ZERO:
+                passed, worst = passed + 1, max(worst, info)
+            elif kind == _UNDEFINED:
+                undefined += 1
+            else:
+                unsettled += 1
+        return passed, undefined, unsettled, worst
+
+    residual = e
+    routes = _exact_routes(e, opts.max_ops)
     _, cheapest = next(routes)  # expand: affordable at any size
     residual = cheapest()
     if residual == 0:
-        return Verdict("proved", "expand", expr, residual=sympy.S.Zero)
-    candidates.append(residual)
+        return exact_verdict("expand")
+    candidates = [residual]
     # Symbols the reduced form still depends on come first, so a shortened display shows them.
-    syms = sorted(e.free_symbols, key=lambda s: (s not in residual.free_symbols,
-                                                  sympy.default_sort_key(jets.get(s, s))))
-    names = [str(jets.get(s, s)) for s in syms]
+    syms.sort(key=lambda s: s not in residual.free_symbols)
+    names = [str(jets.canonical.get(s, s)) for s in syms]
     evaluate = _Evaluator(e, syms)
     if _is_rational_over_q(residual, set(syms)):
         if any(p.exp.is_negative for p in residual.atoms(sympy.Pow)):
@@ -517,59 +1036,87 @@ def _prove_scalar(expr, digits, points, seed, domain, max_ops) -> Verdict:
                 r = sympy.cancel(residual) if method == "cancel" else \
                     sympy.expand(sympy.fraction(sympy.together(residual))[0])
                 if r == 0:
-                    return Verdict("proved", method, expr, residual=sympy.S.Zero)
+                    return exact_verdict(method)
                 candidates.append(r)
     else:
         # Not a polynomial identity.  Before costly rewrites (trigsimp can take minutes on a
-        # mid-sized expression), look for a witness: a refutation needs only one point.
-        probe = sample(1)
+        # mid-sized expression), look for a witness: a refutation needs only one point, and a
+        # point is only a witness once two precisions agree on its value.
+        probe = sample([[_draw(rng, ranges[s], opts.box) for s in syms]], None)
         if isinstance(probe, Verdict):
             return probe
         for method, route in routes:
             try:
                 r = route()
-            except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError):
+            except (sympy.PolynomialError, NotImplementedError, TypeError, ValueError,
+                    RecursionError):
                 continue  # a route that cannot handle this expression simply proves nothing
             if r == 0:
-                return Verdict("proved", method, expr, residual=sympy.S.Zero)
+                return exact_verdict(method)
             candidates.append(r)
         residual = min(candidates, key=sympy.count_ops)
 
     # Exact refutation: the reduced form is an identity-preserving rewrite, so a nonzero exact
-    # value there is a nonzero value of expr; a numeric cross-check guards the rewrite anyway.
-    # A bare nonzero number (a Float included) is its own exact value.
+    # value there is a candidate; it is reported only once the original takes that value.
     exact = next((r for r in candidates if (r.is_Number and r.is_finite)
                   or _is_rational_over_q(r, set(syms))), None)
-    for _ in range(40 if exact is not None else 0):
-        values = [_draw(s, rng, domain, exact=True) for s in syms]
+    for _ in range(40 if exact is not None and not blocked else 0):
+        values = [_draw_exact(rng, ranges[s], opts.box) for s in syms]
         value = exact.xreplace(dict(zip(syms, values)))
-        if not (value.is_Rational or exact.is_Number) or value == 0:
+        if not value.is_Rational or value == 0:
             continue
-        check = evaluate(values, digits, tol)
-        if check is None:
-            continue  # a removable singularity of the original: try another point
-        with mpmath.workdps(digits):
-            if abs(check[0] - _mp(value)) > tol * check[1]:
-                break  # the rewrite disagrees with the original; trust only numerics
+        if not _certify(e, syms, values, _mp_at(value, digits), digits):
+            continue  # a removable singularity of the original, or a rewrite off its branch
+        if not realizable(values):
+            continue
         how = "exact evaluation at a rational point" if syms else "exact value"
-        return refute(how, values, value, points=1)
+        return refute(how, values, value, 1)
 
-    # Numeric route.
-    outcome, note = sample(points), ""
-    if not isinstance(outcome, Verdict) and outcome[0] == 0 and not evaluate.complex_ok:
-        # Not real anywhere on the box (sqrt(x - 5) on [0.25, 1.75]): compare complex values.
-        evaluate.complex_ok, note = True, ", complex values (not real on the box)"
-        outcome = sample(points)
+    # Numeric route: the original, and the reduced form where exact routes cancelled terms.
+    reduced = None
+    if residual is not e and residual.free_symbols <= set(syms) and not residual.is_Number:
+        reduced = _Evaluator(residual, syms)
+    elif residual.is_Number and residual != 0 and residual.is_finite:
+        reduced = _Evaluator(residual, syms)
+    plan, notes = _plan_points(e, syms, ranges, opts, rng, opts.points)
+    outcome = sample(plan, reduced)
     if isinstance(outcome, Verdict):
         return outcome
-    passed, skipped, worst = outcome
-    if passed == 0:
-        raise InvalidArgument("domain", domain, "the expression cannot be evaluated (pole or "
-                              "NaN) at any point tried", "choose another domain")
-    where = f"{passed} random points in [{domain[0]:g}, {domain[1]:g}]" if syms else "evaluation"
-    if skipped:
-        note += f" ({skipped} points at poles or off the real domain redrawn)"
+    passed, undefined, unsettled, worst = outcome
+    needed = opts.points if syms else 1
+    skipped = []
+    if undefined:
+        skipped.append(f"{undefined} where it is undefined (pole or NaN)")
+    if unsettled:
+        skipped.append(f"{unsettled} that two precisions could not settle"
+                       + (f" ({blocked})" if blocked else ""))
+    if passed < needed or passed < len(plan) // 2:
+        return inconclusive(f"only {passed} of {len(plan)} points over {domain_text} could be "
+                            f"settled as zero; " + ", ".join(skipped) if skipped else
+                            f"only {passed} of {len(plan)} points settled")
+    where = (f"{passed} points over {domain_text}" if syms else "evaluation")
+    note = f" ({'; '.join(skipped)} skipped)" if skipped else ""
+    if notes:
+        note += "; " + "; ".join(notes)
     return Verdict("numerically verified",
-                   f"mpmath: {where} at {digits} digits, tolerance 1e-{digits - 10} relative{note}",
+                   f"mpmath: {where}, at {digits} and {2 * digits} digits, tolerance "
+                   f"1e-{digits - 10} relative to the largest term{note}{numeric_merge_note}",
                    expr, residual=back(residual), points=passed, digits=digits,
-                   max_residual=float(worst))
+                   max_residual=float(worst), domain=domain_text)
+
+
+def _show(value, digits: int) -> str:
+    """A value as 15 digits; a part of a complex value below the working precision is dropped
+    (it is round-off, and ``1e-101 - 6.28j`` would hide the value behind noise)."""
+    with mpmath.workdps(digits):
+        if isinstance(value, mpmath.mpc):
+            floor = mpmath.mpf(10) ** (10 - digits) * abs(value)
+            re = value.real if abs(value.real) > floor else 0
+            im = value.imag if abs(value.imag) > floor else 0
+            value = mpmath.mpf(re) if im == 0 else mpmath.mpc(re, im)
+        return mpmath.nstr(value, 15)
+
+
+def _mp_at(value: Rational, digits: int):
+    with mpmath.workdps(digits):
+        return _mp(value)
