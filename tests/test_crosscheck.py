@@ -84,6 +84,8 @@ def test_diverged_run_is_never_agreement():
     ([1.6e-3, 4e-4, 1e-4], "agrees"),
     ([1e-2, 1e-2, 1e-2], "disagrees"),
     ([4e-3, 2.1e-3, 1e-3], "inconclusive"),   # order 1 where 2 is declared
+    ([1.6e-3, 1e-4, 6.25e-6], "inconclusive"),  # order 4 where 2 is declared
+    ([0.87, 0.78, 2.9e-5], "inconclusive"),    # issue 10 §4: observed order 7.4
     ([1e-17, 1e-17, 1e-17], "agrees"),        # at the round-off floor
     ([1e-3, 1e-3, None], "diverged"),         # the finest run diverged
     ([None, 1e-15, 1e-3], "inconclusive"),    # one run above the floor: no slope
@@ -93,12 +95,13 @@ def test_judge_convergence(errors, verdict):
     assert judged.verdict == verdict, judged
 
 
-def test_tolerance_is_in_units_of_the_coarse_error():
+def test_tolerance_is_what_the_declared_order_allows_from_the_next_coarser_run():
     judged = judge_convergence([0.04, 0.02, 0.01], [1.6e-3, 4e-4, 1e-4], 2, 1e-14, "x")
-    # τ = 2 · e(4h) · (h / 4h)² = 2 · 1.6e-3 / 16
-    assert judged.tolerance == pytest.approx(2e-4)
-    assert judged.error_in_tolerances == pytest.approx(0.5)
+    # τ = e(2h) · (h / 2h)^(p − 1/2) = 4e-4 / 2^1.5: the lower side of the band, in units of error
+    assert judged.tolerance == pytest.approx(4e-4 / 2**1.5)
+    assert judged.error_in_tolerances == pytest.approx(2**-0.5)
     assert judged.observed_order == pytest.approx(2.0)
+    assert judged.local_orders == pytest.approx((2.0, 2.0))
 
 
 def test_bad_refinements():

@@ -11,12 +11,16 @@ fixed final time.  Two quantities are followed:
 
 The error of a quantity is :math:`\max_{k, \text{paths}} |E_k - E_0| / \max(1, |E_0|)`.  Its
 growth is the ratio of the largest error in the last quarter of the run to that in the first
-quarter: about 1 (or below) for a bounded oscillation, large for a drift.  The exponent
-:math:`p` in :math:`\text{error} \approx C h^p` is the least-squares slope of
-:math:`\log \text{error}` on :math:`\log h`, with the usual standard error
-:math:`\sqrt{\text{SSR}/(n-2)/S_{xx}}` (none for two steps).  A run that produces NaN or Inf, or
-whose inertia grows beyond ``blowup`` times its start, is reported as *diverged* and left out of
-the fit; it is never reported as agreeing.
+quarter, the latter counted as at least the round-off tolerance below: about 1 (or below) for a
+bounded oscillation, large for a drift — also for a drift that starts from an error that is
+exactly zero, or at round-off, in the first quarter.  A run of fewer than :data:`MIN_STEPS` steps
+has no separate first and last quarters worth comparing: its status is *too short*, and the sweep's
+verdict *inconclusive*.  The exponent :math:`p` in :math:`\text{error} \approx C h^p` is the
+least-squares slope of :math:`\log \text{error}` on :math:`\log h` over the runs whose error is
+above round-off (an error at round-off does not scale with :math:`h`), with the usual standard
+error :math:`\sqrt{\text{SSR}/(n-2)/S_{xx}}` (none for two steps).  A run that produces NaN or
+Inf, or whose inertia grows beyond ``blowup`` times its start, is reported as *diverged* and left
+out of the fit; it is never reported as bounded.
 
 An exact invariant counts as conserved to round-off when its relative error stays below
 :math:`\kappa\,\varepsilon\,\sqrt{n}` with :math:`\varepsilon` the float64 machine epsilon,
@@ -38,10 +42,13 @@ from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from ..symbolic._discrete_maps import DiscreteMap, _check_scheme, discrete_map
 
-__all__ = ["DriftRow", "EnergyDrift", "energy_drift", "fit_exponent", "ROUNDOFF_KAPPA"]
+__all__ = ["DriftRow", "EnergyDrift", "energy_drift", "fit_exponent", "ROUNDOFF_KAPPA",
+           "MIN_STEPS"]
 
 #: κ in the round-off tolerance κ·ε·√n (see the module docstring).
 ROUNDOFF_KAPPA = 64.0
+#: Fewest steps for a growth verdict: each quarter of the run then holds at least 4 steps.
+MIN_STEPS = 16
 _EPS = float(np.finfo(float).eps)
 
 
@@ -54,10 +61,17 @@ def fit_exponent(steps, errors) -> tuple[float, float | None]:
     >>> round(p, 6), se
     (2.0, 0.0)
     """
-    x = np.log(np.asarray(steps, dtype=float))
-    y = np.log(np.asarray(errors, dtype=float))
-    if x.size < 2:
-        raise InvalidArgument("steps", list(steps), "need at least two steps to fit an exponent")
+    h = np.asarray(steps, dtype=float).ravel()
+    e = np.asarray(errors, dtype=float).ravel()
+    if h.size < 2 or h.size != e.size:
+        raise InvalidArgument("steps", list(steps), "need at least two steps, one error each, to "
+                              "fit an exponent")
+    if not (np.all(np.isfinite(h)) and np.all(h > 0)) or np.unique(h).size != h.size:
+        raise InvalidArgument("steps", list(steps), "must be distinct positive numbers")
+    if not (np.all(np.isfinite(e)) and np.all(e > 0)):
+        raise InvalidArgument("errors", list(errors), "must be positive finite numbers",
+                              "leave out diverged runs and errors at round-off (0)")
+    x, y = np.log(h), np.log(e)
     xm, ym = x.mean(), y.mean()
     sxx = float(((x - xm) ** 2).sum())
     slope = float(((x - xm) * (y - ym)).sum() / sxx)
@@ -78,7 +92,7 @@ class DriftRow:
     inertia_growth: float
     modified_error: float | None
     modified_growth: float | None
-    status: str  # "bounded", "growing" or "diverged"
+    status: str  # "bounded", "growing", "diverged" or "too short"
     roundoff_tolerance: float
 
     def to_dict(self) -> dict:
@@ -105,7 +119,8 @@ class EnergyDrift:
         For an exact invariant: every non-diverged run stays within :math:`\kappa\varepsilon\sqrt n`.
     verdict : str
         ``"bounded"`` (every run bounded), ``"growing"`` (some run drifts), ``"diverged"`` (some
-        run blew up; the others are still reported).
+        run blew up; the others are still reported), ``"inconclusive"`` (no run diverged or grew,
+        but some run was too short to tell, see :data:`MIN_STEPS`).
     """
 
     scheme: str
@@ -269,9 +284,12 @@ def energy_drift(
     good = [r for r in rows if r.status != "diverged"]
     exponent = se = mexp = mse = None
     notes = []
-    positive = [r for r in good if r.inertia_error > 0]
+    positive = [r for r in good if r.inertia_error > r.roundoff_tolerance]
     if len(positive) >= 2:
         exponent, se = fit_exponent([r.step for r in positive], [r.inertia_error for r in positive])
+    if len(positive) < len(good):
+        notes.append(f"{len(good) - len(positive)} step size(s) with the inertia error at "
+                     "round-off are left out of the exponent fit")
     roundoff = None
     if kind is not None:
         floor = [r for r in good if r.modified_error is not None
@@ -287,6 +305,10 @@ def energy_drift(
         notes.append(f"{len(rows) - len(good)} step size(s) diverged and are left out of the fits")
     elif any(r.status == "growing" for r in rows):
         verdict = "growing"
+    elif any(r.status == "too short" for r in rows):
+        verdict = "inconclusive"
+        notes.append(f"a run of fewer than {MIN_STEPS} steps cannot tell a bounded error from a "
+                     "growing one: lengthen t_final or refine the step")
     else:
         verdict = "bounded"
     return EnergyDrift(scheme, float(t_final), tuple(rows), exponent, se, kind,
@@ -327,14 +349,27 @@ def _run(advance, inertia, modified, theta0, v0, step, n, blowup) -> DriftRow:
             last_i = max(last_i, err_i)
         if modified is not None:
             err_m = float(np.max(np.abs(modified(*theta, *v, step) - m0) / scale_m))
+            if not math.isfinite(err_m):
+                err_m = math.inf  # max() would silently skip a NaN
             worst_m = max(worst_m, err_m)
             if k <= quarter:
                 first_m = max(first_m, err_m)
             if k > n - quarter:
                 last_m = max(last_m, err_m)
-    growth_i = last_i / first_i if first_i > 0 else 1.0
-    if growth_i > _GROWTH:
+    roundoff = ROUNDOFF_KAPPA * _EPS * math.sqrt(n)
+    # An error at round-off in the first quarter is no reference for growth: a drift from an
+    # exactly conserved start must still be seen (last / 0 would otherwise be skipped).
+    growth_i = _ratio(last_i, first_i, roundoff)
+    growth_m = None if modified is None else _ratio(last_m, first_m, roundoff)
+    if n < MIN_STEPS:
+        status = "too short"
+    elif growth_i > _GROWTH:
         status = "growing"
-    growth_m = None if modified is None else (last_m / first_m if first_m > 0 else 1.0)
     return DriftRow(step, n, worst_i, growth_i, None if modified is None else worst_m, growth_m,
-                    status, ROUNDOFF_KAPPA * _EPS * math.sqrt(n))
+                    status, roundoff)
+
+
+def _ratio(last: float, first: float, roundoff: float) -> float:
+    if not math.isfinite(last):
+        return math.inf
+    return last / max(first, roundoff)

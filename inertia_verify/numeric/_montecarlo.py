@@ -37,9 +37,9 @@ from ._sde_scheme import SDEScheme
 from ._sde_schemes import get_sde_scheme
 from ._sde_system import CompiledSDE, compile_sde
 
-__all__ = ["BLOCK_PATHS", "Ensemble", "simulate_ensemble", "MonteCarloCheck",
+__all__ = ["BLOCK_PATHS", "MIN_PATHS", "Z_SCORE", "Ensemble", "simulate_ensemble", "MonteCarloCheck",
            "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck",
-           "WeakOrderFit", "weak_order_fit", "stochastic_simulate_payload"]
+           "WeakOrderFit", "weak_order_fit", "WEAK_ORDER_BAND", "stochastic_simulate_payload"]
 
 #: Paths per random-number block: the unit of seeding (fixed, so results do not depend on chunks).
 BLOCK_PATHS = 8192
@@ -47,6 +47,10 @@ BLOCK_PATHS = 8192
 DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
 #: Differences are judged against this many combined standard errors (two-sided p ≈ 6e-5).
 Z_SCORE = 4.0
+#: Fewer paths per run than this and a Monte Carlo check is inconclusive: the sample standard
+#: deviation is then uncertain by more than 1/sqrt(2N) ≈ 7 %, and the mean of a skewed quantity
+#: such as I is not yet close to normal, so a z-score would not mean what Z_SCORE assumes.
+MIN_PATHS = 100
 _CHECK_EVERY = 64  # steps between finiteness checks
 _ROUNDOFF = 1e-12  # relative floor of a standard error (accumulated float64 round-off)
 
@@ -377,11 +381,20 @@ class _Observer:
 class MonteCarloCheck:
     """A symbolic prediction against Monte Carlo, judged by standard errors and the scheme's bias.
 
-    ``verdict`` is ``"agrees"``, ``"disagrees"`` or ``"diverged"``.  Each row gives the time, the
-    prediction, the Monte Carlo mean and standard error at step h and h/2, the Richardson
-    estimate with the scheme's weak order p, ``(2^p·m_{h/2} − m_h)/(2^p − 1)``, which removes the
-    leading :math:`O(h^p)` bias, its standard error, and ``z`` = |extrapolated − prediction| /
-    its standard error; agreement means ``z ≤ z_max`` at every row.
+    Each row gives the time, the prediction, the Monte Carlo mean and standard error at step h and
+    h/2, the Richardson estimate with the scheme's weak order p, ``(2^p·m_{h/2} − m_h)/(2^p − 1)``,
+    which removes the leading :math:`O(h^p)` bias, its standard error, and ``z`` =
+    |extrapolated − prediction| / its standard error.
+
+    ``verdict`` is
+
+    * ``"agrees"``: ``z ≤ z_max`` at every row;
+    * ``"disagrees"``: ``z > z_max`` at some row;
+    * ``"inconclusive"`` (with ``reason``): the evidence cannot be judged — no row to compare, a
+      mean or standard error that is not finite, fewer than :data:`MIN_PATHS` paths per run, or
+      two runs that are not one experiment (different systems, starts, record times, a step
+      ratio other than 2, or the same seed: the standard error assumes independent runs);
+    * ``"diverged"``: a run diverged.
     """
 
     name: str
@@ -390,13 +403,15 @@ class MonteCarloCheck:
     z_max: float
     runs: tuple[Ensemble, ...]
     notes: tuple[str, ...] = field(default=())
+    reason: str = ""
 
     @property
     def agrees(self) -> bool:
         return self.verdict == "agrees"
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "verdict": self.verdict, "z_max": self.z_max,
+        return {"name": self.name, "verdict": self.verdict, "reason": self.reason,
+                "z_max": self.z_max, "seeds": [r.seed for r in self.runs],
                 "rows": [dict(r) for r in self.rows], "notes": list(self.notes),
                 "runs": [r.to_dict() for r in self.runs]}
 
@@ -406,6 +421,8 @@ class MonteCarloCheck:
                  f"{run.paths} paths per run, dt = {run.dt:g} and {run.dt / 2:g}, seeds "
                  f"{', '.join(str(r.seed) for r in self.runs)}; agreement = "
                  f"|Richardson − prediction| ≤ {self.z_max:g} standard errors)"]
+        if self.reason:
+            lines.append(f"  reason: {self.reason}")
         for r in self.rows:
             lines.append(f"  t = {r['t']:.4g}: prediction {r['prediction']:.6g}, MC(h) "
                          f"{r['mc_h']:.6g} ± {r['se_h']:.2g}, MC(h/2) {r['mc_h2']:.6g} ± "
@@ -417,17 +434,22 @@ class MonteCarloCheck:
         return "\n".join(self.evidence())
 
     def _repr_html_(self) -> str:
+        import html
+
         body = "".join(f"<tr><td>{r['t']:.4g}</td><td>{r['prediction']:.6g}</td>"
                        f"<td>{r['richardson']:.6g} ± {r['se_richardson']:.2g}</td>"
                        f"<td>{r['z']:.2f}</td></tr>" for r in self.rows)
-        return (f"<p>{self.name}: <b>{self.verdict}</b></p><table><tr><th>t</th>"
+        reason = f" ({html.escape(self.reason)})" if self.reason else ""
+        return (f"<p>{self.name}: <b>{self.verdict}</b>{reason}</p><table><tr><th>t</th>"
                 f"<th>prediction</th><th>Monte Carlo (Richardson)</th><th>z</th></tr>{body}"
                 "</table>")
 
 
 def _pair(dynamics, theta0, v0, values, t_end, steps, paths, scheme, seed, records, chunk_paths,
           progress):
-    """Runs at h and h/2 (independent seeds), recording at the same times."""
+    """Runs at h and h/2, recording at the same times.  Their noise is independent (seeds
+    ``seed`` and ``seed + 1``): the standard error of the Richardson combination adds the two
+    runs' variances, which is right for independent runs only."""
     coarse = simulate_ensemble(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
                                scheme=scheme, seed=seed, values=values, records=records,
                                chunk_paths=chunk_paths, progress=progress)
@@ -438,22 +460,68 @@ def _pair(dynamics, theta0, v0, values, t_end, steps, paths, scheme, seed, recor
     return coarse, fine
 
 
+def _z_max(z_max) -> float:
+    if isinstance(z_max, bool) or not isinstance(z_max, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(z_max) or z_max <= 0:
+        raise InvalidArgument("z_max", z_max, "must be a positive finite number of standard "
+                              "errors", f"e.g. {Z_SCORE:g}")
+    return float(z_max)
+
+
+def _not_one_experiment(coarse: Ensemble, fine: Ensemble) -> str | None:
+    """Why two runs cannot be combined into one Richardson estimate (None when they can)."""
+    if (coarse.system, coarse.scheme, coarse.calculus, coarse.values) != \
+            (fine.system, fine.scheme, fine.calculus, fine.values):
+        return "the runs at h and h/2 simulate different systems or schemes"
+    if coarse.theta0 != fine.theta0 or coarse.v0 != fine.v0:
+        return "the runs at h and h/2 start from different states"
+    if coarse.paths != fine.paths:
+        return "the runs at h and h/2 have different numbers of paths"
+    if not math.isclose(coarse.dt, 2 * fine.dt, rel_tol=1e-12):
+        return (f"the steps {coarse.dt:g} and {fine.dt:g} are not in the ratio 2 that the "
+                "Richardson combination assumes")
+    if coarse.times.shape != fine.times.shape or not np.allclose(coarse.times, fine.times,
+                                                                 rtol=1e-12, atol=0):
+        return "the runs at h and h/2 do not record at the same times"
+    if coarse.seed == fine.seed:
+        return ("the runs at h and h/2 use the same seed: their noise is not independent, "
+                "which the standard error of the combination assumes")
+    return None
+
+
 def _judge(name, runs, statistic, predictions, indices, z_max, notes):
+    z_max = _z_max(z_max)
     coarse, fine = runs
     if coarse.status != "ok" or fine.status != "ok":
         bad = coarse if coarse.status != "ok" else fine
-        return MonteCarloCheck(name, "diverged", (), z_max, tuple(runs),
-                               (f"the run with dt = {bad.dt:g} diverged at t = {bad.diverged_at}",
-                                *notes))
+        reason = f"the run with dt = {bad.dt:g} diverged at t = {bad.diverged_at}"
+        return MonteCarloCheck(name, "diverged", (), z_max, tuple(runs), (reason, *notes),
+                               reason)
+
+    def inconclusive(reason, rows=()):
+        return MonteCarloCheck(name, "inconclusive", tuple(rows), z_max, tuple(runs),
+                               tuple(notes), reason)
+
+    mismatch = _not_one_experiment(coarse, fine)
+    if mismatch is not None:
+        return inconclusive(mismatch)
+    if coarse.paths < MIN_PATHS:
+        return inconclusive(f"{coarse.paths} paths per run: fewer than {MIN_PATHS}, the standard "
+                            "error is itself too uncertain for a z-test")
     p = coarse.weak_order
     factor = 2.0 ** p
     rows = []
     for i, prediction in zip(indices, predictions):
         mh, sh = coarse.mean[statistic][i], coarse.stderr[statistic][i]
         m2, s2 = fine.mean[statistic][i], fine.stderr[statistic][i]
+        if not all(math.isfinite(x) for x in (prediction, mh, sh, m2, s2)):
+            return inconclusive(f"at t = {coarse.times[i]:g} the prediction, a mean or a standard "
+                                "error is not finite (too few paths, or an undefined statistic)",
+                                rows)
         rich = (factor * m2 - mh) / (factor - 1)
         # Where every path agrees (t = 0) the standard error is pure round-off; floor it at
         # float64 resolution of the values compared so that z measures randomness, not ulps.
+        # A zero sample variance thus demands agreement to round-off, never excuses a difference.
         floor = _ROUNDOFF * max(abs(prediction), abs(mh), abs(m2))
         se = math.hypot(math.hypot(factor * s2, sh) / (factor - 1), floor)
         diff = rich - prediction
@@ -462,8 +530,15 @@ def _judge(name, runs, statistic, predictions, indices, z_max, notes):
                      "mc_h": float(mh), "se_h": float(sh), "mc_h2": float(m2), "se_h2": float(s2),
                      "bias_estimate_h": float((mh - m2) * factor / (factor - 1)),
                      "richardson": float(rich), "se_richardson": float(se), "z": float(z)})
-    verdict = "agrees" if all(r["z"] <= z_max for r in rows) else "disagrees"
-    return MonteCarloCheck(name, verdict, tuple(rows), z_max, tuple(runs), tuple(notes))
+    if not rows:
+        return inconclusive("no record time to compare at (ask for more records)")
+    worst = max(rows, key=lambda r: r["z"])
+    if worst["z"] <= z_max:
+        return MonteCarloCheck(name, "agrees", tuple(rows), z_max, tuple(runs), tuple(notes),
+                               f"every row within {z_max:g} standard errors (largest z = "
+                               f"{worst['z']:.2f})")
+    return MonteCarloCheck(name, "disagrees", tuple(rows), z_max, tuple(runs), tuple(notes),
+                           f"z = {worst['z']:.2f} > {z_max:g} at t = {worst['t']:.4g}")
 
 
 def expected_inertia_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: int,
@@ -473,9 +548,10 @@ def expected_inertia_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float,
                                 progress: bool | None = False) -> MonteCarloCheck:
     """Monte Carlo mean of :math:`I(t)` against the exact :math:`E[I](t)` of a quadratic loss.
 
-    Two independent runs at :math:`h` and :math:`h/2` give the Richardson estimate (the scheme's
-    :math:`O(h^p)` bias removed) and its standard error; the check agrees when it is within
-    ``z_max`` standard errors of the exact value at every record time.
+    Two independent runs at :math:`h` and :math:`h/2` (seeds ``seed`` and ``seed + 1``) give the
+    Richardson estimate (the scheme's :math:`O(h^p)` bias removed) and its standard error; the
+    check agrees when it is within ``z_max`` standard errors of the exact value at every record
+    time (see :class:`MonteCarloCheck` for the other verdicts).
 
     Examples
     --------
@@ -536,6 +612,9 @@ def ito_drift_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float, steps:
     """
     from ..symbolic._ito_moments import quadratic_moments
 
+    if isinstance(records, (int, np.integer)) and not isinstance(records, bool) and records < 2:
+        raise InvalidArgument("records", records, "must be at least 2: the central difference "
+                              "needs a record on each side of an interior one", "e.g. records=10")
     moments = quadratic_moments(dynamics, theta0, v0)
     runs = _pair(dynamics, theta0, v0, values, t_end, steps, paths, scheme, seed, records,
                  chunk_paths, progress)
@@ -563,35 +642,123 @@ def _exact_rate(moments, t: float, values) -> float:
     return float(0.5 * np.trace(Q @ dS) + q[:, 0] @ dm)
 
 
+#: Half-width of the band of fitted weak orders that counts as the declared one (as for the
+#: deterministic cross-check, :data:`inertia_verify._crosscheck.ORDER_BAND`): within half an order
+#: a slope names one integer order, the nearest.
+WEAK_ORDER_BAND = 0.5
+
+
 @dataclass(frozen=True)
 class WeakOrderFit:
-    """Weak errors over halved steps and the fitted slope of log|error| against log h."""
+    """Weak errors over several steps, the fitted slope of log|error| against log h, and a verdict.
+
+    ``verdict`` is
+
+    * ``"agrees"``: every error is resolved (at least :data:`Z_SCORE` standard errors from 0),
+      the fitted slope lies within :data:`WEAK_ORDER_BAND` of the declared weak order and is
+      known to within that band (``Z_SCORE × slope_stderr ≤ band``), and the slope of the two
+      finest steps is consistent with the band given its own standard error;
+    * ``"disagrees"``: the errors are resolved and do not decrease (slope + Z·se < 1/2);
+    * ``"inconclusive"`` (with ``reason``) otherwise: an unresolved error (log|error| is then
+      noise), a zero or non-finite standard error, a slope outside the band (above it as much as
+      below it) or too uncertain to name an order.
+    """
 
     scheme: str
     declared: float
     steps: tuple[float, ...]
     errors: tuple[float, ...]
     stderrs: tuple[float, ...]
-    slope: float
-    slope_stderr: float
-    finest_slope: float
-    finest_slope_stderr: float
+    slope: float | None
+    slope_stderr: float | None
+    finest_slope: float | None
+    finest_slope_stderr: float | None
     paths: int
-    paths_needed: int
+    paths_needed: int | None
     seed: int
+    verdict: str = "inconclusive"
+    reason: str = ""
+    band: float = WEAK_ORDER_BAND
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
     def __str__(self) -> str:
+        def shown(x, se):
+            return "n/a" if x is None else f"{x:.2f} ± {se:.2f}"
         rows = [f"  h = {h:.4g}: error {e:+.3e} ± {s:.1e}"
                 for h, e, s in zip(self.steps, self.errors, self.stderrs)]
-        return "\n".join([f"{self.scheme}: weak order fitted {self.slope:.2f} ± "
-                          f"{self.slope_stderr:.2f}, from the two finest steps "
-                          f"{self.finest_slope:.2f} ± {self.finest_slope_stderr:.2f} (declared "
-                          f"{self.declared:g}), {self.paths} "
-                          f"paths per step size (needed to resolve the finest error at 4 standard "
-                          f"errors: {self.paths_needed})", *rows])
+        return "\n".join([f"{self.scheme}: {self.verdict} — {self.reason}",
+                          f"  weak order fitted {shown(self.slope, self.slope_stderr)}, from the "
+                          f"two finest steps {shown(self.finest_slope, self.finest_slope_stderr)} "
+                          f"(declared {self.declared:g} ± {self.band:g}), {self.paths} paths per "
+                          f"step size, seeds {self.seed}..{self.seed + len(self.steps) - 1} (needed "
+                          f"to resolve the finest error at {Z_SCORE:g} standard errors: "
+                          f"{self.paths_needed})", *rows])
+
+
+def _weak_order_from_errors(scheme: str, declared: float, hs, errs, ses, *, paths: int,
+                            seed: int, band: float = WEAK_ORDER_BAND) -> WeakOrderFit:
+    """Fit and judge weak errors ``errs ± ses`` at steps ``hs`` (see :class:`WeakOrderFit`)."""
+    order = np.argsort(hs)[::-1]  # coarsest first, as the step counts usually come
+    hs = [float(hs[i]) for i in order]
+    errs = [float(errs[i]) for i in order]
+    ses = [float(ses[i]) for i in order]
+    if len(hs) < 2 or len(set(hs)) != len(hs):
+        raise InvalidArgument("steps", hs, "need at least two distinct step sizes to fit an order",
+                              "e.g. steps=(10, 20, 40)")
+
+    def fit(verdict, reason, slope=None, slope_se=None, finest=None, finest_se=None, needed=None):
+        return WeakOrderFit(scheme, declared, tuple(hs), tuple(errs), tuple(ses), slope, slope_se,
+                            finest, finest_se, paths, needed, seed, verdict, reason, band)
+
+    if not all(math.isfinite(e) for e in errs) or not all(math.isfinite(s) and s > 0
+                                                          for s in ses):
+        return fit("inconclusive", "an error or a standard error is zero or not finite: there is "
+                   "no Monte Carlo error to weight the fit by")
+    needed = int(math.ceil(paths * (Z_SCORE * ses[-1] / max(abs(errs[-1]), 1e-300)) ** 2))
+    unresolved = [h for h, e, s in zip(hs, errs, ses) if abs(e) < Z_SCORE * s]
+    if any(e == 0 for e in errs):
+        return fit("inconclusive", "an error is exactly 0: log|error| is undefined",
+                   needed=needed)
+    x = np.log(hs)
+    y = np.log(np.abs(errs))
+    sig = np.array(ses) / np.abs(errs)  # standard error of log|error| (delta method)
+    w = 1.0 / sig**2
+    X = np.vstack([x, np.ones_like(x)]).T
+    cov = np.linalg.inv(X.T @ (w[:, None] * X))
+    slope = float((cov @ X.T @ (w * y))[0])
+    slope_se = float(math.sqrt(cov[0, 0]))
+    # The two finest steps see the least of the higher-order terms: log(e_{k-1}/e_k)/log(h ratio).
+    ratio = math.log(hs[-2] / hs[-1])
+    finest = float((y[-2] - y[-1]) / ratio)
+    finest_se = float(math.hypot(sig[-2], sig[-1]) / ratio)
+    found = (slope, slope_se, finest, finest_se, needed)
+    if unresolved:
+        return fit("inconclusive", f"the error at h = {', '.join(f'{h:.4g}' for h in unresolved)} "
+                   f"is within {Z_SCORE:g} standard errors of 0: log|error| is noise there (use "
+                   f"more paths, about {needed} for the finest step, or coarser steps)", *found)
+    if slope + Z_SCORE * slope_se < 0.5:
+        return fit("disagrees", f"the weak error does not decrease with the step (slope "
+                   f"{slope:.2f} ± {slope_se:.2f}): the mean does not converge to the prediction",
+                   *found)
+    if Z_SCORE * slope_se > band:
+        return fit("inconclusive", f"the slope {slope:.2f} ± {slope_se:.2f} is too uncertain to "
+                   f"name an order ({Z_SCORE:g} standard errors exceed the band {band:g}): use "
+                   "more paths", *found)
+    if abs(slope - declared) > band:
+        side = "above" if slope > declared else "below"
+        return fit("inconclusive", f"the fitted slope {slope:.2f} ± {slope_se:.2f} is {side} the "
+                   f"declared weak order {declared:g} ± {band:g}" + (
+                       ": pre-asymptotic, use smaller steps" if side == "below" else
+                       ": the runs are not one experiment, or the leading bias term vanishes "
+                       "for this problem"), *found)
+    if abs(finest - declared) > band + Z_SCORE * finest_se:
+        return fit("inconclusive", f"the slope of the two finest steps, {finest:.2f} ± "
+                   f"{finest_se:.2f}, is inconsistent with the declared weak order "
+                   f"{declared:g} ± {band:g}", *found)
+    return fit("agrees", f"fitted slope {slope:.2f} ± {slope_se:.2f} within the declared weak "
+               f"order {declared:g} ± {band:g}", *found)
 
 
 def weak_order_fit(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: Sequence[int],
@@ -599,14 +766,26 @@ def weak_order_fit(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: Seque
                    seed: int = 0, chunk_paths: int = DEFAULT_CHUNK_PATHS,
                    progress: bool | None = False) -> WeakOrderFit:
     """Fit the weak order from :math:`E[I](t_{end})` errors against the exact value (quadratic
-    loss) over the given step counts (e.g. doubling).  The slope's standard error propagates the
-    Monte Carlo errors (delta method, weighted least squares on log|error|)."""
+    loss) over the given step counts (e.g. doubling), and judge it against the scheme's declared
+    weak order (see :class:`WeakOrderFit`).
+
+    Each step count runs with its own seed (``seed + k`` for the ``k``-th), so the errors are
+    independent, as the weighted least squares assumes.  The slope's standard error propagates the
+    Monte Carlo errors (delta method, weighted least squares on log|error|).
+    """
     from ..symbolic._ito_moments import quadratic_moments
 
+    try:
+        counts = [int(n) for n in steps]
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument("steps", steps, "must be step counts", "e.g. (10, 20, 40)") from exc
+    if len(counts) < 2 or len(set(counts)) != len(counts):
+        raise InvalidArgument("steps", steps, "need at least two distinct step counts to fit an "
+                              "order", "e.g. steps=(10, 20, 40)")
     exact = float(quadratic_moments(dynamics, theta0, v0).expected_inertia([t_end], values)[0])
     hs, errs, ses = [], [], []
     scheme_obj = get_sde_scheme(scheme)
-    for k, n in enumerate(steps):
+    for k, n in enumerate(counts):
         run = simulate_ensemble(dynamics, theta0, v0, t_end=t_end, steps=n, paths=paths,
                                 scheme=scheme_obj, seed=seed + k, values=values, records=1,
                                 chunk_paths=chunk_paths, progress=progress)
@@ -616,21 +795,8 @@ def weak_order_fit(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: Seque
         hs.append(run.dt)
         errs.append(run.mean["inertia"][-1] - exact)
         ses.append(run.stderr["inertia"][-1])
-    x = np.log(hs)
-    y = np.log(np.abs(errs))
-    sig = np.array(ses) / np.abs(errs)  # standard error of log|error|
-    w = 1.0 / sig**2
-    X = np.vstack([x, np.ones_like(x)]).T
-    cov = np.linalg.inv(X.T @ (w[:, None] * X))
-    slope = float((cov @ X.T @ (w * y))[0])
-    needed = int(math.ceil(paths * (Z_SCORE * ses[-1] / abs(errs[-1])) ** 2))
-    # The two finest steps see the least of the higher-order terms: log(e_{k-1}/e_k)/log(h ratio).
-    ratio = math.log(hs[-2] / hs[-1])
-    finest = float((y[-2] - y[-1]) / ratio)
-    finest_se = float(math.hypot(sig[-2], sig[-1]) / ratio)
-    return WeakOrderFit(scheme_obj.name, scheme_obj.weak_order, tuple(hs),
-                        tuple(float(e) for e in errs), tuple(float(s) for s in ses), slope,
-                        float(math.sqrt(cov[0, 0])), finest, finest_se, paths, needed, seed)
+    return _weak_order_from_errors(scheme_obj.name, scheme_obj.weak_order, hs, errs, ses,
+                                   paths=paths, seed=seed)
 
 
 # -- the command line's stochastic branch ----------------------------------------------------------
