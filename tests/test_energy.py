@@ -130,3 +130,56 @@ def test_bad_arguments_are_named():
         derive(dyn, kinetic="relativistic")
     with pytest.raises(InvalidArgument, match="dynamics"):
         derive("x**2")
+
+
+# --------------------------------------------------------------------------- noise (Itô drift)
+
+
+def test_noisy_rate_is_the_ito_drift_not_the_chain_rule():
+    dyn = Dynamics.from_text("x**2/2 + y**4/4", "x,y", damping="g", noise="s")
+    result = derive(dyn)
+    vx, vy = dyn.velocities
+    g, s = sorted(dyn.parameters, key=str)
+    # dI = (-g|v|^2 + s^2 d/2) dt + s v.dW: the s^2 term is what the ordinary chain rule drops.
+    assert sympy.expand(result.rate - (-g*(vx**2 + vy**2) + s**2)) == 0
+    assert sympy.expand(result.rate_without_noise - (-g*(vx**2 + vy**2))) == 0
+    assert sympy.expand(result.ito_correction - s**2) == 0
+    assert [sympy.expand(n) for n in result.noise_terms] == [s*vx, s*vy]
+    assert result.matches_dissipation.refuted  # the dissipation alone is not the drift
+    assert not result.conserved and result.conservation.refuted
+    assert "Itô correction" in str(result) and "drift of dI" in str(result)
+    d = result.to_dict()
+    assert d["calculus"] == "ito" and d["ito_correction"] == "s**2"
+
+
+def test_stratonovich_system_gets_the_stratonovich_drift():
+    dyn = Dynamics.from_text("x**2/2", "x", damping="g", noise="s", calculus="stratonovich")
+    result = derive(dyn)
+    (g, _), vx = sorted(dyn.parameters, key=str), dyn.velocities[0]
+    assert sympy.expand(result.rate + g*vx**2) == 0  # additive noise: no correction
+    assert result.matches_dissipation.proved
+    assert not result.conserved  # the noise term s*v_x does not vanish
+
+
+def test_noise_that_vanishes_identically_is_conserved():
+    dyn = Dynamics.from_text("x**2/2", "x", noise="0*s")
+    assert derive(dyn).conserved
+
+
+def test_derive_command_only_formats_the_library_result():
+    import contextlib
+    import io
+    import json
+
+    from inertia_verify.cli import main
+
+    argv = ["derive", "--loss", "x**2/2", "--vars", "x", "--damping", "g", "--noise", "s",
+            "--json"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(argv) == 0
+    payload = json.loads(out.getvalue())
+    library = derive(Dynamics.from_text("x**2/2", "x", damping="g", noise="s")).to_dict()
+    assert payload["rate"] == library["rate"] == "-g*v_x**2 + s**2/2"
+    assert payload["noise_terms"] == library["noise_terms"]
+    assert payload["conservation"]["status"] == library["conservation"]["status"]

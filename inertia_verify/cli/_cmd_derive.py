@@ -53,50 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace):
-    dynamics = noisy_system_from_args(args)
-    if dynamics.noise is None:
-        result = derive(dynamics, kinetic=args.kinetic)
-        return result.to_dict(), str(result), 0
-    from ..symbolic._energy import inertia
-    from ..symbolic._ito import ito_differential
-
-    # The deterministic part (dissipation, proofs) comes from the noiseless system; the rate
-    # reported is the drift of dI in the requested calculus.
-    noiseless = Dynamics(dynamics.loss, dynamics.coordinates, damping=_damping(dynamics),
-                         mass=None if dynamics.mass == dynamics.mass.eye(dynamics.dimension)
-                         else dynamics.mass, parameters=dynamics.parameters)
-    base = derive(noiseless, kinetic=args.kinetic)
-    differential = ito_differential(dynamics, inertia(dynamics, kinetic=args.kinetic),
-                                    calculus=args.calculus)
-    from .._prover import prove_equal, prove_zero
-
-    matches = prove_equal(differential.drift, base.dissipation)
-    still = prove_zero(differential.drift + sum(n**2 for n in differential.noise_terms))
-    payload = base.to_dict()
-    payload.update({
-        "rate_equals_dissipation": matches.to_dict(),
-        "conserved": still.holds,
-        "conservation": still.to_dict(),
-        "noise": str(dynamics.noise.tolist()),
-        "noise_kind": dynamics.noise_kind,
-        "calculus": args.calculus,
-        "noise_calculus": dynamics.calculus,
-        "rate": str(differential.drift),
-        "noise_terms": [str(n) for n in differential.noise_terms],
-        "ito_drift": str(differential.ito_drift),
-        "ito_correction": str(differential.ito_correction),
-        "expected_rate": str(differential.expected_rate),
-        "rate_without_noise": str(base.rate),
-        "rate_without_noise_equals_dissipation": base.matches_dissipation.to_dict(),
-    })
-    text = "\n".join([str(differential),
-                      f"drift == -vᵀMΓv: {matches}",
-                      f"without noise: dI/dt = {base.rate}  ({base.matches_dissipation})",
-                      f"Itô correction to the ordinary chain rule: {differential.ito_correction}"])
-    return payload, text, 0
-
-
-def _damping(dynamics: Dynamics):
-    if dynamics.damping_kind in ("zero", "scalar", "time"):
-        return dynamics.damping[0, 0]
-    return dynamics.damping
+    # The library derives everything (with noise: the drift of dI in the requested calculus, the
+    # noise terms and the Itô correction); this command only formats it.
+    result = derive(noisy_system_from_args(args), kinetic=args.kinetic)
+    return result.to_dict(), str(result), 0

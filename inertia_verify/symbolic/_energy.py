@@ -158,7 +158,14 @@ class Derivation:
         Certificate that ``rate == dissipation`` (refuted, with a counterexample, when the energy
         is not the natural one).
     conservation : Verdict
-        Certificate that ``rate == 0`` for every value of the parameters.
+        Certificate that ``rate == 0`` for every value of the parameters (and, with noise, that
+        every noise coefficient vanishes too: I is then constant along every path).
+    differential : ItoDifferential or None
+        With noise: :math:`dI` by Itô's formula, in the system's calculus.  ``rate`` is then its
+        drift (the :math:`dt` coefficient), which contains the Itô correction that the ordinary
+        chain rule misses; ``noise_terms`` and ``ito_correction`` are its other parts.
+    rate_without_noise : sympy.Expr or None
+        With noise: the ordinary chain rule along the drift (the noise treated as absent).
     """
 
     dynamics: Dynamics
@@ -169,6 +176,18 @@ class Derivation:
     matches_dissipation: Verdict
     conservation: Verdict
     notes: tuple[str, ...] = field(default=())
+    differential: object = None
+    rate_without_noise: sympy.Expr | None = None
+
+    @property
+    def noise_terms(self) -> tuple[sympy.Expr, ...]:
+        """The coefficients of each :math:`dW_j` in :math:`dI` (empty without noise)."""
+        return () if self.differential is None else tuple(self.differential.noise_terms)
+
+    @property
+    def ito_correction(self) -> sympy.Expr:
+        """The Itô drift minus the ordinary chain rule (0 without noise)."""
+        return sympy.S.Zero if self.differential is None else self.differential.ito_correction
 
     @property
     def conserved(self) -> bool:
@@ -195,6 +214,16 @@ class Derivation:
             "conserved": self.conserved,
             "conservation": self.conservation.to_dict(),
             "notes": list(self.notes),
+            **({} if self.differential is None else {
+                "noise": str(dyn.noise.tolist()),
+                "noise_kind": dyn.noise_kind,
+                "calculus": self.differential.calculus,
+                "noise_terms": [str(n) for n in self.noise_terms],
+                "ito_drift": str(self.differential.ito_drift),
+                "ito_correction": str(self.ito_correction),
+                "expected_rate": str(self.differential.expected_rate),
+                "rate_without_noise": str(self.rate_without_noise),
+            }),
         }
 
     def __str__(self) -> str:
@@ -202,11 +231,18 @@ class Derivation:
         lines = [
             f"dynamics:  theta'' + Gamma theta' + M^-1 grad L = 0   ({dyn!r})",
             f"inertia:   I = {self.inertia}",
-            f"rate:      dI/dt = {self.rate}",
+            f"rate:      dI/dt = {self.rate}" if self.differential is None else
+            f"rate:      drift of dI = {self.rate}   [{self.differential.calculus}]",
             f"predicted: -v^T M Gamma v = {self.dissipation}",
             f"           rate == predicted: {self.matches_dissipation}",
             f"conserved: {'yes' if self.conserved else 'no'} ({self.conservation})",
         ]
+        if self.differential is not None:
+            dw = "∘dW" if self.differential.calculus == "stratonovich" else "dW"
+            lines.insert(3, "noise:     " + (" + ".join(
+                f"({n}) {dw}_{j}" for j, n in enumerate(self.noise_terms)) or "0"))
+            lines.insert(4, f"           Itô correction to the chain rule: {self.ito_correction}"
+                            f"; without noise dI/dt = {self.rate_without_noise}")
         lines += [f"note:      {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -234,6 +270,14 @@ def derive(dynamics: Dynamics, *, kinetic: str = "mass", **prover_options) -> De
     **prover_options
         Passed to :func:`~inertia_verify.prove_zero` (``digits``, ``points``, ``seed``).
 
+    Returns
+    -------
+    Derivation
+        For a noisy system, ``rate`` is the drift of :math:`dI` by Itô's formula (or the
+        Stratonovich chain rule when the system is declared in that calculus), never the
+        ordinary chain rule; ``noise_terms``, ``ito_correction`` and ``rate_without_noise``
+        hold the other parts.
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -242,6 +286,14 @@ def derive(dynamics: Dynamics, *, kinetic: str = "mass", **prover_options) -> De
     -gamma*v_x**2
     >>> result.matches_dissipation.status, result.conserved
     ('proved', False)
+
+    With noise the rate is the Itô drift, and it does not match the dissipation:
+
+    >>> noisy = derive(Dynamics.from_text("x**2/2", "x", damping="g", noise="s"))
+    >>> noisy.rate, noisy.noise_terms, noisy.ito_correction
+    (-g*v_x**2 + s**2/2, (s*v_x,), s**2/2)
+    >>> noisy.matches_dissipation.status
+    'refuted'
     """
     dynamics = _check_dynamics(dynamics)
     kinetic = _check_kinetic(kinetic)
@@ -252,6 +304,17 @@ def derive(dynamics: Dynamics, *, kinetic: str = "mass", **prover_options) -> De
     if kinetic == "identity" and dynamics.mass != sympy.eye(dynamics.dimension):
         notes.append("with a non-identity mass, ½‖v‖² + L is not the natural energy; "
                      "the rate keeps the remainder vᵀ(I − M⁻¹)∇L")
+    differential, without_noise, still = None, None, rate
+    if dynamics.noise is not None:
+        from ._ito import ito_differential  # _ito builds on this module
+
+        differential = ito_differential(dynamics, energy, calculus=dynamics.calculus)
+        without_noise, rate = rate, canonical(differential.drift)
+        # Conserved along every path only if the drift and every noise coefficient vanish.
+        still = sympy.Matrix([rate, *differential.noise_terms])
+        notes.append(f"with noise, the rate is the drift of dI in the {dynamics.calculus} "
+                     "calculus (the ordinary chain rule would miss the Itô correction); "
+                     "'conserved' asks that the noise terms vanish too")
     return Derivation(
         dynamics=dynamics,
         kinetic=kinetic,
@@ -259,6 +322,8 @@ def derive(dynamics: Dynamics, *, kinetic: str = "mass", **prover_options) -> De
         rate=rate,
         dissipation=predicted,
         matches_dissipation=prove_equal(rate, predicted, **prover_options),
-        conservation=prove_zero(rate, **prover_options),
+        conservation=prove_zero(still, **prover_options),
         notes=tuple(notes),
+        differential=differential,
+        rate_without_noise=without_noise,
     )
