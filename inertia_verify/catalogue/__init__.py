@@ -1,5 +1,6 @@
 """The claims catalogue: claims of the papers, each checked by one module in ``proofs/``."""
 
+from ._claim import ERROR as ERROR
 from ._claim import VERDICTS as VERDICTS
 from ._claim import Claim as Claim
 from ._claim import ClaimResult as ClaimResult
@@ -11,5 +12,5 @@ from ._report import write_report as write_report
 from ._registry import discover_claims as discover_claims
 from ._registry import run_claims as run_claims
 
-__all__ = ["VERDICTS", "Claim", "ClaimResult", "Outcome", "outcome_from_verdicts",
+__all__ = ["VERDICTS", "ERROR", "Claim", "ClaimResult", "Outcome", "outcome_from_verdicts",
            "CatalogueReport", "report_markdown", "write_report", "discover_claims", "run_claims"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,10 +12,13 @@ from typing import Any
 from .._errors import InertiaVerifyError, InvalidArgument
 from .._prover import Verdict
 
-__all__ = ["Claim", "Outcome", "ClaimResult", "VERDICTS", "outcome_from_verdicts"]
+__all__ = ["Claim", "Outcome", "ClaimResult", "VERDICTS", "ERROR", "outcome_from_verdicts"]
 
 #: The three verdicts a claim can get.
 VERDICTS = ("proved", "verified", "refuted")
+#: What a claim's row says when it could not be checked (its check raised, returned something
+#: that is not a valid Outcome, or its module could not be loaded): no verdict, and why.
+ERROR = "error"
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,14 @@ class Outcome:
         if self.verdict not in VERDICTS:
             raise InvalidArgument("verdict", self.verdict, f"must be one of {VERDICTS}")
         if self.verdict == "refuted" and not (self.corrected and self.counterexample):
+            missing = " and ".join(name for name, value in (("counterexample", self.counterexample),
+                                                             ("corrected", self.corrected))
+                                   if not value)
             raise InvalidArgument("verdict", self.verdict,
-                                  "a refutation needs a counterexample and a corrected statement")
+                                  "a refutation needs a counterexample and a corrected statement "
+                                  f"(missing: {missing})",
+                                  "return Outcome('refuted', evidence, counterexample={...}, "
+                                  "corrected='the statement that does hold')")
         object.__setattr__(self, "evidence", tuple(self.evidence))
 
 
@@ -113,48 +124,95 @@ class Claim:
             raise InvalidArgument("expect", self.expect, f"must be one of {VERDICTS}")
 
     def run(self) -> ClaimResult:
-        """Check the claim and time it."""
+        """Check the claim and time it.
+
+        Raises
+        ------
+        InertiaVerifyError
+            When the check raises or does not return an :class:`Outcome` (naming the claim, the
+            exception and where it was raised); :meth:`run_or_report` makes that a result row.
+        """
         start = time.perf_counter()
         try:
             outcome = self.check()
         except Exception as exc:  # a bug in a claim module: say which claim, keep the cause
             raise InertiaVerifyError(
                 f"claim {self.id!r}: its check() raised {type(exc).__name__}: {exc}"
+                f"{_where(exc)}"
             ) from exc
         if not isinstance(outcome, Outcome):
             raise InvalidArgument("check", self.id, f"returned {type(outcome).__name__}",
                                   "a claim's check() must return an Outcome")
         return ClaimResult(self, outcome, time.perf_counter() - start)
 
+    def run_or_report(self) -> ClaimResult:
+        """:meth:`run`, with a failure of the check reported as a result with verdict
+        :data:`ERROR` (and the reason in ``error``) instead of raised: one broken claim does not
+        stop the others.
+
+        Examples
+        --------
+        >>> bad = Claim(id="mine/bad", paper="", statement="", check=lambda: 1 / 0)
+        >>> result = bad.run_or_report()
+        >>> result.verdict, "ZeroDivisionError" in result.error
+        ('error', True)
+        """
+        start = time.perf_counter()
+        try:
+            return self.run()
+        except InertiaVerifyError as exc:
+            return ClaimResult(self, None, time.perf_counter() - start, error=str(exc))
+
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """A claim together with its outcome."""
+    """A claim together with its outcome.
+
+    Attributes
+    ----------
+    claim : Claim
+    outcome : Outcome or None
+        ``None`` when the claim could not be checked (then ``error`` says why).
+    seconds : float
+    error : str or None
+        Why the claim could not be checked (verdict :data:`ERROR`).
+    """
 
     claim: Claim
-    outcome: Outcome
+    outcome: Outcome | None
     seconds: float
+    error: str | None = None
 
     @property
     def verdict(self) -> str:
-        return self.outcome.verdict
+        return ERROR if self.outcome is None else self.outcome.verdict
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """The outcome's evidence, or the reason the claim could not be checked."""
+        return (self.error or "",) if self.outcome is None else self.outcome.evidence
 
     def to_dict(self) -> dict[str, Any]:
+        outcome = self.outcome
         return {
             "id": self.claim.id,
             "paper": self.claim.paper,
             "statement": self.claim.statement,
-            "verdict": self.outcome.verdict,
-            "evidence": list(self.outcome.evidence),
-            "corrected": self.outcome.corrected,
-            "counterexample": _jsonable(self.outcome.counterexample),
-            "data": _jsonable(self.outcome.data),
+            "verdict": self.verdict,
+            "evidence": list(self.evidence),
+            "corrected": None if outcome is None else outcome.corrected,
+            "counterexample": None if outcome is None else _jsonable(outcome.counterexample),
+            "data": {} if outcome is None else _jsonable(outcome.data),
+            "error": self.error,
             "seconds": round(self.seconds, 3),
         }
 
     def __str__(self) -> str:
         lines = [f"{self.claim.id}: {self.verdict}", f"  paper:     {self.claim.paper}",
                  f"  statement: {self.claim.statement}"]
+        if self.outcome is None:
+            lines.append(f"  error:     {self.error}")
+            return "\n".join(lines)
         lines += [f"  evidence:  {line}" for line in self.outcome.evidence]
         if self.outcome.corrected:
             lines.append(f"  corrected: {self.outcome.corrected}")
@@ -166,8 +224,9 @@ class ClaimResult:
         import html
 
         rows = [("paper", self.claim.paper), ("statement", self.claim.statement),
-                *(("evidence", line) for line in self.outcome.evidence)]
-        if self.outcome.corrected:
+                *((("error" if self.outcome is None else "evidence"), line)
+                  for line in self.evidence)]
+        if self.outcome is not None and self.outcome.corrected:
             rows.append(("corrected", self.outcome.corrected))
         body = "".join(f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left'>"
                        f"{html.escape(v)}</td></tr>" for k, v in rows)
@@ -179,6 +238,20 @@ class ClaimResult:
 
         return (r"$\textbf{" + latex_text(self.claim.id) + r"}:\ \text{" + self.verdict + r"}"
                 r"\quad \text{" + latex_text(self.claim.statement) + r"}$")
+
+
+def _where(exc: BaseException) -> str:
+    """`` (file.py, line N)``: where in the claim's own code the exception was raised."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # The innermost frame outside this package: the claim author's line, even when the
+    # exception came from a toolkit function it called (Outcome(...) refusing a bare refutation).
+    outside = [f for f in frames if not f.filename.startswith("<")
+               and not os.path.abspath(f.filename).startswith(package)]
+    if not outside:
+        return ""
+    frame = outside[-1]
+    return f" (at {os.path.basename(frame.filename)}, line {frame.lineno})"
 
 
 def _jsonable(value: Any) -> Any:

@@ -13,7 +13,7 @@ from types import ModuleType
 
 from .._display import latex_text, text_table
 from .._errors import InvalidArgument
-from ._claim import Claim, ClaimResult
+from ._claim import ERROR, Claim, ClaimResult, _where
 
 __all__ = ["discover_claims", "run_claims", "CatalogueReport", "claims_in_module"]
 
@@ -35,7 +35,8 @@ def _builtin_modules() -> list[ModuleType]:
             if not info.name.startswith("_")]
 
 
-def _user_modules(folder: Path) -> list[ModuleType]:
+def _user_modules(folder: Path, failures: list[tuple[Path, InvalidArgument]] | None = None
+                  ) -> list[ModuleType]:
     if not folder.is_dir():
         raise InvalidArgument("--path", str(folder), "is not a folder",
                               "give a folder that holds claim modules (*.py defining CLAIM)")
@@ -53,14 +54,23 @@ def _user_modules(folder: Path) -> list[ModuleType]:
             # The user's own claim file, run like a test module: this is their code, not text.
             spec.loader.exec_module(module)
         except Exception as exc:  # report which file failed and why, not a bare traceback
-            raise InvalidArgument("--path", str(file), f"could not be loaded: {exc!r}",
-                                  "fix the claim module (see README: writing your own claim)") from exc
+            error = InvalidArgument("--path", str(file),
+                                    f"could not be loaded: {exc!r}{_where(exc)}",
+                                    "fix the claim module (see README: writing your own claim)")
+            if failures is None:
+                raise error from exc
+            failures.append((file, error))
+            continue
         modules.append(module)
     return modules
 
 
-def discover_claims(paths: Iterable[str | Path] = (), *, builtin: bool = True) -> list[Claim]:
+def discover_claims(paths: Iterable[str | Path] = (), *, builtin: bool = True,
+                    failures: list[tuple[Path, InvalidArgument]] | None = None) -> list[Claim]:
     """All claims: the built-in catalogue and those in the given folders, in a stable order.
+
+    A module of a folder that cannot be loaded raises :class:`InvalidArgument`, or, when a
+    ``failures`` list is given, is appended to it as ``(file, error)`` and skipped.
 
     Examples
     --------
@@ -70,7 +80,7 @@ def discover_claims(paths: Iterable[str | Path] = (), *, builtin: bool = True) -
     """
     modules = _builtin_modules() if builtin else []
     for path in paths:
-        modules += _user_modules(Path(path))
+        modules += _user_modules(Path(path), failures)
     claims: dict[str, Claim] = {}
     for module in modules:
         for claim in claims_in_module(module):
@@ -112,30 +122,40 @@ class CatalogueReport:
     results: tuple[ClaimResult, ...]
 
     def counts(self) -> dict[str, int]:
+        """Claims per verdict (``error``, for claims that could not be checked, only if any)."""
         out = {"proved": 0, "verified": 0, "refuted": 0}
         for r in self.results:
-            out[r.verdict] += 1
+            out[r.verdict] = out.get(r.verdict, 0) + 1
         return out
+
+    @property
+    def errors(self) -> tuple[ClaimResult, ...]:
+        """The claims that could not be checked (verdict ``error``)."""
+        return tuple(r for r in self.results if r.verdict == ERROR)
 
     def to_list(self) -> list[dict]:
         return [r.to_dict() for r in self.results]
 
     def __str__(self) -> str:
         rows = [[r.claim.id, r.claim.statement, r.verdict,
-                 (r.outcome.corrected and f"corrected: {r.outcome.corrected}")
-                 or (r.outcome.evidence[0] if r.outcome.evidence else "")]
+                 (r.outcome is not None and r.outcome.corrected
+                  and f"corrected: {r.outcome.corrected}")
+                 or (r.evidence[0] if r.evidence else "")]
                 for r in self.results]
         table = text_table(["id", "statement", "verdict", "evidence"], rows, widths=[30, 60, 8, 70])
         counts = self.counts()
-        return table + "\n\n" + ", ".join(f"{n} {k}" for k, n in counts.items()) + \
-            f" ({len(self.results)} claims)"
+        summary = ", ".join(f"{n} {k}" if k != ERROR else f"{n} could not be checked"
+                            for k, n in counts.items()) + f" ({len(self.results)} claims)"
+        # The table shortens long cells: the reasons of the failed rows in full.
+        failed = [f"{r.claim.id}: {r.error}" for r in self.errors]
+        return table + "\n\n" + summary + "".join(f"\nerror: {line}" for line in failed)
 
     def _repr_html_(self) -> str:
         import html
 
         rows = "".join(
             f"<tr><td><code>{html.escape(r.claim.id)}</code></td><td>{html.escape(r.claim.statement)}</td>"
-            f"<td><b>{r.verdict}</b></td><td>{html.escape('; '.join(r.outcome.evidence[:2]))}</td></tr>"
+            f"<td><b>{r.verdict}</b></td><td>{html.escape('; '.join(r.evidence[:2]))}</td></tr>"
             for r in self.results)
         return ("<table><thead><tr><th>id</th><th>statement</th><th>verdict</th><th>evidence</th>"
                 f"</tr></thead><tbody>{rows}</tbody></table>")
@@ -151,7 +171,9 @@ def run_claims(ids: Sequence[str] = (), *, paths: Iterable[str | Path] = (),
     """Run the selected claims (all when ``ids`` is empty) and collect their results.
 
     ``ids`` are exact ids, ``prefix*`` patterns, or an id whose generalisations (``id-...``)
-    should run too.
+    should run too.  A claim that cannot be checked (its check raises or returns no valid
+    :class:`Outcome`, or its module in ``paths`` cannot be loaded) gets its own row with verdict
+    ``error`` and the reason; the other claims still run.
 
     Examples
     --------
@@ -159,10 +181,30 @@ def run_claims(ids: Sequence[str] = (), *, paths: Iterable[str | Path] = (),
     >>> [(r.claim.id, r.verdict) for r in report.results][:2]
     [('karagoz2025/eq4', 'proved'), ('karagoz2025/eq4-anisotropic', 'proved')]
     """
-    claims = _select(discover_claims(paths), list(ids))
-    results = []
+    failures: list[tuple[Path, InvalidArgument]] = []
+    found = discover_claims(paths, failures=failures)
+    try:
+        claims = _select(found, list(ids))
+    except InvalidArgument as exc:
+        if not failures:
+            raise
+        broken = "; ".join(f"{file} could not be loaded" for file, _ in failures)
+        raise InvalidArgument(exc.argument, exc.value, f"{exc.problem} ({broken})",
+                              exc.fix) from exc
+    results = [_unloadable(file, error) for file, error in failures]
     for index, claim in enumerate(claims):
         if progress is not None:
             progress(index, len(claims), claim)
-        results.append(claim.run())
+        results.append(claim.run_or_report())
     return CatalogueReport(tuple(results))
+
+
+def _unloadable(file: Path, error: InvalidArgument) -> ClaimResult:
+    """The row of a claim module that could not be loaded (its claims are unknown)."""
+    def never_run():  # pragma: no cover - the row is built without running anything
+        raise error
+
+    claim = Claim(id=file.as_posix() if "/" in file.as_posix() else f"./{file.name}",
+                  paper="(the claims of this module)", statement="(module could not be loaded)",
+                  check=never_run)
+    return ClaimResult(claim, None, 0.0, error=str(error))

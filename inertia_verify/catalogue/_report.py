@@ -103,6 +103,9 @@ def report_markdown(report: CatalogueReport, *, figures: Mapping[str, Path] | No
                   f"**The paper says.** {_escape(r.claim.paper)}", "",
                   f"**The toolkit establishes.** {_escape(r.claim.statement)}", "",
                   f"**Verdict: {r.verdict}** (checked in {r.seconds:.2f} s).", ""]
+        if outcome is None:
+            lines += [f"**Could not be checked.** {_escape(r.error or '')}", ""]
+            continue
         if outcome.verdict == "refuted":
             point = ", ".join(f"{k} = {v}" for k, v in (outcome.counterexample or {}).items())
             lines += [f"**Counterexample.** {_escape(point)}", "",

@@ -16,7 +16,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "prove", help="run the claims catalogue (all claims, or the ids given)",
         description="Check the claims of the papers: each gets a verdict (proved, verified or "
-                    "refuted) and the evidence for it.",
+                    "refuted) and the evidence for it.  A claim that cannot be checked (its "
+                    "check() raises, or returns a refutation without a counterexample and a "
+                    "corrected statement, or its module does not load) gets its own row with "
+                    "verdict 'error' and the reason; the others still run.  Exit status 0 when "
+                    "every claim got a verdict (a refutation is a finding), 1 when some claim "
+                    "could not be checked, 2 for bad input.",
     )
     parser.add_argument("ids", nargs="*", metavar="CLAIM_ID",
                         help="claim ids, e.g. karagoz2025/thm1; 'karagoz2025/*' selects a prefix")
@@ -56,4 +61,4 @@ def run(args: argparse.Namespace):
             print(f"inertia-verify prove: warning: {note}", file=sys.stderr)
         elif args.json:
             print(f"report written to {path}", file=sys.stderr)
-    return report.to_list(), text, 0
+    return report.to_list(), text, 1 if report.errors else 0

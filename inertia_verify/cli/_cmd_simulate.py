@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._errors import InvalidArgument
+from .._errors import InvalidArgument, warn
 from .._expressions import parse_names, parse_vector
 from ._cmd_derive import NOISE_FLAGS, add_noise, noisy_system_from_args
 from ._common import add_json, add_system
@@ -39,6 +39,28 @@ def values_from_text(text: str | None) -> dict[str, float] | None:
     return values
 
 
+#: How the step rule's arguments read on this command line.
+STEP_NAMES = ("--t-end", "--dt", "--t0")
+
+
+def steps_from_args(args: argparse.Namespace) -> tuple[int, float, float, float]:
+    """``(steps, dt used, t_end, t0)`` by the one step rule (:func:`step_count`), with a warning
+    when ``--dt`` does not divide ``--t-end - --t0``."""
+    from ..numeric._simulate import step_count
+
+    t_end, dt, t0 = number(args.t_end, "--t-end"), number(args.dt, "--dt"), number(args.t0, "--t0")
+    try:
+        steps, used = step_count(t_end, dt, t0, names=STEP_NAMES)
+    except InvalidArgument as exc:  # show the value as it was typed
+        typed = {"--t-end": args.t_end, "--dt": args.dt, "--t0": args.t0}
+        raise InvalidArgument(exc.argument, typed.get(exc.argument, exc.value), exc.problem,
+                              exc.fix) from exc
+    if used != dt:
+        warn(f"--dt {args.dt} does not divide --t-end - --t0 = {t_end - t0:g}: {steps} steps of "
+             f"dt = {used:.12g} are used (the step is never made larger than asked)")
+    return steps, used, t_end, t0
+
+
 def _positive_int(text: str, argument: str) -> int:
     value = number(text, argument)
     if value != int(value) or value < 1:
@@ -54,7 +76,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "check the energy balance I(t) - I(0) = ∫ dI/dt (and, for quadratic losses "
                     "with constant damping, the closed form) with tolerances from the scheme's "
                     "order. Exit status 0 when the checks agree, 1 otherwise (disagrees, "
-                    "inconclusive, diverged), 2 for bad input.  With --noise: PATHS paths of the "
+                    "inconclusive, diverged), 2 for bad input.  Steps: ceil((T_END - T0)/DT) "
+                    "steps, so the step used is DT when DT divides the interval and otherwise "
+                    "the next smaller one, reported (warning, 'dt' and 'dt_requested' in the "
+                    "JSON); the cross-check needs at least 4 steps.  Ensembles larger than "
+                    "memory are refused up front.  With --noise: PATHS paths of the "
                     "SDE with euler-maruyama or baoab, reporting the Monte Carlo mean of I(t_end) "
                     "± its standard error and the exact E[I](t_end) when the toolkit has one "
                     "(exit status 1 only if the ensemble diverged).",
@@ -68,7 +94,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--t-end", required=True, metavar="T", help="final time")
     parser.add_argument("--t0", default="0", metavar="T0",
                         help="initial time (default 0; use t0 > 0 for damping such as 3/t)")
-    parser.add_argument("--dt", required=True, metavar="H", help="step size")
+    parser.add_argument("--dt", required=True, metavar="H",
+                        help="step size; when it does not divide T_END - T0 the step used is "
+                             "(T_END - T0)/ceil((T_END - T0)/H), reported")
     parser.add_argument("--scheme", default=None, metavar="NAME",
                         help="euler, rk4, symplectic-euler, verlet (default), conformal-verlet, "
                              "dop853, mpmath (the last two: one path only); with --noise: "
@@ -86,15 +114,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--chunk", default=None, metavar="N",
                         help="with --noise: paths integrated at once (bounds memory; results do "
                              "not depend on it)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar on stderr (shown for long runs on a terminal)")
     parser.add_argument("--save-every", default=None, metavar="K",
                         help="record every K-th step (default: a bounded number of snapshots)")
     add_json(parser)
     parser.set_defaults(handler=run)
 
 
+#: Coarser runs of the cross-check (at 2dt and 4dt).
+REFINEMENTS = 2
+
+
 def run(args: argparse.Namespace):
     from .._crosscheck import crosscheck
+    from .._progress import progress_default
+    from ..numeric._simulate import check_memory
 
     try:
         dynamics = noisy_system_from_args(args)
@@ -105,12 +140,14 @@ def run(args: argparse.Namespace):
         d = dynamics.dimension
         theta0 = parse_vector(args.theta0, argument="--theta0", length=d)
         v0 = parse_vector(args.v0, argument="--v0", length=d)
-        t_end, dt, t0 = number(args.t_end, "--t-end"), number(args.dt, "--dt"), number(args.t0, "--t0")
-        if dt <= 0:
-            raise InvalidArgument("--dt", args.dt, "must be positive", "e.g. --dt 0.01")
-        if t_end <= t0:
-            raise InvalidArgument("--t-end", args.t_end, f"must be greater than --t0 = {t0:g}",
-                                  "give a later final time")
+        steps, _, t_end, t0 = steps_from_args(args)
+        dt = number(args.dt, "--dt")
+        if steps < 2**REFINEMENTS:
+            # The runs at 2dt and 4dt would have the same single step: no order to fit.
+            raise InvalidArgument(
+                "--dt", args.dt, f"gives {steps} step(s) over [{t0:g}, {t_end:g}]; the cross-check "
+                f"also runs at 2dt and 4dt and needs at least {2**REFINEMENTS} steps",
+                f"use --dt {(t_end - t0) / 2**REFINEMENTS:g} or smaller")
         paths = _positive_int(args.paths, "--paths")
         seed = None if args.seed is None else int(number(args.seed, "--seed"))
         spread = None
@@ -122,9 +159,14 @@ def run(args: argparse.Namespace):
             spread = spread[0] if len(spread) == 1 else tuple(spread)
         save_every = None if args.save_every is None else _positive_int(args.save_every,
                                                                         "--save-every")
-        report = crosscheck(dynamics, theta0, v0, t_end, dt, scheme=args.scheme, paths=paths,
-                            values=values_from_text(args.values), spread=spread, seed=seed,
-                            t0=t0, save_every=save_every)
+        # The cross-check holds its runs at dt, 2dt and 4dt at once: refuse up front what
+        # cannot fit, before the first of them is integrated.
+        check_memory(paths, d, steps, save_every=save_every, spread=spread is not None,
+                     runs=REFINEMENTS + 1, argument="--paths")
+        with progress_default(False if args.quiet or args.json else None):
+            report = crosscheck(dynamics, theta0, v0, t_end, dt, scheme=args.scheme,
+                                paths=paths, values=values_from_text(args.values), spread=spread,
+                                seed=seed, t0=t0, save_every=save_every, refinements=REFINEMENTS)
     except InvalidArgument as exc:
         raise exc.renamed(SIMULATE_FLAGS) from exc
     payload = report.to_dict()
@@ -143,17 +185,10 @@ def _run_stochastic(args: argparse.Namespace, dynamics):
     d = dynamics.dimension
     theta0 = parse_vector(args.theta0, argument="--theta0", length=d)
     v0 = parse_vector(args.v0, argument="--v0", length=d)
-    t_end, dt, t0 = number(args.t_end, "--t-end"), number(args.dt, "--dt"), number(args.t0, "--t0")
-    if t0 != 0:
+    if number(args.t0, "--t0") != 0:
         raise InvalidArgument("--t0", args.t0, "must be 0 with --noise",
                               "noisy runs start at t = 0")
-    if dt <= 0 or t_end <= 0:
-        raise InvalidArgument("--dt" if dt <= 0 else "--t-end", args.dt if dt <= 0 else args.t_end,
-                              "must be positive")
-    steps = round(t_end / dt)
-    if steps < 1 or abs(steps * dt - t_end) > 1e-9 * t_end:
-        raise InvalidArgument("--dt", args.dt, f"does not divide --t-end = {t_end:g}",
-                              "choose dt = t_end / steps for a whole number of steps")
+    steps, dt, t_end, _ = steps_from_args(args)
     if args.spread is not None:
         raise InvalidArgument("--spread", args.spread, "is not used with --noise",
                               "noisy paths start at the same point; the noise spreads them")

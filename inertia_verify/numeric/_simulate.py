@@ -101,7 +101,7 @@ def step_count(t_end: float, dt: float, t0: float = 0.0, *,
     ratio = span / dt
     if not ratio <= MAX_STEPS:  # also catches an overflow to inf
         raise InvalidArgument(dt_name, dt, f"gives {ratio:.3g} steps over {span:g}, more than "
-                              f"{MAX_STEPS:.0e}", f"use {dt_name} {span / 1e6:.3g} or larger")
+                              f"{MAX_STEPS:.0e}", f"use {dt_name} {span / MAX_STEPS:.3g} or larger")
     nearest = round(ratio)
     if nearest >= 1 and abs(ratio - nearest) <= _WHOLE_STEPS_RTOL * nearest:
         steps = int(nearest)
@@ -177,11 +177,14 @@ def check_memory(paths: int, dimension: int, steps: int, *, save_every: int | No
         return needed
     # Memory grows about linearly with the paths: scale down to what fits.
     fits = max(1, int(paths * _MEMORY_SHARE * available / needed))
+    fits = int(float(f"{fits:.2g}")) if fits >= 100 else fits  # an estimate: two figures
     what = "the states at every saved step (keep_states), " if keep_states else ""
     raise InvalidArgument(
         argument, paths,
         f"needs about {_gib(needed)} of memory ({'%d runs, ' % runs if runs > 1 else ''}"
-        f"{what}{steps} steps, {dimension} coordinate(s)) but {_gib(available)} is available",
+        f"{what}{steps} steps, {dimension} coordinate(s)), more than the "
+        f"{_gib(_MEMORY_SHARE * available)} a run may use ({_MEMORY_SHARE:.0%} of the "
+        f"{_gib(available)} available)",
         f"use at most about {fits} paths here, or split the ensemble into several runs")
 
 
