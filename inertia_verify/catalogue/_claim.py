@@ -14,8 +14,8 @@ from .._prover import Verdict
 
 __all__ = ["Claim", "Outcome", "ClaimResult", "VERDICTS", "ERROR", "outcome_from_verdicts"]
 
-#: The three verdicts a claim can get.
-VERDICTS = ("proved", "verified", "refuted")
+#: The verdicts a claim can get, strongest first.
+VERDICTS = ("proved", "verified", "inconclusive", "refuted")
 #: What a claim's row says when it could not be checked (its check raised, returned something
 #: that is not a valid Outcome, or its module could not be loaded): no verdict, and why.
 ERROR = "error"
@@ -27,9 +27,10 @@ class Outcome:
 
     Attributes
     ----------
-    verdict : {"proved", "verified", "refuted"}
+    verdict : {"proved", "verified", "inconclusive", "refuted"}
         ``proved``: every part was shown exactly; ``verified``: some part rests on numerical
-        evidence (stated in ``evidence``); ``refuted``: the claim as the paper states it is false,
+        evidence (stated in ``evidence``); ``inconclusive``: some part could be neither shown nor
+        refuted (the evidence says why); ``refuted``: the claim as the paper states it is false,
         see ``counterexample`` and ``corrected``.
     evidence : list of str
         Lines a reader can follow and rerun: derivations, methods, tolerances, seeds.
@@ -66,7 +67,7 @@ def outcome_from_verdicts(parts: Iterable[tuple[str, Verdict]], *, extra: Iterab
     """Combine prover verdicts of the parts of a claim into one outcome.
 
     All parts proved gives ``proved``; any refuted part gives ``refuted`` (its counterexample is
-    kept); otherwise ``verified``.
+    kept); otherwise any inconclusive part gives ``inconclusive``; otherwise ``verified``.
 
     Examples
     --------
@@ -87,6 +88,8 @@ def outcome_from_verdicts(parts: Iterable[tuple[str, Verdict]], *, extra: Iterab
         label, verdict = refuted[0]
         return Outcome("refuted", evidence, data, corrected=corrected,
                        counterexample={"part": label, **(verdict.counterexample or {})})
+    if any(v.inconclusive for _, v in parts):
+        return Outcome("inconclusive", evidence, data)
     status = "proved" if all(v.proved for _, v in parts) else "verified"
     return Outcome(status, evidence, data)
 

@@ -13,7 +13,7 @@ from types import ModuleType
 
 from .._display import latex_text, text_table
 from .._errors import InvalidArgument
-from ._claim import ERROR, Claim, ClaimResult, _where
+from ._claim import ERROR, VERDICTS, Claim, ClaimResult, _where
 
 __all__ = ["discover_claims", "run_claims", "CatalogueReport", "claims_in_module"]
 
@@ -123,7 +123,7 @@ class CatalogueReport:
 
     def counts(self) -> dict[str, int]:
         """Claims per verdict (``error``, for claims that could not be checked, only if any)."""
-        out = {"proved": 0, "verified": 0, "refuted": 0}
+        out = {verdict: 0 for verdict in VERDICTS}
         for r in self.results:
             out[r.verdict] = out.get(r.verdict, 0) + 1
         return out

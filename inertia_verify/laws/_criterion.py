@@ -55,6 +55,8 @@ class LawCheck:
             how = "proved" if self.verdict.proved else "numerically verified"
             return (head + f"conserved for every loss ({how}; {self.flow.describe()} of "
                     f"{self.model.name})")
+        if not self.verdict.refuted:
+            return head + f"undecided ({self.verdict})"
         ce = self.counterexample or {}
         point = ", ".join(f"{k}={v}" for k, v in ce.get("point", {}).items())
         if len(point) > 300:
@@ -63,7 +65,8 @@ class LawCheck:
                 f"{ce.get('value')} at {point}")
 
     def _repr_latex_(self) -> str:
-        sign = r"\text{conserved for every loss}" if self.conserved else r"\text{not conserved}"
+        sign = (r"\text{conserved for every loss}" if self.conserved else
+                r"\text{not conserved}" if self.verdict.refuted else r"\text{undecided}")
         return rf"$h = {sympy.latex(self.law)}:\ {sign}$"
 
     def to_dict(self) -> dict:
