@@ -115,6 +115,7 @@ def test_weak_order(scheme, steps, paths):
     print(fit)
     assert 4 * fit.slope_stderr < 0.5, str(fit)
     assert abs(fit.slope - fit.declared) <= 4 * fit.slope_stderr, str(fit)
+    assert fit.verdict == "agrees", str(fit)
 
 
 class _Result:

@@ -37,9 +37,10 @@ from ._sde_scheme import SDEScheme
 from ._sde_schemes import get_sde_scheme
 from ._sde_system import CompiledSDE, compile_sde
 
-__all__ = ["BLOCK_PATHS", "MIN_PATHS", "Z_SCORE", "Ensemble", "simulate_ensemble", "MonteCarloCheck",
-           "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck",
-           "WeakOrderFit", "weak_order_fit", "WEAK_ORDER_BAND", "stochastic_simulate_payload"]
+__all__ = ["BLOCK_PATHS", "MIN_PATHS", "Z_SCORE", "Ensemble", "simulate_ensemble",
+           "MonteCarloCheck", "expected_inertia_crosscheck", "stationary_crosscheck",
+           "ito_drift_crosscheck", "WeakOrderFit", "weak_order_fit", "WEAK_ORDER_BAND",
+           "RESOLVED_Z", "stochastic_simulate_payload"]
 
 #: Paths per random-number block: the unit of seeding (fixed, so results do not depend on chunks).
 BLOCK_PATHS = 8192
@@ -646,6 +647,11 @@ def _exact_rate(moments, t: float, values) -> float:
 #: deterministic cross-check, :data:`inertia_verify._crosscheck.ORDER_BAND`): within half an order
 #: a slope names one integer order, the nearest.
 WEAK_ORDER_BAND = 0.5
+#: An error of the weak-order fit is *resolved* when it lies at least this many standard errors
+#: from 0: its sign is then established (two-sided p ≈ 0.05) and log|error| is close enough to
+#: normal for the delta method (bias about −σ²/(2e²) ≤ 1/8, standard deviation σ/|e| ≤ 1/2, and
+#: the weight e²/σ² keeps the point from dominating the fit).  Closer to 0, log|error| is noise.
+RESOLVED_Z = 2.0
 
 
 @dataclass(frozen=True)
@@ -654,7 +660,7 @@ class WeakOrderFit:
 
     ``verdict`` is
 
-    * ``"agrees"``: every error is resolved (at least :data:`Z_SCORE` standard errors from 0),
+    * ``"agrees"``: every error is resolved (at least :data:`RESOLVED_Z` standard errors from 0),
       the fitted slope lies within :data:`WEAK_ORDER_BAND` of the declared weak order and is
       known to within that band (``Z_SCORE × slope_stderr ≤ band``), and the slope of the two
       finest steps is consistent with the band given its own standard error;
@@ -692,8 +698,8 @@ class WeakOrderFit:
                           f"  weak order fitted {shown(self.slope, self.slope_stderr)}, from the "
                           f"two finest steps {shown(self.finest_slope, self.finest_slope_stderr)} "
                           f"(declared {self.declared:g} ± {self.band:g}), {self.paths} paths per "
-                          f"step size, seeds {self.seed}..{self.seed + len(self.steps) - 1} (needed "
-                          f"to resolve the finest error at {Z_SCORE:g} standard errors: "
+                          f"step size, seeds {self.seed}..{self.seed + len(self.steps) - 1} "
+                          f"(needed to resolve the finest error at {Z_SCORE:g} standard errors: "
                           f"{self.paths_needed})", *rows])
 
 
@@ -717,7 +723,7 @@ def _weak_order_from_errors(scheme: str, declared: float, hs, errs, ses, *, path
         return fit("inconclusive", "an error or a standard error is zero or not finite: there is "
                    "no Monte Carlo error to weight the fit by")
     needed = int(math.ceil(paths * (Z_SCORE * ses[-1] / max(abs(errs[-1]), 1e-300)) ** 2))
-    unresolved = [h for h, e, s in zip(hs, errs, ses) if abs(e) < Z_SCORE * s]
+    unresolved = [h for h, e, s in zip(hs, errs, ses) if abs(e) < RESOLVED_Z * s]
     if any(e == 0 for e in errs):
         return fit("inconclusive", "an error is exactly 0: log|error| is undefined",
                    needed=needed)
@@ -736,7 +742,7 @@ def _weak_order_from_errors(scheme: str, declared: float, hs, errs, ses, *, path
     found = (slope, slope_se, finest, finest_se, needed)
     if unresolved:
         return fit("inconclusive", f"the error at h = {', '.join(f'{h:.4g}' for h in unresolved)} "
-                   f"is within {Z_SCORE:g} standard errors of 0: log|error| is noise there (use "
+                   f"is within {RESOLVED_Z:g} standard errors of 0: log|error| is noise there (use "
                    f"more paths, about {needed} for the finest step, or coarser steps)", *found)
     if slope + Z_SCORE * slope_se < 0.5:
         return fit("disagrees", f"the weak error does not decrease with the step (slope "
