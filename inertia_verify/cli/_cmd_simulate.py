@@ -205,6 +205,7 @@ def _run_stochastic(args: argparse.Namespace, dynamics):
         dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths, scheme=scheme,
         seed=int(seed), values=values_from_text(args.values), stationary=args.stationary,
         chunk_paths=chunk, progress=False if quiet else None)
+    payload["dt_requested"] = number(args.dt, "--dt")
     mean, se, pred = (payload["inertia_final_mean"], payload["inertia_final_stderr"],
                       payload["prediction_final"])
     lines = [f"{paths} paths, {scheme}, dt = {dt:g}, {steps} steps, seed {int(seed)}: "
