@@ -293,10 +293,11 @@ def judge_convergence(step_sizes, errors, order: float | None, floor: float,
         f"local orders (finest pair first) {shown}"
     orders = [q for q in (slope, *local) if q is not None]
     if any(q > hi for q in orders):
+        nearest = round(slope if slope is not None else max(q for q in orders))
         return result("inconclusive", f"{evidence}: faster than the declared {declared} — the "
                       "coarser runs are not the same experiment as the finest, or the leading "
-                      "error term vanishes for this problem (then state the order expected)"
-                      + lost, tolerance, slope, local)
+                      "error term vanishes for this problem (if so, state the order expected, "
+                      f"e.g. order={nearest})" + lost, tolerance, slope, local)
     if any(q < lo for q in orders):
         return result("inconclusive", f"{evidence}: below the declared {declared} — not yet in "
                       "the asymptotic regime: halve dt again" + lost, tolerance, slope, local)
@@ -364,7 +365,8 @@ class CrossCheckReport:
             lines.append(f"  predicted I(t_end) = {self.prediction_final:.12g} (closed form)")
         lines += [f"  {c}" for c in self.checks]
         lines += [f"  note: {n}" for n in self.notes]
-        lines.append(f"verdict: {self.verdict}")
+        reason = "" if self.verdict == "agrees" or not self.reason else f" — {self.reason}"
+        lines.append(f"verdict: {self.verdict}{reason}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
