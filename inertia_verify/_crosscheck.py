@@ -263,20 +263,19 @@ def judge_convergence(step_sizes, errors, order: float | None, floor: float,
     if len(above) >= 2:
         slope = float(np.polyfit(np.log([h for h, _ in above]), np.log([e for _, e in above]),
                                  1)[0])
-    if finest_e <= floor and order is None:
-        return result("agrees", "the error at the finest step is at the round-off/solver floor "
-                      "(no order declared for the coarser runs)" + lost, floor, slope, local)
+    if order is None:
+        # Without a declared order nothing above the floor can be judged, nor a drop to it.
+        return result("inconclusive", "no order is declared for this quantity, and not every "
+                      "error is at the round-off/solver floor" + lost, None, slope, local)
     if slope is None and reached_floor is None:
         return result("inconclusive", "too few runs above the round-off floor to fit a "
                       "convergence order" + lost, local=local)
-    tolerance = None
-    if order is not None:
-        if finest_e <= floor:
-            tolerance = floor
-        else:
-            (h1, e1), (h2, e2) = above[0], above[1]
-            tolerance = max(e2 * (h1 / h2) ** (order - band), floor)
-    if order is not None and reached_floor is not None and reached_floor > order + band:
+    if finest_e <= floor:
+        tolerance = floor
+    else:
+        (h1, _), (h2, e2) = above[0], above[1]
+        tolerance = max(e2 * (h1 / h2) ** (order - band), floor)
+    if reached_floor is not None and reached_floor > order + band:
         return result("inconclusive", f"the error falls from {above[0][1]:.3g} to the round-off "
                       f"floor at a local order of at least {reached_floor:.2f}, above the "
                       f"declared {declared}: the runs are not one converging sequence" + lost,
@@ -284,9 +283,6 @@ def judge_convergence(step_sizes, errors, order: float | None, floor: float,
     if slope is not None and slope < 0.5:
         return result("disagrees", f"the error does not decrease with the step size (observed "
                       f"order {slope:.2f})" + lost, tolerance, slope, local)
-    if order is None:
-        return result("inconclusive", "no order is declared for this quantity, and the error "
-                      "is above the round-off floor" + lost, tolerance, slope, local)
     lo, hi = order - band, order + band
     shown = ", ".join("—" if q is None else f"{q:.2f}" for q in local)
     evidence = (f"observed order {slope:.2f}, " if slope is not None else "") + \

@@ -87,7 +87,9 @@ def test_consistent_convergence_and_the_floor_still_agree():
 def test_no_declared_order_agrees_only_at_the_floor():
     assert judge_convergence(STEPS, [1.6e-3, 4e-4, 1e-4], None, FLOOR, "x").verdict \
         == "inconclusive"
-    assert judge_convergence(STEPS, [1e-3, 1e-3, 1e-15], None, FLOOR, "x").verdict == "agrees"
+    assert judge_convergence(STEPS, [1e-3, 1e-3, 1e-15], None, FLOOR, "x").verdict \
+        == "inconclusive"
+    assert judge_convergence(STEPS, [1e-16, 1e-15, 1e-15], None, FLOOR, "x").verdict == "agrees"
 
 
 def test_non_finite_errors_are_diverged_runs():
