@@ -273,9 +273,10 @@ class Dynamics:
         # A misspelt coordinate (--vars x,z for a loss in x and y) is legal input that makes a
         # statement about another system: z moves freely and y becomes a parameter, and the
         # verdicts that follow ("conserved: yes") are about that system.  Warn, naming both.
-        absent = [c.name for c in self.coordinates if c not in self.loss.free_symbols]
-        if not absent:
-            return
+        names = self.loss.free_symbols
+        absent = [c.name for c in self.coordinates if c not in names]
+        if not absent or not names:
+            return  # a constant loss is a free particle on purpose (Brownian motion with noise)
         message = (f"coordinate{'s' if len(absent) > 1 else ''} {', '.join(absent)} "
                    f"{'do' if len(absent) > 1 else 'does'} not appear in the loss {self.loss} "
                    f"(no force acts on {'them' if len(absent) > 1 else 'it'})")

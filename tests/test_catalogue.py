@@ -74,3 +74,51 @@ def test_results_render_for_notebooks():
     html = result._repr_html_()
     assert "karagoz2025/thm1" in html and "<b>proved</b>" in html and "<table>" in html
     assert result._repr_latex_().startswith("$")
+
+
+def test_claims_that_cannot_be_checked_get_their_own_rows(tmp_path):
+    from inertia_verify.catalogue import ERROR
+
+    (tmp_path / "mine.py").write_text(textwrap.dedent('''
+        from inertia_verify.catalogue import Claim, Outcome
+
+        def boom():
+            raise ZeroDivisionError("division by zero")
+
+        def not_an_outcome():
+            return "proved"
+
+        def bare_refutation():
+            return Outcome("refuted", ["it is false"], counterexample={"x": 1})
+
+        def fine():
+            return Outcome("proved", ["trivially"])
+
+        CLAIMS = [Claim(id="mine/a-boom", paper="p", statement="s", check=boom),
+                  Claim(id="mine/b-type", paper="p", statement="s", check=not_an_outcome),
+                  Claim(id="mine/c-bare", paper="p", statement="s", check=bare_refutation),
+                  Claim(id="mine/d-fine", paper="p", statement="s", check=fine)]
+    '''))
+    (tmp_path / "zz_broken.py").write_text("import no_such_module_anywhere\n")
+    report = run_claims(["mine/*"], paths=[tmp_path])
+    verdicts = {r.claim.id: r.verdict for r in report.results}
+    assert verdicts["mine/d-fine"] == "proved"
+    assert [verdicts[i] for i in ("mine/a-boom", "mine/b-type", "mine/c-bare")] == [ERROR] * 3
+    errors = {r.claim.id: r.error for r in report.errors}
+    assert "ZeroDivisionError" in errors["mine/a-boom"]
+    assert "returned str" in errors["mine/b-type"]
+    assert "missing: corrected" in errors["mine/c-bare"]
+    broken = [i for i in errors if i.endswith("zz_broken.py")]
+    assert len(broken) == 1 and "ModuleNotFoundError" in errors[broken[0]]
+    assert report.counts()[ERROR] == 4
+    text = str(report)
+    assert "4 could not be checked" in text and "error: mine/a-boom:" in text
+    row = next(r for r in report.to_list() if r["id"] == "mine/a-boom")
+    assert row["verdict"] == ERROR and row["corrected"] is None and row["error"]
+    # the Markdown report has a section for it too
+    from inertia_verify.catalogue import report_markdown
+
+    assert "**Could not be checked.**" in report_markdown(report)
+    # the library's discover_claims still raises for a module that does not load
+    with pytest.raises(InvalidArgument, match="could not be loaded"):
+        discover_claims([tmp_path])

@@ -127,6 +127,12 @@ def test_negative_values_for_every_kind_of_option(capsys):
     status, _, err = run(capsys, "simulate", "--loss", "a*x**2/2", "--vars", "x", "--theta0",
                          "1", "--v0", "0", "--t-end", "1", "--dt", "0.1", "--values", "a=-1")
     assert status in (0, 1) and "expected one argument" not in err
+    status, out, _ = run(capsys, "derive", "--loss", "-x**2", "--vars", "x", "--damping",
+                         "-0.5", "--json")
+    assert status == 0 and json.loads(out)["conserved"] is False
+    status, _, err = run(capsys, "laws", "check", "--model", "linear", "--widths", "2,2",
+                         "--flow", "momentum", "--tau", "-1", "--law", "-U1_0_0")
+    assert status in (1, 2) and "expected one argument" not in err
 
 
 def test_a_flag_followed_by_a_negative_number_is_still_an_error(capsys):

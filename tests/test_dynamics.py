@@ -83,3 +83,27 @@ def test_partial_derivatives_agree_with_sympy_diff():
             + sympy.sin(x) * y + (x + y)**3 + L + sympy.Derivative(L, x) * z + 5 + x**-2)
     for got, var in zip(partial_derivatives(expr, [x, y, z]), (x, y, z)):
         assert sympy.expand(got - sympy.diff(expr, var)) == 0
+
+
+def test_a_coordinate_absent_from_the_loss_is_a_warning_naming_it():
+    import warnings
+
+    from inertia_verify._errors import InertiaVerifyWarning, UnusedCoordinateWarning
+
+    # The typo of issue 10: y meant as a coordinate, z typed instead; the system is then a free
+    # particle in z and a parameter y, whose inertia is conserved.
+    with pytest.warns(UnusedCoordinateWarning, match=r"coordinate z does not appear.*y was taken"
+                                                     r" as a parameter") as caught:
+        Dynamics.from_text("x**2 + y**2", "x,z")
+    assert len(caught) == 1 and caught[0].filename == __file__  # points at the caller's line
+    assert issubclass(UnusedCoordinateWarning, InertiaVerifyWarning)
+    with pytest.warns(UnusedCoordinateWarning, match="coordinates x, y do not appear.*a was"):
+        Dynamics.from_text("a", "x,y")
+    # declared parameters: nothing is taken silently, only the free coordinate is named
+    with pytest.warns(UnusedCoordinateWarning, match="coordinate z .*check the coordinate names"):
+        Dynamics.from_text("a*x**2", "x,z", parameters="a")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Dynamics.from_text("x**4/4 - x**2/2 + a*y**2", "x,y", damping="gamma")
+        Dynamics.abstract(3)
+        Dynamics(sympy.Integer(0), "x,y", noise=1)  # a constant loss: a free particle on purpose

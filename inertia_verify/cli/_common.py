@@ -21,9 +21,9 @@ class Parser(argparse.ArgumentParser):
     """``argparse`` that takes negative numbers, vectors and matrices as option values.
 
     ``--theta0 -1,0.5`` would otherwise be read as an unknown option ``-1,0.5``: argparse only
-    recognises plain negative numbers (``-1``, ``-.5``).  A word that starts with ``-`` followed by
-    a digit, ``.``, ``[`` or ``(`` is a value here (no option of this program looks like that);
-    ``--theta0=-1,0.5`` works as well.  Sub-parsers inherit the class.
+    recognises plain negative numbers (``-1``, ``-.5``).  Here a word that starts with a single
+    ``-`` and is not an option (only ``-h`` is) is a value: ``-1,0.5``, ``-[[1,0],[0,1]]``,
+    ``-x**2``; ``--theta0=-1,0.5`` works as well.  Sub-parsers inherit the class.
 
     Examples
     --------
@@ -31,13 +31,15 @@ class Parser(argparse.ArgumentParser):
     >>> _ = p.add_argument("--theta0")
     >>> p.parse_args(["--theta0", "-1,0.5"]).theta0
     '-1,0.5'
+    >>> p.parse_args(["--theta0", "-x**2"]).theta0
+    '-x**2'
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # argparse consults this pattern to tell a negative number from an option (a private
         # attribute, present from Python 3.2 to 3.14; tests/test_cli_failures.py guards it).
-        self._negative_number_matcher = re.compile(r"^-[\d.\[(]")
+        self._negative_number_matcher = re.compile(r"^-[^-]")
 
 
 def jsonable(value: Any) -> Any:
