@@ -570,6 +570,9 @@ def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_sta
     marks = _saved_steps(steps, save_every)
     recorder = _Recorder(len(marks), paths, d, keep_states, balance)
     single = paths <= chunk_paths
+    # Chunks of equal size (at most chunk_paths): each takes the same time, so the progress bar's
+    # steps are even.
+    chunk_paths = -(-paths // -(-paths // chunk_paths))
     final_theta = final_v = None
     if not single:
         final_theta, final_v = np.empty((paths, d)), np.empty((paths, d))
