@@ -29,7 +29,7 @@ def test_each_claim_has_its_words_statement_verdict_and_evidence():
         corrected="only at x = 0 or 1")))
     text = report_markdown(report)
     assert text.startswith("# Claims catalogue report")
-    assert "2 claims, 1 proved, 0 verified, 1 refuted" in text
+    assert "2 claims, 1 proved, 0 verified, 0 inconclusive, 1 refuted" in text
     for claim_id in ("mine/one", "mine/two"):
         assert f"**The paper says.** paper words for {claim_id}" in text
         assert f"evidence line for {claim_id}" in text

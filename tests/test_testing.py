@@ -55,10 +55,10 @@ def test_assert_rate():
 
 
 def test_strict_rejects_numerical_evidence_only():
-    x, v = sympy.Symbol("x", real=True), sympy.Symbol("v_x", real=True)
+    x, v = sympy.Symbol("x", positive=True), sympy.Symbol("v_x", real=True)
     dyn = Dynamics(x**2 / 2, [x])
-    # d/dt x = v, and atan(x) + atan(1/x) - π/2 = 0 for x > 0: an identity the prover can only
-    # verify numerically (on its positive sampling box), so strict mode must refuse it.
+    # d/dt x = v, and atan(x) + atan(1/x) - π/2 = 0 for x > 0 (declared positive): an identity
+    # the prover can only verify numerically, so strict mode must refuse it.
     expected = v + sympy.atan(x) + sympy.atan(1 / x) - sympy.pi / 2
     verdict = assert_rate(dyn, expected, quantity=x)
     assert verdict.status == "numerically verified"
