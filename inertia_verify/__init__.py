@@ -7,8 +7,10 @@ The public API is re-exported here; implementation modules are private.
 from ._dynamics import TIME as TIME
 from ._dynamics import Dynamics as Dynamics
 from ._errors import InertiaVerifyError as InertiaVerifyError
+from ._errors import InertiaVerifyWarning as InertiaVerifyWarning
 from ._errors import InvalidArgument as InvalidArgument
 from ._errors import SimulationDiverged as SimulationDiverged
+from ._errors import UnusedCoordinateWarning as UnusedCoordinateWarning
 from ._expressions import parse_expression as parse_expression
 from ._expressions import parse_matrix as parse_matrix
 from ._expressions import parse_names as parse_names
@@ -52,6 +54,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "TIME", "Dynamics", "InertiaVerifyError", "InvalidArgument", "SimulationDiverged",
+    "InertiaVerifyWarning", "UnusedCoordinateWarning",
     "parse_expression", "parse_matrix", "parse_names", "parse_scalar_or_matrix",
     "Verdict", "prove_equal", "prove_zero",
     "Claim", "Outcome", "discover_claims", "run_claims",

@@ -68,7 +68,8 @@ class SimulationDiverged(InertiaVerifyError, ArithmeticError):
 
 class InertiaVerifyWarning(UserWarning):
     """Base class of the warnings this package issues on purpose (legal input that is probably
-    not what was meant); filter them with ``warnings.simplefilter("ignore", InertiaVerifyWarning)``."""
+    not what was meant); silence them with
+    ``warnings.simplefilter("ignore", InertiaVerifyWarning)``."""
 
 
 class UnusedCoordinateWarning(InertiaVerifyWarning):

@@ -88,7 +88,7 @@ def test_partial_derivatives_agree_with_sympy_diff():
 def test_a_coordinate_absent_from_the_loss_is_a_warning_naming_it():
     import warnings
 
-    from inertia_verify._errors import InertiaVerifyWarning, UnusedCoordinateWarning
+    from inertia_verify import InertiaVerifyWarning, UnusedCoordinateWarning
 
     # The typo of issue 10: y meant as a coordinate, z typed instead; the system is then a free
     # particle in z and a parameter y, whose inertia is conserved.

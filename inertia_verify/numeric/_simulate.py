@@ -320,7 +320,8 @@ class Simulation:
         finite = not self.diverged
         return {
             "scheme": self.scheme, "order": self.order, "paths": self.paths, "steps": self.steps,
-            "dt": self.dt, "dt_requested": self.dt_requested, "t0": self.t0, "t_end": self.t_end, "save_every": self.save_every,
+            "dt": self.dt, "dt_requested": self.dt_requested, "t0": self.t0,
+            "t_end": self.t_end, "save_every": self.save_every,
             "saved": int(self.times.size),
             "inertia_initial_mean": float(np.mean(self.inertia[0])),
             "inertia_final_mean": self.inertia_final_mean if finite else None,
