@@ -36,6 +36,7 @@ from __future__ import annotations
 import itertools
 import random
 import zlib
+from types import SimpleNamespace
 
 import mpmath
 import pytest
@@ -72,9 +73,25 @@ def domain_of(sym: sympy.Symbol) -> str:
     return f"{sign} {kind}".strip()
 
 
+def as_sympy(value) -> sympy.Basic:
+    """A SymPy object from a SymPy object or a Python number; text is refused (never parsed)."""
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return sympy.Integer(value)
+    if isinstance(value, float):
+        return sympy.Float(value)
+    if isinstance(value, complex):
+        return sympy.Float(value.real) + sympy.I*sympy.Float(value.imag)
+    raise TypeError(f"{value!r} is not a number")
+
+
 def in_domain(sym: sympy.Symbol, value) -> str | None:
     """None if ``value`` lies in ``sym``'s declared domain, else what is wrong."""
-    value = sympy.sympify(value) if not isinstance(value, sympy.Basic) else value
+    try:
+        value = as_sympy(value)
+    except TypeError as exc:
+        return f"{sym} = {value!r}: {exc}"
     if not value.is_number:
         return f"{sym} = {value} is not a number"
     if value.is_real is not True:
@@ -397,7 +414,7 @@ def evaluate(expr, point: dict, dps: int):
         return exact, mpmath.mpf(0)
     with mpmath.workdps(dps):
         env = {s: (mpmath.mpf(v.p)/v.q if v.is_Rational else mpmath.mpf(v)) for s, v in
-               ((s, sympy.sympify(v)) for s, v in point.items())}
+               ((s, as_sympy(v)) for s, v in point.items())}
         return _ev(expr, env, {})
 
 
@@ -481,7 +498,7 @@ def _check_zero(case: Case) -> str:
     used = skipped = 0
     for concrete in concrete_versions(case.expr):
         for entry in _entries(concrete):
-            entry = sympy.sympify(entry)
+            entry = as_sympy(entry)
             if not entry.free_symbols:  # a constant (often exactly 0 once functions are concrete)
                 used += MIN_USABLE_POINTS - 1
             for point in sample_points(case, entry):
@@ -506,19 +523,19 @@ def _check_zero(case: Case) -> str:
 
 
 def _check_nonzero(case: Case) -> str:
-    point = {s: sympy.sympify(val) for s, val in case.witness.items()
+    point = {s: as_sympy(val) for s, val in case.witness.items()
              if not isinstance(s, UndefinedFunction)}
     for s, val in point.items():
         problem = in_domain(s, val)
         assert problem is None, f"{case.id}: witness off the declared domain: {problem}"
     funcs = {f: lam for f, lam in case.witness.items() if isinstance(f, UndefinedFunction)}
     (concrete,) = concrete_versions(case.expr, funcs if _functions(case.expr) else None)
-    missing = set().union(*[sympy.sympify(e).free_symbols for e in _entries(concrete)]) - set(point)
+    missing = set().union(*[as_sympy(e).free_symbols for e in _entries(concrete)]) - set(point)
     assert not missing, f"{case.id}: witness lacks {missing}"
     found = []
     for entry in _entries(concrete):
         try:
-            ok, shown = certify_nonzero(sympy.sympify(entry), point)
+            ok, shown = certify_nonzero(as_sympy(entry), point)
         except Undefined as exc:
             ok, shown = False, f"undefined ({exc})"
         found.append(shown)
@@ -561,18 +578,63 @@ def _jet_signature(node, subs):
     args = []
     for a in node.args:
         a = a.xreplace(bound).xreplace(subs)
+        # coordinates the point leaves open: the claim is then for every value, so any one will do
+        a = a.xreplace({s: _generic(s, Rational(7, 5)) for s in a.free_symbols})
         if not a.is_number:
             return None
         args.append(sympy.N(a, 40))
     return (node.func, positions, tuple(str(a) for a in args))
 
 
+def _maximal_jets(e) -> list:
+    """The outermost nodes that are values of abstract functions or of their derivatives."""
+    if isinstance(e, (AppliedUndef, Derivative, Subs)) and e.has(AppliedUndef):
+        return [e]
+    return [j for a in e.args for j in _maximal_jets(a)]
+
+
+def _completions(entry, subs, signatures) -> list:
+    """``entry`` with what the point left open given values, in two different ways: a jet takes
+    the value of a key denoting the same number when there is one, else a generic value; a symbol
+    a generic value in its domain."""
+    out = []
+    for generic in (Rational(7, 5), Rational(-13, 6)):
+        fill = {}
+        for jet in _maximal_jets(entry):
+            sig = _jet_signature(jet, subs)
+            fill[jet] = signatures.get(sig, generic) if sig is not None else generic
+        done = entry.xreplace(fill)
+        out.append(done.xreplace({s: _generic(s, generic) for s in done.free_symbols}))
+    return out
+
+
+def _generic(sym, generic):
+    """A value of ``sym``'s domain derived from ``generic`` (a non-integer rational)."""
+    val = generic if not sym.is_integer else sympy.Integer(round(generic*3))
+    if sym.is_nonnegative or sym.is_positive:
+        return abs(val)
+    if sym.is_nonpositive or sym.is_negative:
+        return -abs(val)
+    return val
+
+
 def check_refutation(case: Case, verdict) -> list[str]:
-    """Problems with a refutation, judged on the original expression; empty if it is genuine."""
-    subs = verdict.subs
-    if not subs:
+    """Problems with a refutation, judged on the original expression; empty if it is genuine.
+
+    The point is substituted into the original expression, or (when that leaves derivative
+    nodes in a spelling the point does not use) into the original with its derivatives carried
+    out, which is the same function of the same jets.  Coordinates the point leaves open are
+    completed in two different ways; the refutation is genuine if some entry is certainly nonzero
+    at every completion (an actual function and point then exist)."""
+    subs, problems = {}, []
+    for key, val in (verdict.subs or {}).items():
+        try:
+            subs[key] = as_sympy(val)
+        except TypeError as exc:
+            problems.append(f"{key}: {exc}")
+    open_ = case.expr.free_symbols or any(e.has(AppliedUndef) for e in _entries(case.expr))
+    if not subs and open_:
         return ["refuted without a point (.subs is empty)"]
-    problems = []
     jets = {}
     for key, val in subs.items():
         if isinstance(key, sympy.Symbol):
@@ -587,29 +649,38 @@ def check_refutation(case: Case, verdict) -> list[str]:
                 jets.setdefault(sig, []).append((key, val))
         else:
             problems.append(f"key {key} is neither a symbol nor a jet")
+    left_open = set().union(*[k.free_symbols for k in subs]) - set(subs)
     for sig, keys in jets.items():
-        values = {sympy.N(val, 40) for _, val in keys}
-        if len(values) > 1:
+        if len({sympy.N(val, 40) for _, val in keys}) > 1:
             problems.append("one jet given different values (no actual function does this): "
-                            + ", ".join(f"{k} = {v}" for k, v in keys))
-    try:
-        at = case.expr.xreplace(subs)
-    except (ValueError, TypeError) as exc:
-        return problems + [f"the point cannot be substituted into the original: {exc}"]
-    left = [e for e in _entries(at) if sympy.sympify(e).free_symbols
-            or sympy.sympify(e).has(AppliedUndef, Derivative, Subs)]
-    if left:
-        return problems + [f"the point leaves {left[0]} undetermined"]
+                            + ", ".join(f"{k} = {v}" for k, v in keys)
+                            + (f" (the point leaves {sorted(map(str, left_open))} open; "
+                               "any value shows it, 7/5 was taken)" if left_open else ""))
+    signatures = {sig: keys[0][1] for sig, keys in jets.items()}
+    done = (case.expr.applyfunc(lambda e: e.doit()) if isinstance(case.expr, sympy.MatrixBase)
+            else case.expr.doit())
     shown = []
-    for entry in _entries(at):
+    for form in (case.expr, done):
         try:
-            ok, value = certify_nonzero(sympy.sympify(entry).doit(), {})
-        except Undefined as exc:
-            ok, value = False, f"undefined ({exc})"
-        shown.append(value)
-        if ok:
-            return problems
-    return problems + [f"the original expression is not certainly nonzero there: {shown}"]
+            at = form.xreplace(subs)
+        except (ValueError, TypeError) as exc:
+            shown.append(f"cannot substitute ({exc})".replace("\n", " "))
+            continue
+        for entry in _entries(at):
+            entry = as_sympy(entry)
+            determined = not entry.free_symbols and not entry.has(AppliedUndef)
+            candidates = [entry] if determined else _completions(entry, subs, signatures)
+            try:
+                results = [certify_nonzero(c.doit(), {}) for c in candidates]
+            except (Undefined, ValueError, TypeError) as exc:
+                shown.append(f"undefined ({exc})")
+                continue
+            shown.append(", ".join(r[1] for r in results)
+                         + ("" if determined else " (point completed)"))
+            if all(r[0] for r in results):
+                return problems
+    return problems + ["the original expression is not certainly nonzero at the point: "
+                       + "; ".join(shown)]
 
 
 def _describe(case: Case, verdict) -> str:
@@ -622,16 +693,51 @@ def _describe(case: Case, verdict) -> str:
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_prover_is_sound(case):
     """No false statement proved or verified, no true one refuted, every refutation genuine."""
-    verdict = prove_zero(case.expr)
-    assert verdict.status in ALLOWED[case.truth], (
-        _describe(case, verdict) + "; independent check: "
-        + (_check_zero(case) + ", all zero" if case.truth == "zero" else _check_nonzero(case)))
-    if verdict.status == "refuted":
-        problems = check_refutation(case, verdict)
-        assert not problems, _describe(case, verdict) + "; " + "; ".join(problems)
+    verdict = prove_zero(case.expr)  # default options: the corpus tests what users get
+    problems = check_refutation(case, verdict) if verdict.status == "refuted" else []
+    if verdict.status not in ALLOWED[case.truth]:
+        independent = (_check_zero(case) + ", all zero" if case.truth == "zero"
+                       else _check_nonzero(case))
+        pytest.fail(f"{_describe(case, verdict)}; independent check: {independent}"
+                    + "".join(f"; {p}" for p in problems), pytrace=False)
+    assert not problems, _describe(case, verdict) + "; " + "; ".join(problems)
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES if c.must_prove])
 def test_prover_proves_easy_identities(case):
     verdict = prove_zero(case.expr)
     assert verdict.status == "proved", _describe(case, verdict)
+
+
+# --------------------------------------------------------------------------- the judge itself
+
+
+def _fake(subs):
+    return SimpleNamespace(status="refuted", subs=subs)
+
+
+def test_check_refutation_rejects_bad_points():
+    """The independent judge of refutations rejects what it must and accepts a genuine one."""
+    from _prover_corpus import L, x, xr
+
+    by_id = {c.id: c for c in CASES}
+    pythagoras = by_id["jet-pythagoras-argument"]  # L(sin(x)**2 + cos(x)**2) - L(1)
+    spelled_twice = {x: Rational(1, 2), L(sympy.sin(x)**2 + sympy.cos(x)**2): 1, L(1): 2}
+    assert any("one jet" in p for p in check_refutation(pythagoras, _fake(spelled_twice)))
+
+    abs_real = by_id["abs-minus-x-real"]  # Abs(x) - x, x real
+    assert check_refutation(abs_real, _fake({xr: -1})) == []
+    assert any("not certainly nonzero" in p for p in check_refutation(abs_real, _fake({xr: 2})))
+    assert any("not real" in p for p in check_refutation(abs_real, _fake({xr: sympy.I})))
+    positive = by_id["sqrt-shifted-positive"]  # sqrt((x - 2)**2) - (2 - x), x > 0
+    (xp,) = positive.expr.free_symbols
+    assert any("not positive" in p for p in check_refutation(positive, _fake({xp: -3})))
+    assert check_refutation(positive, _fake({xp: 3})) == []
+    floor_trap = by_id["exp-200-times-x"]
+    assert check_refutation(floor_trap, _fake({x: 1})) == []
+    assert any("not certainly nonzero" in p for p in check_refutation(floor_trap, _fake({x: 0})))
+    assert check_refutation(by_id["exp-200-constant"], _fake({})) == []
+    assert any("empty" in p for p in check_refutation(floor_trap, _fake({})))
+    jet = by_id["jet-value-vs-constant"]  # L(x) - L(1)
+    assert check_refutation(jet, _fake({x: 2, L(x): 3, L(1): 4})) == []
+    assert check_refutation(jet, _fake({x: 1, L(x): 3, L(1): 4})) != []  # L(1) twice
