@@ -121,3 +121,16 @@ def test_errors_name_the_flag(capsys, argv, flag):
     status, out, err = run(capsys, *argv)
     assert status == 2 and out == ""
     assert f"'{flag}'" in err and "Traceback" not in err
+
+
+def test_order_option_states_a_faster_convergence(capsys):
+    # RK4's leading energy error vanishes on an undamped quadratic loss: the energy error converges
+    # at order 5, outside the declared 4 ± 1/2, so the check is inconclusive until told so.
+    argv = ("simulate", "--loss", "x**2/2", "--vars", "x", "--theta0", "1", "--v0", "0",
+            "--t-end", "2", "--dt", "0.05", "--scheme", "rk4")
+    status, payload = run_json(capsys, *argv)
+    assert (status, payload["verdict"]) == (1, "inconclusive")
+    status, payload = run_json(capsys, *argv, "--order", "5")
+    assert (status, payload["verdict"]) == (0, "agrees")
+    status, _, err = run(capsys, *argv, "--order", "-1")
+    assert status == 2 and "--order" in err and "Traceback" not in err
