@@ -67,6 +67,30 @@ def test_numeric_step_and_text_output(capsys):
     assert status == 0 and "conserves exactly" in out
 
 
+def test_scheme_choices_are_the_registry():
+    from inertia_verify.cli._cmd_discrete import SCHEMES
+    from inertia_verify.numeric import FIXED_STEP
+
+    assert tuple(SCHEMES) == tuple(FIXED_STEP)
+
+
+def test_time_dependent_damping_and_rk4(capsys):
+    # A time-dependent damping was refused before the maps were the numeric steppers; the
+    # map now depends on t and ΔI starts with the continuous dissipation -γ(t)‖v‖² h.
+    status, out, _ = run(capsys, "discrete", "--scheme", "verlet", "--loss", "x**2", "--vars", "x",
+                         "--damping", "3/t", "--json")
+    assert status == 0
+    payload = json.loads(out)
+    x, vx, t, h = sympy.symbols("x v_x t h")
+    leading = payload["inertia_change_leading"]
+    assert leading["order"] == 1
+    assert sympy.simplify(_parse(leading["coefficient"], ["v_x", "t"]) + 3 * vx**2 / t) == 0
+    assert payload["quadratic_invariant"] is None  # no fixed form for a map that changes with t
+    status, out, _ = run(capsys, "discrete", "--scheme", "rk4", "--loss", "x**2/2", "--vars", "x",
+                         "--damping", "1", "--step", "0.1", "--json")
+    assert status == 0 and json.loads(out)["scheme"] == "rk4"
+
+
 @pytest.mark.parametrize("argv,flag", [
     (["--scheme", "adam", "--loss", "x**2", "--vars", "x"], "--scheme"),
     (["--scheme", "heavy-ball", "--loss", "x**2", "--vars", "x"], "--lr"),
@@ -78,7 +102,8 @@ def test_numeric_step_and_text_output(capsys):
     (["--scheme", "verlet", "--loss", "x**2", "--vars", "x", "--lr", "0.1",
       "--momentum", "0.5"], "--lr"),
     (["--scheme", "verlet", "--loss", "x**2", "--vars", "x", "--step", "-0.1"], "--step"),
-    (["--scheme", "verlet", "--loss", "x**2", "--vars", "x", "--damping", "3/t"], "--damping"),
+    (["--scheme", "verlet", "--loss", "x**2", "--vars", "x", "--damping", "[[1, 0]]"], "--damping"),
+    (["--scheme", "dop853", "--loss", "x**2", "--vars", "x"], "--scheme"),
     (["--scheme", "verlet", "--loss", "__import__('os')", "--vars", "x"], "--loss"),
 ])
 def test_errors_name_the_flag(capsys, argv, flag):

@@ -11,7 +11,8 @@ import pytest
 import sympy
 
 from inertia_verify import Dynamics, InvalidArgument, prove_equal
-from inertia_verify.symbolic._discrete_maps import SCHEMES, discrete_map, leading_order
+from inertia_verify.numeric import FIXED_STEP
+from inertia_verify.symbolic._discrete_maps import discrete_map, leading_order
 
 EPS = np.finfo(float).eps
 
@@ -44,24 +45,31 @@ def test_leading_term_of_symplectic_euler_matches_hand_expansion():
 
 
 # Leading order of ΔI per scheme without damping: consistent schemes have local error O(h²) in
-# I; Verlet (and conformal Verlet at γ = 0, which is Verlet) is symmetric, so O(h³).
-EXPECTED_ORDER = {"euler": 2, "symplectic-euler": 2, "symplectic-euler-dk": 2, "verlet": 3,
-                  "conformal-verlet": 3, "heavy-ball": 2, "nesterov": 2}
+# I; Verlet (and conformal Verlet at γ = 0, which is Verlet) is symmetric, so O(h³); RK4's local
+# error is O(h⁵).
+EXPECTED_ORDER = {"euler": 2, "rk4": 5, "symplectic-euler": 2, "symplectic-euler-dk": 2,
+                  "verlet": 3, "conformal-verlet": 3, "heavy-ball": 2, "nesterov": 2}
 
 
-_SLOW_2D = {"verlet", "conformal-verlet", "nesterov", "symplectic-euler-dk"}  # 2-9 s each, d = 2
+def test_every_registered_scheme_has_an_expected_order():
+    assert set(EXPECTED_ORDER) == set(FIXED_STEP)
 
 
-@pytest.mark.parametrize("scheme,d", [(s, 1) for s in SCHEMES] + [
-    pytest.param(s, 2, marks=[pytest.mark.slow] if s in _SLOW_2D else []) for s in SCHEMES])
+_SLOW_1D = {"rk4"}  # 11 s (four nested force evaluations, series to h⁵)
+_SLOW_2D = {"verlet", "conformal-verlet", "nesterov", "symplectic-euler-dk", "rk4"}  # 2-9 s each
+
+
+@pytest.mark.parametrize("scheme,d", [
+    pytest.param(s, 1, marks=[pytest.mark.slow] if s in _SLOW_1D else []) for s in FIXED_STEP] + [
+    pytest.param(s, 2, marks=[pytest.mark.slow] if s in _SLOW_2D else []) for s in FIXED_STEP])
 def test_leading_order_of_inertia_change(scheme, d):
-    lo = discrete_map(Dynamics.abstract(d), scheme).inertia_change_order(max_order=4)
-    assert lo.order == EXPECTED_ORDER[scheme]
+    order = EXPECTED_ORDER[scheme]
+    lo = discrete_map(Dynamics.abstract(d), scheme).inertia_change_order(max_order=max(4, order))
+    assert lo.order == order
     assert lo.nonzero.refuted  # shown nonzero at a concrete point
 
 
-@pytest.mark.parametrize("scheme", ["euler", "symplectic-euler", "verlet", "conformal-verlet",
-                                    "heavy-ball", "nesterov"])
+@pytest.mark.parametrize("scheme", list(FIXED_STEP))
 def test_damped_schemes_start_with_the_continuous_dissipation(scheme):
     # dI/dt = -γ‖v‖², so the O(h) term of ΔI must be -γ‖v‖² for every consistent scheme.
     gamma = sympy.Symbol("gamma", positive=True)
@@ -74,15 +82,21 @@ def test_damped_schemes_start_with_the_continuous_dissipation(scheme):
                        -gamma * (vx**2 + vy**2)).proved
 
 
-@pytest.mark.parametrize("scheme,p", [("symplectic-euler", 2), ("verlet", 3), ("nesterov", 2)])
-def test_leading_order_numerically(scheme, p):
+@pytest.mark.parametrize("scheme", list(FIXED_STEP))
+def test_leading_order_numerically(scheme):
     # Habit 3: the symbolic order checked by evaluation.  ΔI(h) ≈ c h^p, so
-    # log2(ΔI(h)/ΔI(h/2)) → p with an O(h) correction; at h = 1e-3 that is < 0.01.
+    # log2(ΔI(h)/ΔI(h/2)) → p with an O(h) correction; at h = 1e-3 that is < 0.01.  Evaluated
+    # at 50 digits: RK4's ΔI ≈ 1e-15 would be round-off in double precision.
+    import mpmath
+
+    p = EXPECTED_ORDER[scheme]
     dyn = Dynamics.from_text("1 - cos(x)", "x")
     m = discrete_map(dyn, scheme)
-    f = sympy.lambdify([*m.state, m.step], m.inertia_change)
-    h = 1e-3
-    slope = math.log2(f(0.7, 0.3, h) / f(0.7, 0.3, h / 2))
+    f = sympy.lambdify([*m.state, m.step], m.inertia_change, modules="mpmath")
+    with mpmath.workdps(50):
+        h = mpmath.mpf("1e-3")
+        x, v = mpmath.mpf("0.7"), mpmath.mpf("0.3")
+        slope = float(mpmath.log(f(x, v, h) / f(x, v, h / 2), 2))
     assert abs(slope - p) < 0.01
 
 
@@ -128,13 +142,15 @@ def test_nesterov_map_is_the_lookahead_recurrence():
 
 
 @pytest.mark.parametrize("scheme,damping", [("euler", "0.3"), ("symplectic-euler", "0.3"),
-                                            ("verlet", None), ("conformal-verlet", "0.3"),
+                                            ("verlet", None), ("verlet", "0.3"),
+                                            ("conformal-verlet", "0.3"),
                                             ("conformal-verlet", "[[0.3, 0], [0, 0.1]]")])
 def test_maps_agree_with_the_numeric_integrators(scheme, damping):
-    # An independent implementation (inertia_verify.numeric, in-place NumPy steppers) must
-    # produce the same states to round-off: 10 steps, a few dozen flops each, so the tolerance
-    # is 64·ε·(steps) relative.  Verlet is compared undamped: the numeric layer's damped
-    # Verlet solves the last half kick implicitly, the map here takes it explicitly.
+    # The map is the numeric stepper run on SymPy objects; compiled (lambdify of the map) and
+    # run as NumPy code, the two routes must give the same states to round-off over 10 steps,
+    # a few dozen flops each, so the tolerance is 64·ε·(steps) relative.  Damped Verlet is
+    # one map in both layers (explicit, then implicit half kick); tests/test_scheme_maps.py
+    # checks one step of every scheme with every kind of damping.
     from inertia_verify.numeric import compile_dynamics, get_scheme
 
     dyn = Dynamics.from_text("x**4/4 - x**2/2 + cos(y)", "x,y", damping=damping)
@@ -190,9 +206,24 @@ def test_bad_arguments(kwargs, argument):
     assert info.value.argument == argument
 
 
-def test_time_dependent_damping_and_lr_with_damping_are_rejected():
-    with pytest.raises(InvalidArgument, match="time-dependent"):
-        discrete_map(Dynamics.from_text("x**2/2", "x", damping="3/t"), "euler")
+def test_time_dependent_damping_gives_a_map_of_the_start_time():
+    # Was refused before the maps were the numeric steppers; now Φ_h depends on t_k.  Euler:
+    # v' = v + h(-x - 3v/t), so at t = 3, h = 1/2: v' = v/2 - x/2.
+    dyn = Dynamics.from_text("x**2/2", "x", damping="3/t")
+    m = discrete_map(dyn, "euler")
+    assert m.time_dependent and not discrete_map(Dynamics.from_text("x**2/2", "x"), "euler").time_dependent
+    (x,), (v,) = dyn.coordinates, dyn.velocities
+    assert sympy.expand(m.velocity[0].xreplace({dyn.time: 3, m.step: sympy.Rational(1, 2)})
+                        - (v / 2 - x / 2)) == 0
+    advance = m.substitute({"step": 0.5}).lambdify()
+    with pytest.raises(InvalidArgument) as info:
+        advance([np.array([1.0])], [np.array([1.0])])
+    assert info.value.argument == "t"
+    _, (v_next,) = advance([np.array([1.0])], [np.array([1.0])], t=3.0)
+    assert v_next[0] == 0.0
+
+
+def test_lr_with_damping_and_abstract_lambdify_are_rejected():
     with pytest.raises(InvalidArgument, match="cannot be combined"):
         discrete_map(Dynamics.from_text("x**2/2", "x", damping="1"), "heavy-ball", lr=0.1,
                      momentum=0.5)

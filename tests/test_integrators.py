@@ -9,6 +9,7 @@ from inertia_verify import Dynamics, InvalidArgument, prove_equal
 from inertia_verify.numeric import FIXED_STEP, compile_dynamics, get_scheme, simulate
 from inertia_verify.numeric._stability import one_step_matrix
 from inertia_verify.symbolic._closed_forms import oscillator, quadratic
+from inertia_verify.symbolic._discrete_maps import discrete_map
 
 # -- convergence order -------------------------------------------------------------------------
 #: Step sizes per order: coarse enough that the error stays far above round-off (RK4's smallest
@@ -103,58 +104,25 @@ def test_explicit_euler_energy_grows_exactly_as_predicted():
     assert run.inertia[-1, 0] - 0.5 > 10 * (run.inertia[1000, 0] - 0.5)
 
 
-class _SymbolicSystem:
-    """The stepper interface on SymPy objects, to take exact Jacobians of one step."""
-
-    def __init__(self, loss, coords, gamma, h):
-        self.coords, self.gamma = coords, gamma
-        self.dimension = len(coords)
-        self.damping_kind = "scalar"
-        self.force = [-sympy.diff(loss, c) for c in coords]
-
-    def force_rows(self, theta, out=None):
-        mapping = dict(zip(self.coords, theta[:, 0]))
-        result = np.array([[f.xreplace(mapping)] for f in self.force], dtype=object)
-        if out is not None:
-            out[...] = result
-            return out
-        return result
-
-    def damping_propagator(self, t, h):
-        return sympy.exp(-self.gamma * h)
-
-
 def test_conformal_verlet_jacobian_determinant_is_exactly_exp_minus_d_gamma_h():
-    x, y, gamma, h = sympy.symbols("x y gamma h", positive=True)
-    vx, vy = sympy.symbols("v_x v_y", real=True)
-    loss = x**4 / 4 + x * y + sympy.cos(y)
-    system = _SymbolicSystem(loss, [x, y], gamma, h)
-    theta = np.array([[x], [y]], dtype=object)
-    v = np.array([[vx], [vy]], dtype=object)
-    get_scheme("conformal-verlet").stepper(system, h)(0, theta, v)
-    image = sympy.Matrix([*theta[:, 0], *v[:, 0]])
-    jacobian = image.jacobian([x, y, vx, vy])
-    verdict = prove_equal(jacobian.det(), sympy.exp(-2 * gamma * h))
+    # The symbolic map is the numeric stepper run on SymPy objects (discrete_map).
+    dyn = Dynamics.from_text("x**4/4 + x*y + cos(y)", "x,y", damping="gamma")
+    gamma = dyn.parameters[0]
+    step_map = discrete_map(dyn, "conformal-verlet")
+    verdict = prove_equal(step_map.jacobian().det(), sympy.exp(-2 * gamma * step_map.step))
     assert verdict.proved, verdict
 
 
-def test_verlet_and_symplectic_euler_preserve_volume_exactly():
-    for scheme in ("verlet", "symplectic-euler"):
-        x, h = sympy.symbols("x h", positive=True)
-        vx = sympy.Symbol("v_x", real=True)
-
-        class Undamped(_SymbolicSystem):
-            damping_kind = "zero"
-
-            def acceleration_rows(self, t, theta, v, out=None):
-                return self.force_rows(theta, out)
-
-        system = Undamped(x**4 / 4 - x**2 / 2, [x], 0, h)
-        system.damping_kind = "zero"
-        theta, v = np.array([[x]], dtype=object), np.array([[vx]], dtype=object)
-        get_scheme(scheme).stepper(system, h)(0, theta, v)
-        jacobian = sympy.Matrix([theta[0, 0], v[0, 0]]).jacobian([x, vx])
-        assert prove_equal(jacobian.det(), 1).proved, scheme
+@pytest.mark.parametrize("scheme", list(FIXED_STEP))
+def test_exactly_the_symplectic_schemes_preserve_volume(scheme):
+    # Undamped, on a nonlinear force: det ∂Φ/∂z = 1 exactly for the schemes declared symplectic
+    # (heavy ball at β = 1 is symplectic Euler), and not for the others.
+    step_map = discrete_map(Dynamics.from_text("x**4/4 - x**2/2", "x"), scheme)
+    verdict = prove_equal(step_map.jacobian().det(), 1)
+    if FIXED_STEP[scheme].symplectic:
+        assert verdict.proved, (scheme, verdict)
+    else:
+        assert verdict.refuted, (scheme, verdict)
 
 
 def test_one_step_matrix_of_verlet_is_the_textbook_one():

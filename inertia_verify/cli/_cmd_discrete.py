@@ -8,14 +8,19 @@ import sympy
 
 from .._errors import InvalidArgument
 from .._expressions import parse_expression
+from ..numeric._momentum import MomentumScheme
+from ..numeric._schemes import FIXED_STEP
 from ..symbolic._discrete import analyse_discrete
-from ..symbolic._discrete_maps import SCHEMES
 from ..symbolic._optimizers import CONVENTIONS
 from ._common import FLAGS, add_json, add_system, system_from_args
 
 ORDER = 60
 
-_OPTIMIZERS = ("heavy-ball", "nesterov")
+#: The schemes come from the one registry: every fixed-step scheme of ``simulate``.
+SCHEMES = tuple(FIXED_STEP)
+#: The schemes that take --lr and --momentum, by their type rather than by name.
+_OPTIMIZERS = tuple(name for name, scheme in FIXED_STEP.items()
+                    if isinstance(scheme, MomentumScheme))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -224,7 +224,7 @@ def energy_drift(
     dynamics : Dynamics
         A concrete system with numbers for every parameter (substitute them first).
     scheme : str
-        A name of :data:`~inertia_verify.symbolic._discrete_maps.SCHEMES`.
+        A fixed-step scheme of :data:`~inertia_verify.numeric.FIXED_STEP`.
     steps : sequence of float
         Step sizes, at least two for a fit.
     t_final : float
@@ -270,6 +270,10 @@ def energy_drift(
         raise InvalidArgument("v0", v0.shape, f"must have the same shape as theta0 {theta0.shape}")
 
     step_map = discrete_map(dynamics, scheme)
+    if step_map.time_dependent:
+        # The sweep iterates one fixed map; a damping that depends on t changes it every step.
+        raise InvalidArgument("dynamics", sympy.sstr(dynamics.damping.tolist()),
+                              "has a time-dependent damping", "use a constant damping")
     h = step_map.step
     state = list(step_map.state)
     advance = sympy.lambdify(state + [h], list(step_map.image), modules="numpy", cse=True)

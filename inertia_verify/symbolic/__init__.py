@@ -23,7 +23,6 @@ from ._ito_moments import quadratic_moments as quadratic_moments
 from ._ito_gibbs import GibbsStationary as GibbsStationary
 from ._ito_gibbs import gibbs_stationary as gibbs_stationary
 from ._ito_gibbs import fokker_planck as fokker_planck
-from ._discrete_maps import SCHEMES as DISCRETE_SCHEMES
 from ._discrete_maps import DiscreteMap as DiscreteMap
 from ._discrete_maps import discrete_map as discrete_map
 from ._discrete_maps import leading_order as leading_order
@@ -40,4 +39,4 @@ from ._discrete import DiscreteAnalysis as DiscreteAnalysis
 from ._discrete import analyse_discrete as analyse_discrete
 
 __all__ = ["Derivation", "canonical", "derive", "dissipation", "inertia", "inertia_rate",
-           "OscillatorSolution", "QuadraticSolution", "oscillator", "oscillator_decay_rate", "quadratic", "quadratic_from_dynamics", "ItoDifferential", "ito_differential", "generator", "expected_rate", "stratonovich_to_ito", "ito_to_stratonovich", "QuadraticMoments", "quadratic_moments", "GibbsStationary", "gibbs_stationary", "fokker_planck", "DISCRETE_SCHEMES", "DiscreteMap", "discrete_map", "leading_order", "taylor_coefficients", "QuadraticInvariant", "quadratic_invariant", "ShadowEnergy", "shadow_energy", "heavy_ball_to_ode", "ode_to_heavy_ball", "pytorch_to_heavy_ball", "heavy_ball_matching", "DiscreteAnalysis", "analyse_discrete"]
+           "OscillatorSolution", "QuadraticSolution", "oscillator", "oscillator_decay_rate", "quadratic", "quadratic_from_dynamics", "ItoDifferential", "ito_differential", "generator", "expected_rate", "stratonovich_to_ito", "ito_to_stratonovich", "QuadraticMoments", "quadratic_moments", "GibbsStationary", "gibbs_stationary", "fokker_planck", "DiscreteMap", "discrete_map", "leading_order", "taylor_coefficients", "QuadraticInvariant", "quadratic_invariant", "ShadowEnergy", "shadow_energy", "heavy_ball_to_ode", "ode_to_heavy_ball", "pytorch_to_heavy_ball", "heavy_ball_matching", "DiscreteAnalysis", "analyse_discrete"]

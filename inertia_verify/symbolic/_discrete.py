@@ -39,7 +39,8 @@ class DiscreteAnalysis:
         For an undamped scheme with a symbolic step (or the symbolic series evaluated at a
         numeric step).
     ode_step, ode_damping : sympy.Expr or None
-        For ``heavy-ball``/``nesterov``: the :math:`h` and :math:`\gamma` of the ODE.
+        For ``heavy-ball``/``nesterov``: the :math:`h` and :math:`\gamma` of the ODE
+        (:math:`\Gamma`, a matrix, for a matrix damping).
     """
 
     map: DiscreteMap
@@ -82,7 +83,7 @@ class DiscreteAnalysis:
             "shadow_energy": None if self.shadow is None else self.shadow.to_dict(),
             "notes": list(m.notes) + list(self.notes),
         }
-        if m.scheme in ("heavy-ball", "nesterov"):
+        if m.optimizer:
             payload.update({"lr": sympy.sstr(m.lr), "momentum": sympy.sstr(m.momentum),
                             "h": sympy.sstr(self.ode_step), "gamma": sympy.sstr(self.ode_damping),
                             "convention": m.options.get("convention")})
@@ -95,7 +96,7 @@ class DiscreteAnalysis:
                      + (str(self.inertia_change) if short else "(long; see --json)"))
         if self.leading is not None:
             lines.append(f"  leading order: ΔI = {self.leading}")
-        if self.map.scheme in ("heavy-ball", "nesterov"):
+        if self.map.optimizer:
             lines.append(f"ODE θ'' + γθ' + ∇L = 0 with h = {self.ode_step}, γ = {self.ode_damping}")
         if self.invariant is not None:
             lines.append(str(self.invariant))
@@ -177,11 +178,13 @@ def analyse_discrete(
     elif not identity_mass and undamped:
         notes.append("shadow energies are implemented for the identity mass only")
     ode_step = ode_damping = None
-    if scheme in ("heavy-ball", "nesterov"):
+    if step_map.optimizer:
         if step_map.options.get("lr") is not None:
             mapping = heavy_ball_to_ode(step_map.lr, step_map.momentum, convention=convention)
             ode_step, ode_damping = mapping["step"], mapping["damping"]
         else:
-            ode_step, ode_damping = step_map.step, dynamics.damping[0, 0]
+            scalar = dynamics.damping_kind in ("zero", "scalar", "time")
+            ode_step = step_map.step
+            ode_damping = dynamics.damping[0, 0] if scalar else dynamics.damping
     return DiscreteAnalysis(step_map, change, leading, invariant, shadow, ode_step, ode_damping,
                             tuple(notes))

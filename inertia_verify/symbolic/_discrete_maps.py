@@ -1,33 +1,23 @@
 r"""Optimizers and integrators as symbolic one-step maps on the phase space :math:`(\theta, v)`.
 
-Every scheme is written as :math:`(\theta_{k+1}, v_{k+1}) = \Phi_h(\theta_k, v_k)` for the system
-:math:`\ddot\theta + \Gamma\dot\theta + M^{-1}\nabla L = 0` with force
-:math:`F(\theta) = -M^{-1}\nabla L(\theta)`:
+Every scheme is written as :math:`(\theta_{k+1}, v_{k+1}) = \Phi_h(t_k; \theta_k, v_k)` for the
+system :math:`\ddot\theta + \Gamma(t)\dot\theta + M^{-1}\nabla L = 0`.  A scheme is defined
+once, by its stepper in :mod:`inertia_verify.numeric` (one module per scheme, one registry,
+:data:`~inertia_verify.numeric.FIXED_STEP`); its map here is *that stepper* run on a
+:class:`SymbolicSystem`, whose state arrays hold SymPy expressions and whose damping operators
+are the exact counterparts of the compiled system's: the resolvent
+:math:`(I + \tfrac h2\Gamma)^{-1}` of Verlet's implicit half kick is a matrix inverse, the
+damping flow :math:`e^{-\int\Gamma}` of conformal Verlet a matrix exponential (with the same
+midpoint rule where the compiled system uses it).  So ``simulate --scheme verlet`` and
+``discrete --scheme verlet`` are one map, and ``tests/test_scheme_maps.py`` checks every
+registered scheme numerically against one compiled step.
 
-=======================  ======================================================================
-``euler``                :math:`\theta' = \theta + hv,\; v' = v + h(F(\theta) - \Gamma v)`
-``symplectic-euler``     kick then drift (the paper's eqs. 9–10):
-                         :math:`v' = v + h(F(\theta) - \Gamma v),\; \theta' = \theta + hv'`
-``symplectic-euler-dk``  drift then kick: :math:`\theta' = \theta + hv,\;
-                         v' = v + h(F(\theta') - \Gamma v)`
-``verlet``               velocity Verlet, damping (if any) inside both half kicks:
-                         :math:`u = v + \tfrac h2 a(\theta, v),\; \theta' = \theta + hu,\;
-                         v' = u + \tfrac h2 a(\theta', u)`
-``conformal-verlet``     Strang splitting of the exact damping flow :math:`e^{-\Gamma h/2}` around
-                         a Verlet step of the undamped system (conformal symplectic)
-``heavy-ball``           :math:`\theta_{k+1} = \theta_k - \alpha\nabla L(\theta_k)
-                         + \beta(\theta_k - \theta_{k-1})`, i.e. with
-                         :math:`v_k = (\theta_k - \theta_{k-1})/h`:
-                         :math:`v' = \beta v + (\alpha/h)F(\theta),\; \theta' = \theta + hv'`
-``nesterov``             :math:`\theta_{k+1} = y_k - \alpha\nabla L(y_k)`,
-                         :math:`y_k = \theta_k + \beta(\theta_k - \theta_{k-1})`, i.e.
-                         :math:`v' = \beta v + (\alpha/h)F(\theta + \beta hv),\;
-                         \theta' = \theta + hv'`
-=======================  ======================================================================
-
-For the two optimizers, ``(α, β)`` come either from the user (learning rate and momentum) or
-from the damping through a stated convention (see :mod:`._optimizers`).  The discrete inertia is
+For heavy ball and Nesterov, ``(α, β)`` come either from the user (learning rate and momentum)
+or from the damping through a stated convention (see :mod:`._optimizers` and
+:mod:`inertia_verify.numeric._momentum`).  The discrete inertia is
 :math:`I_k = \tfrac12 v_k^\top M v_k + L(\theta_k)` (the paper's eq. 11 when :math:`M = 1`).
+A time-dependent damping makes the map depend on the time :math:`t` at the start of the step
+(the system's time symbol).
 """
 
 from __future__ import annotations
@@ -35,30 +25,44 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from math import factorial
 
+import numpy as np
 import sympy
 
 from .._expressions import as_sympy
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from .._prover import Verdict, prove_zero
-from ._optimizers import CONVENTIONS, ode_to_heavy_ball
+from ._optimizers import CONVENTIONS
 
-__all__ = ["SCHEMES", "DiscreteMap", "discrete_map", "taylor_coefficients", "leading_order"]
-
-#: Scheme name -> one-line description (the order is the order of the table above).
-SCHEMES = {
-    "euler": "explicit Euler",
-    "symplectic-euler": "symplectic Euler, kick then drift (the paper's eqs. 9-10)",
-    "symplectic-euler-dk": "symplectic Euler, drift then kick",
-    "verlet": "velocity Verlet (damping, if any, explicit in both half kicks)",
-    "conformal-verlet": "conformal symplectic Verlet: exp(-Γh/2) ∘ Verlet ∘ exp(-Γh/2)",
-    "heavy-ball": "Polyak heavy ball θ' = θ - α∇L(θ) + β(θ - θ_prev)",
-    "nesterov": "Nesterov θ' = y - α∇L(y), y = θ + β(θ - θ_prev)",
-}
-_OPTIMIZERS = ("heavy-ball", "nesterov")
+__all__ = ["DiscreteMap", "SymbolicSystem", "discrete_map", "taylor_coefficients",
+           "leading_order"]
 
 #: The step-size symbol used when none is given.
 STEP = sympy.Symbol("h", positive=True)
+
+
+def _registry():
+    """The one scheme registry (imported here, not at module level: the numeric package imports
+    this module for its energy-drift sweeps)."""
+    from ..numeric import _schemes
+
+    return _schemes
+
+
+def _momentum_base():
+    from ..numeric._momentum import MomentumScheme
+
+    return MomentumScheme
+
+
+def _fixed_step(scheme: object):
+    """The registered fixed-step scheme called ``scheme``."""
+    return _registry().get_fixed_step_scheme(scheme, "scheme")
+
+
+def _check_scheme(scheme: object) -> str:
+    """The name of a registered fixed-step scheme (raises :class:`InvalidArgument` otherwise)."""
+    return _fixed_step(scheme).name
 
 
 def _check_step(step: object) -> sympy.Expr:
@@ -90,13 +94,6 @@ def _check_step(step: object) -> sympy.Expr:
                           "give a positive number or a symbol such as h")
 
 
-def _check_scheme(scheme: object) -> str:
-    if not isinstance(scheme, str) or scheme not in SCHEMES:
-        raise InvalidArgument("scheme", scheme, "is not a known scheme",
-                              f"use one of {', '.join(SCHEMES)}")
-    return scheme
-
-
 def _as_number_or_expr(value: object, argument: str) -> sympy.Expr:
     if isinstance(value, bool) or isinstance(value, str):
         raise InvalidArgument(argument, value, "must be a number or a sympy expression")
@@ -109,6 +106,139 @@ def _as_number_or_expr(value: object, argument: str) -> sympy.Expr:
     raise InvalidArgument(argument, value, f"has unsupported type {type(value).__name__}")
 
 
+def _matrix_exponential(matrix: sympy.Matrix) -> sympy.Matrix:
+    if matrix.is_diagonal():
+        return sympy.diag(*[sympy.exp(matrix[i, i]) for i in range(matrix.rows)])
+    try:
+        return matrix.exp()
+    except (NotImplementedError, ValueError, sympy.MatrixError) as exc:
+        raise InvalidArgument("damping", matrix.tolist(), "its matrix exponential is not available "
+                              "in closed form", "use a scalar or diagonal damping") from exc
+
+
+def _as_operator(matrix: sympy.Matrix) -> np.ndarray:
+    """A SymPy matrix as a ``(d, d)`` object array, which ``@`` applies to object rows."""
+    return np.array(matrix.tolist(), dtype=object)
+
+
+class SymbolicSystem:
+    r"""The stepper interface of :class:`~inertia_verify.numeric.CompiledDynamics` on SymPy
+    objects: the schemes' steppers run on it give their exact one-step maps.
+
+    States are ``(d, paths)`` NumPy object arrays of SymPy expressions.  Every operator is the
+    exact symbolic counterpart of the compiled one, with the same rule where the compiled one
+    chooses: the damping flow of a scalar :math:`\gamma(t)` uses its antiderivative when SymPy
+    finds one and the midpoint rule otherwise; a time-dependent matrix uses the midpoint rule.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+        Any deterministic system, abstract losses included (the force at a shifted point is then
+        a ``Subs`` of the loss's derivative).
+
+    Examples
+    --------
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="g")
+    >>> system = SymbolicSystem(dyn)
+    >>> h = sympy.Symbol("h", positive=True)
+    >>> system.damping_resolvent(dyn.time, h)
+    1/(g*h + 1)
+    >>> system.force_rows(np.array([[dyn.coordinates[0] + h]], dtype=object))
+    array([[-h - x]], dtype=object)
+    """
+
+    def __init__(self, dynamics: Dynamics) -> None:
+        self.dynamics = dynamics
+        self.dimension = dynamics.dimension
+        self.damping_kind = dynamics.damping_kind
+        self.time = dynamics.time
+        self._force = list(-(dynamics.mass_inverse * dynamics.gradient))
+        self._antiderivative = None
+        if self.damping_kind == "time":
+            # The compiled system's rule: the exact antiderivative when SymPy finds one.
+            antiderivative = sympy.integrate(dynamics.damping[0, 0], self.time)
+            if not antiderivative.has(sympy.Integral):
+                self._antiderivative = antiderivative
+
+    # -- the damping at a time -----------------------------------------------------------------
+    def damping_matrix(self, t) -> sympy.Matrix:
+        """:math:`\\Gamma(t)` as a SymPy matrix."""
+        damping = self.dynamics.damping
+        return damping.subs(self.time, t) if damping.has(self.time) else damping
+
+    def damping_scalar(self, t) -> sympy.Expr:
+        """The scalar :math:`\\gamma(t)` of a scalar or time-dependent damping."""
+        return self.damping_matrix(t)[0, 0]
+
+    # -- the interface the steppers use --------------------------------------------------------
+    def force_rows(self, theta_rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """:math:`-M^{-1}\\nabla L` at each column of ``theta_rows``."""
+        result = np.empty(theta_rows.shape, dtype=object)
+        coordinates = self.dynamics.coordinates
+        for p in range(theta_rows.shape[1]):
+            point = {c: theta_rows[i, p] for i, c in enumerate(coordinates)
+                     if theta_rows[i, p] != c}
+            for i, force in enumerate(self._force):
+                # subs, not xreplace: Derivative(L(x), x) at x + h v must become a Subs object.
+                result[i, p] = force.subs(point, simultaneous=True) if point else force
+        if out is not None:
+            out[...] = result
+            return out
+        return result
+
+    def damping_rows(self, t, v_rows: np.ndarray) -> np.ndarray:
+        """:math:`\\Gamma(t) v`."""
+        kind = self.damping_kind
+        if kind == "zero":
+            return np.full(v_rows.shape, sympy.Integer(0), dtype=object)
+        if kind in ("scalar", "time"):
+            return self.damping_scalar(t) * v_rows
+        return _as_operator(self.damping_matrix(t)) @ v_rows
+
+    def acceleration_rows(self, t, theta_rows, v_rows, out=None) -> np.ndarray:
+        """:math:`-\\Gamma(t)v - M^{-1}\\nabla L`."""
+        result = self.force_rows(theta_rows) - self.damping_rows(t, v_rows)
+        if out is not None:
+            out[...] = result
+            return out
+        return result
+
+    def damping_propagator(self, t, h):
+        """:math:`e^{-\\int_t^{t+h}\\Gamma}`, exactly as the compiled system computes it."""
+        kind = self.damping_kind
+        if kind == "zero":
+            return sympy.Integer(1)
+        if kind == "scalar":
+            return sympy.exp(-h * self.damping_scalar(t))
+        if kind == "time":
+            if self._antiderivative is not None:
+                total = (self._antiderivative.subs(self.time, t + h)
+                         - self._antiderivative.subs(self.time, t))
+            else:
+                total = h * self.damping_scalar(t + h / 2)
+            return sympy.exp(-total)
+        # A constant matrix exactly; a time-dependent one by the midpoint rule (as compiled).
+        at = t if kind == "matrix" else t + h / 2
+        return _as_operator(_matrix_exponential(-h * self.damping_matrix(at)))
+
+    def damping_resolvent(self, t, h):
+        """:math:`(I + h\\Gamma(t))^{-1}` (a scalar for scalar damping)."""
+        kind = self.damping_kind
+        if kind == "zero":
+            return sympy.Integer(1)
+        if kind in ("scalar", "time"):
+            return 1 / (1 + h * self.damping_scalar(t))
+        return _as_operator((sympy.eye(self.dimension) + h * self.damping_matrix(t)).inv())
+
+    def step(self, scheme, h, t=None) -> tuple[list, list]:
+        """One step of ``scheme`` from the symbolic state :math:`(\\theta, v)` at time ``t``
+        (default the system's time symbol): the lists :math:`\\theta'` and :math:`v'`."""
+        dyn = self.dynamics
+        theta = np.array([[c] for c in dyn.coordinates], dtype=object)
+        v = np.array([[u] for u in dyn.velocities], dtype=object)
+        scheme.stepper(self, h)(self.time if t is None else t, theta, v)
+        return list(theta[:, 0]), list(v[:, 0])
+
 @dataclass(frozen=True)
 class DiscreteMap:
     r"""A scheme as a one-step map :math:`(\theta, v) \mapsto (\theta', v')`.
@@ -116,17 +246,23 @@ class DiscreteMap:
     Attributes
     ----------
     scheme : str
+        The registered name of the scheme.
     dynamics : Dynamics
         The continuous system the scheme discretises.
     step : sympy.Expr
         :math:`h` (a positive symbol or a number).
     theta, velocity : tuple of sympy.Expr
         :math:`\theta'` and :math:`v'` as expressions in :math:`\theta, v` (the dynamics'
-        coordinates and velocities), the step and the parameters.
-    lr, momentum : sympy.Expr or None
-        :math:`\alpha, \beta` for ``heavy-ball`` and ``nesterov``.
+        coordinates and velocities), the step and the parameters, and the time :math:`t` at
+        the start of the step when the damping depends on it.
+    lr, momentum : sympy.Expr, sympy.Matrix or None
+        :math:`\alpha, \beta` for ``heavy-ball`` and ``nesterov`` (:math:`\beta` is a matrix
+        for a matrix damping, and depends on :math:`t` for a time-dependent one).
     convention : str or None
         How ``(α, β)`` were obtained from the damping, when they were.
+    method : Scheme
+        The scheme (from :data:`~inertia_verify.numeric.FIXED_STEP`, configured with ``lr``,
+        ``momentum`` and ``convention`` for the optimizers) whose stepper gave the map.
     """
 
     scheme: str
@@ -139,6 +275,17 @@ class DiscreteMap:
     convention: str | None = None
     notes: tuple[str, ...] = field(default=())
     options: dict = field(default_factory=dict, repr=False, compare=False)
+    method: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def optimizer(self) -> bool:
+        """True for the momentum optimizers (heavy ball, Nesterov), which carry (α, β)."""
+        return isinstance(self.method, _momentum_base())
+
+    @property
+    def time_dependent(self) -> bool:
+        """True when the map depends on the time :math:`t` at the start of the step."""
+        return any(e.has(self.dynamics.time) for e in self.image)
 
     # -- the phase space -------------------------------------------------------------------------
     @property
@@ -177,10 +324,12 @@ class DiscreteMap:
         return sympy.Matrix(self.image).jacobian(sympy.Matrix(self.state))
 
     def lambdify(self):
-        """A NumPy function ``(theta_list, v_list) -> (theta_list, v_list)`` (``cse=True``).
+        """A NumPy function ``(theta_list, v_list, t=None) -> (theta_list, v_list)``
+        (``cse=True``).
 
         Each argument is a list of arrays (one per coordinate), so one call advances a whole
-        ensemble.  Parameters must already be numbers; an abstract loss cannot be compiled.
+        ensemble; ``t``, the time at the start of the step, is required when the map depends on
+        it.  Parameters must already be numbers; an abstract loss cannot be compiled.
 
         Examples
         --------
@@ -193,16 +342,21 @@ class DiscreteMap:
         if self.dynamics.is_abstract:
             raise InvalidArgument("dynamics", str(self.dynamics.loss), "has an abstract loss",
                                   "give a concrete loss to simulate")
-        free = set().union(*(e.free_symbols for e in self.image)) - set(self.state)
+        time = self.dynamics.time
+        timed = self.time_dependent
+        free = set().union(*(e.free_symbols for e in self.image)) - set(self.state) - {time}
         if free:
             raise InvalidArgument("step", sorted(s.name for s in free),
                                   "the map still contains symbols",
                                   "substitute numbers for the step and every parameter first")
         d = self.dynamics.dimension
-        raw = sympy.lambdify(list(self.state), list(self.image), modules="numpy", cse=True)
+        raw = sympy.lambdify([time, *self.state], list(self.image), modules="numpy", cse=True)
 
-        def advance(theta, v):
-            out = raw(*theta, *v)
+        def advance(theta, v, t=None):
+            if timed and t is None:
+                raise InvalidArgument("t", t, "is needed: the map depends on the time (the "
+                                      "damping does)", "pass t, the time at the start of the step")
+            out = raw(0.0 if t is None else t, *theta, *v)
             # Constant components (e.g. a zero force) come back as scalars: broadcast them.
             shape = sum(list(theta) + list(v)).shape if hasattr(theta[0], "shape") else ()
             out = [o + 0.0 * sum(theta) if not hasattr(o, "shape") or o.shape != shape else o
@@ -258,7 +412,7 @@ class DiscreteMap:
             spec = [(x, a) for x, a in zip(coords, alpha) if a]
             back[c] = sympy.diff(dyn.loss, *spec) if spec else dyn.loss
         jet_dyn = Dynamics(loss, coords,
-                           damping=(dyn.damping[0, 0] if dyn.damping_kind in ("zero", "scalar")
+                           damping=(dyn.damping[0, 0] if dyn.damping_kind in ("zero", "scalar", "time")
                                     else dyn.damping),
                            mass=None if dyn.mass == sympy.eye(dyn.dimension) else dyn.mass)
         jet_map = discrete_map(jet_dyn, self.scheme, **self.options)
@@ -303,7 +457,7 @@ class DiscreteMap:
                 "convention": self.convention, "notes": list(self.notes)}
 
     def __str__(self) -> str:
-        lines = [f"{self.scheme}: {SCHEMES[self.scheme]}, step h = {self.step}"]
+        lines = [f"{self.scheme}: {self.method.description}, step h = {self.step}"]
         lines += [f"  {k} = {v}" for k, v in self.update.items()]
         if self.lr is not None:
             lines.append(f"  α = {self.lr}, β = {self.momentum}"
@@ -315,14 +469,13 @@ class DiscreteMap:
         return r"$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$"
 
 
-def _matrix_exponential(matrix: sympy.Matrix) -> sympy.Matrix:
-    if matrix.is_diagonal():
-        return sympy.diag(*[sympy.exp(matrix[i, i]) for i in range(matrix.rows)])
-    try:
-        return matrix.exp()
-    except (NotImplementedError, ValueError, sympy.MatrixError) as exc:
-        raise InvalidArgument("damping", matrix.tolist(), "its matrix exponential is not available "
-                              "in closed form", "use a scalar or diagonal damping") from exc
+def _momentum_matrix(rows: list, velocities) -> sympy.Expr | sympy.Matrix:
+    """:math:`\\beta` read off :math:`\\beta v` (a scalar when it is a multiple of the identity)."""
+    beta = sympy.Matrix(rows).jacobian(sympy.Matrix(velocities))
+    if beta.is_diagonal() and all(sympy.expand(beta[i, i] - beta[0, 0]) == 0
+                                  for i in range(beta.rows)):
+        return beta[0, 0]
+    return beta
 
 
 def discrete_map(
@@ -334,24 +487,28 @@ def discrete_map(
     momentum: object = None,
     convention: str = "first-order",
 ) -> DiscreteMap:
-    r"""The one-step map of ``scheme`` applied to ``dynamics`` with step ``h``.
+    r"""The one-step map of ``scheme`` applied to ``dynamics`` with step ``h``: the scheme's
+    numeric stepper run on a :class:`SymbolicSystem`.
 
     Parameters
     ----------
     dynamics : Dynamics
-        Constant damping (zero, scalar or matrix) only; a time-dependent damping is rejected.
+        Any deterministic system: zero, scalar, matrix or time-dependent damping, any mass
+        matrix, a concrete or an abstract loss.
     scheme : str
-        One of :data:`SCHEMES`.
+        A fixed-step scheme of :data:`~inertia_verify.numeric.FIXED_STEP` (every scheme that
+        :func:`~inertia_verify.numeric.simulate` runs with a fixed step).
     step : number, str or sympy.Symbol, optional
         The step :math:`h` (default the positive symbol ``h``).
     lr, momentum : number or sympy.Expr, optional
         :math:`\alpha` and :math:`\beta` of ``heavy-ball``/``nesterov``, given together.  When
         they are given the system must be undamped (the damping is what they *are*: see
         :func:`~._optimizers.heavy_ball_to_ode`) and ``step`` defaults to :math:`\sqrt\alpha`.
-        When omitted they are derived from the scalar damping :math:`\gamma` and ``step``
-        by ``convention``.
+        When omitted they are derived from the damping and ``step`` by ``convention``.
     convention : {"first-order", "conformal"}
-        :math:`\alpha = h^2` and :math:`\beta = 1 - \gamma h` or :math:`\beta = e^{-\gamma h}`.
+        :math:`\alpha = h^2` and :math:`\beta = 1 - \gamma h` or :math:`\beta = e^{-\gamma h}`
+        (for a matrix or time-dependent damping, :math:`I - h\Gamma(t)` or the damping flow
+        over the step).
 
     Returns
     -------
@@ -361,22 +518,25 @@ def discrete_map(
     --------
     >>> dyn = Dynamics.from_text("x**2/2", "x")
     >>> print(discrete_map(dyn, "symplectic-euler"))
-    symplectic-euler: symplectic Euler, kick then drift (the paper's eqs. 9-10), step h = h
+    symplectic-euler: symplectic Euler, kick then drift as in the paper's (9)-(10) (order 1), step h = h
       x_next = h*(-h*x + v_x) + x
       v_x_next = -h*x + v_x
     >>> hb = discrete_map(dyn, "heavy-ball", lr=0.01, momentum=0.9)
     >>> hb.step, hb.velocity
     (1/10, (9*v_x/10 - x/10,))
+
+    With damping, Verlet's second half kick is implicit, as in ``simulate``: the new velocity
+    carries the resolvent :math:`(1 + \gamma h/2)^{-1}`.
+
+    >>> damped = Dynamics.from_text("x**2/2", "x", damping="g")
+    >>> (v_next,) = discrete_map(damped, "verlet").velocity
+    >>> sympy.fraction(sympy.factor(v_next))[1]
+    2*g*h + 4
     """
     if not isinstance(dynamics, Dynamics):
         raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not {type(dynamics).__name__}",
                               "build one with Dynamics(...) or Dynamics.from_text(...)")
-    scheme = _check_scheme(scheme)
-    if dynamics.damping_kind in ("time", "matrix-time"):
-        raise InvalidArgument("damping", str(dynamics.damping[0, 0] if dynamics.damping_kind == "time"
-                                             else dynamics.damping.tolist()),
-                              "is time-dependent; the discrete maps take a constant damping",
-                              "use a constant scalar or matrix damping")
+    method = _fixed_step(scheme)
     if getattr(dynamics, "noise", None) is not None:
         raise InvalidArgument("dynamics", "noise", "is stochastic; the discrete maps are deterministic",
                               "drop the noise")
@@ -386,79 +546,44 @@ def discrete_map(
     if (lr is None) != (momentum is None):
         raise InvalidArgument("lr" if lr is None else "momentum", lr if lr is None else momentum,
                               "lr and momentum must be given together", "give both or neither")
-    if lr is not None and scheme not in _OPTIMIZERS:
-        raise InvalidArgument("lr", lr, f"only applies to {' and '.join(_OPTIMIZERS)}",
-                              f"give the damping and step for {scheme}")
+    momentum_base = _momentum_base()
+    optimizer = isinstance(method, momentum_base)
+    if lr is not None and not optimizer:
+        names = [s.name for s in _registry().FIXED_STEP.values() if isinstance(s, momentum_base)]
+        raise InvalidArgument("lr", lr, f"only applies to {' and '.join(names)}",
+                              f"give the damping and step for {method.name}")
     options = {"step": step, "lr": lr, "momentum": momentum, "convention": convention}
-    theta = sympy.Matrix(dynamics.coordinates)
-    v = sympy.Matrix(dynamics.velocities)
-    Gamma = dynamics.damping
-    Minv = dynamics.mass_inverse
-
-    def force(point: sympy.Matrix) -> sympy.Matrix:
-        # subs, not xreplace: Derivative(L(x), x) at x + h v must become a Subs object.
-        return -(Minv * dynamics.gradient).subs(dict(zip(dynamics.coordinates, point)),
-                                                simultaneous=True)
-
     notes: list[str] = []
-    alpha = beta = None
-    used_convention = None
-    if scheme in _OPTIMIZERS:
-        if lr is not None:
-            if dynamics.damping_kind != "zero":
-                raise InvalidArgument("damping", str(dynamics.damping[0, 0]),
-                                      "cannot be combined with lr and momentum",
-                                      "give either the damping (and step) or lr and momentum")
-            alpha = _as_number_or_expr(lr, "lr")
-            beta = _as_number_or_expr(momentum, "momentum")
-            if alpha.is_number and not alpha > 0:
-                raise InvalidArgument("lr", lr, "must be positive")
-            if beta.is_number and not (0 <= beta < 1):
-                raise InvalidArgument("momentum", momentum, "must lie in [0, 1)",
-                                      "momentum 1 is undamped; use symplectic-euler for that")
-            h = sympy.sqrt(alpha) if step is None else _check_step(step)
-            if step is None:
-                notes.append("h = sqrt(lr), so that the ODE is θ'' + γθ' + ∇L = 0 (see heavy_ball_to_ode)")
-        else:
-            if dynamics.damping_kind == "matrix":
-                raise InvalidArgument("damping", dynamics.damping.tolist(),
-                                      f"{scheme} has one momentum coefficient, so the damping must be scalar",
-                                      "give a scalar damping or lr and momentum")
-            h = _check_step(step)
-            gamma = dynamics.damping[0, 0]
-            mapping = ode_to_heavy_ball(h, gamma, convention=convention)
-            alpha, beta = mapping["lr"], mapping["momentum"]
-            used_convention = convention
-        kick = (alpha / h) * force(theta + (beta * h * v if scheme == "nesterov" else 0 * v))
-        v_next = beta * v + kick
-        theta_next = theta + h * v_next
-        return DiscreteMap(scheme, dynamics, h, tuple(theta_next), tuple(v_next), alpha, beta,
-                           used_convention, tuple(notes), options)
-    h = _check_step(step)
-
-    def accel(point: sympy.Matrix, velocity: sympy.Matrix) -> sympy.Matrix:
-        return force(point) - Gamma * velocity
-
-    if scheme == "euler":
-        theta_next, v_next = theta + h * v, v + h * accel(theta, v)
-    elif scheme == "symplectic-euler":
-        v_next = v + h * accel(theta, v)
-        theta_next = theta + h * v_next
-    elif scheme == "symplectic-euler-dk":
-        theta_next = theta + h * v
-        v_next = v + h * accel(theta_next, v)
-    elif scheme == "verlet":
-        half = v + h / 2 * accel(theta, v)
-        theta_next = theta + h * half
-        v_next = half + h / 2 * accel(theta_next, half)
-    else:  # conformal-verlet
-        shrink = _matrix_exponential(-Gamma * h / 2)
-        u = shrink * v
-        half = u + h / 2 * force(theta)
-        theta_next = theta + h * half
-        v_next = shrink * (half + h / 2 * force(theta_next))
-    return DiscreteMap(scheme, dynamics, h, tuple(theta_next), tuple(v_next), notes=tuple(notes),
-                       options=options)
+    alpha = beta = used_convention = None
+    if optimizer and lr is not None:
+        if dynamics.damping_kind != "zero":
+            raise InvalidArgument("damping", sympy.sstr(dynamics.damping[0, 0]
+                                                        if dynamics.damping_kind in ("scalar", "time")
+                                                        else dynamics.damping.tolist()),
+                                  "cannot be combined with lr and momentum",
+                                  "give either the damping (and step) or lr and momentum")
+        alpha = _as_number_or_expr(lr, "lr")
+        beta = _as_number_or_expr(momentum, "momentum")
+        method = type(method)(lr=alpha, momentum=beta, convention=convention)
+        h = sympy.sqrt(alpha) if step is None else _check_step(step)
+        if step is None:
+            notes.append("h = sqrt(lr), so that the ODE is θ'' + γθ' + ∇L = 0 (see heavy_ball_to_ode)")
+    else:
+        h = _check_step(step)
+        if optimizer:
+            method = type(method)(convention=convention)
+    system = SymbolicSystem(dynamics)
+    theta_next, v_next = system.step(method, h)
+    if optimizer and lr is None:
+        # (α, β) as the scheme computes them from the damping (for a constant scalar γ they are
+        # ode_to_heavy_ball's, which the tests check).
+        alpha = method.learning_rate(h)
+        velocities = np.array([[u] for u in dynamics.velocities], dtype=object)
+        rows = method.momentum_rows(system, dynamics.time, h, velocities)[:, 0]
+        beta = _momentum_matrix(list(rows), dynamics.velocities)
+        used_convention = convention
+    return DiscreteMap(method.name, dynamics, h, tuple(theta_next), tuple(v_next), alpha, beta,
+                       used_convention, tuple(notes), options, method)
 
 
 def _taylor_series(expr: sympy.Expr, variable: sympy.Symbol):

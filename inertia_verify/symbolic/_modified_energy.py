@@ -245,6 +245,13 @@ def quadratic_invariant(step_map: DiscreteMap) -> QuadraticInvariant:
     euler has no quadratic invariant; μ^(-k)·E_k is conserved with μ = h**2*w**2 + 1 and E = ...
     """
     step_map = _check_map(step_map)
+    if step_map.time_dependent:
+        dyn = step_map.dynamics
+        raise InvalidArgument("damping", sympy.sstr(dyn.damping[0, 0] if dyn.damping_kind == "time"
+                                                    else dyn.damping.tolist()),
+                              "depends on time, so the map changes from step to step and no fixed "
+                              "quadratic form is conserved or scaled by a constant factor",
+                              "use a constant damping for exact invariants")
     A = _quadratic_form(step_map)
     dyn = step_map.dynamics
     d = dyn.dimension

@@ -1,0 +1,37 @@
+"""Symplectic Euler in the other order: drift the position with the current velocity, then kick
+the velocity with the force at the new position; order 1.
+
+.. math:: \\theta_{k+1} = \\theta_k + h\\,v_k, \\qquad
+          v_{k+1} = v_k + h\\,a(t_{k+1}, \\theta_{k+1}, v_k)
+
+The adjoint of the kick-then-drift map of :mod:`._symplectic_euler` when there is no damping;
+damping, when present, is taken explicitly at :math:`v_k` (and at :math:`t_{k+1}`, where the
+kick happens).
+"""
+
+from __future__ import annotations
+
+from ._scheme import Scheme
+
+__all__ = ["SymplecticEulerDK"]
+
+
+class SymplecticEulerDK(Scheme):
+    """Symplectic Euler (drift, then kick), order 1.
+
+    Examples
+    --------
+    >>> SymplecticEulerDK().name, SymplecticEulerDK().order
+    ('symplectic-euler-dk', 1)
+    """
+
+    name = "symplectic-euler-dk"
+    order = 1
+    symplectic = True
+    description = "symplectic Euler, drift then kick (order 1)"
+
+    def stepper(self, system, dt):
+        def step(t, theta, v):
+            theta += dt * v
+            v += dt * system.acceleration_rows(t + dt, theta, v)
+        return step
