@@ -144,10 +144,3 @@ def test_momentum_from_damping_is_the_optimizers_convention():
             expected = ode_to_heavy_ball(m.step, g, convention=convention)
             assert sympy.simplify(m.lr - expected["lr"]) == 0
             assert sympy.simplify(m.momentum - expected["momentum"]) == 0
-
-
-def test_conventions_are_the_optimizers():
-    from inertia_verify.numeric._momentum import CONVENTIONS as numeric
-    from inertia_verify.symbolic._optimizers import CONVENTIONS as symbolic
-
-    assert numeric == symbolic

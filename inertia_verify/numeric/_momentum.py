@@ -28,12 +28,10 @@ import math
 import numpy as np
 
 from .._errors import InvalidArgument
+from ..symbolic._optimizers import CONVENTIONS
 from ._scheme import Scheme, apply_linear
 
 __all__ = ["MomentumScheme"]
-
-#: The conventions of :mod:`inertia_verify.symbolic._optimizers` (kept equal by a test).
-CONVENTIONS = ("first-order", "conformal")
 
 
 def _hyper_parameter(value, argument: str):

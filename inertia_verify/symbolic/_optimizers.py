@@ -16,6 +16,12 @@ kick-then-drift step of :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0`:
 * ``"conformal"``: :math:`v_{k+1} = e^{-\gamma h}v_k - h\nabla L` (exact damping flow, then the
   kick), giving :math:`\alpha = h^2,\ \beta = e^{-\gamma h}`.
 
+The schemes ``heavy-ball`` and ``nesterov`` (:mod:`inertia_verify.numeric._momentum`) take
+:math:`(\alpha, \beta)` from the damping by these conventions, extended to a matrix or
+time-dependent damping as :math:`\beta = I - h\Gamma(t_k)` or the damping flow over the step;
+for a constant scalar :math:`\gamma` their maps carry exactly :func:`ode_to_heavy_ball`'s values
+(``tests/test_scheme_maps.py``).
+
 PyTorch's ``SGD(lr, momentum=μ, dampening=τ)`` keeps a buffer :math:`b_{k+1} = \mu b_k +
 (1-\tau)g_k` and steps :math:`\theta_{k+1} = \theta_k - \text{lr}\,b_{k+1}`; eliminating the buffer
 gives heavy ball with :math:`\alpha = (1-\tau)\,\text{lr},\ \beta = \mu` (derived below).
