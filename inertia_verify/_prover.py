@@ -47,6 +47,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from fractions import Fraction
 from dataclasses import dataclass, field
 
 import mpmath
@@ -72,7 +73,10 @@ class Verdict:
 
     ``counterexample`` maps names (``"x"``, ``"Derivative(L(x, y), x)"``) to values plus the key
     ``"value"`` for the nonzero value (and ``"entry"`` for a matrix); ``subs`` holds the same point
-    as ``{sympy node: exact number}``, ready for ``verdict.expression.xreplace(verdict.subs)``.
+    as ``{sympy node: exact number}``, ready for ``verdict.expression.xreplace(verdict.subs)``
+    when every derivative in the expression is a jet (``Derivative(L(x, y), x)``); a derivative
+    of a composition (``Derivative(L(x**2), x)``) is spelled out in jets first, so apply ``subs``
+    to ``expression.doit()`` there.
     ``domain`` says where points were sampled; ``reason`` says why a verdict is inconclusive.
     """
 
@@ -538,55 +542,125 @@ def _non_analytic(e) -> bool:
         f, _MEROMORPHIC + (AppliedUndef,)) for f in e.atoms(sympy.Function))
 
 
-_GRID = sorted({s * mpmath.mpf(10) ** (k / 4) for k in range(-16, 4 * 6 + 1) for s in (1, -1)}
+_GRID = sorted({s * mpmath.mpf(10) ** (k / 8) for k in range(-32, 8 * 7 + 1) for s in (1, -1)}
                | {mpmath.mpf(0)})
 
 
-def _line_roots(fn, base, i, r: _Range, wanted: int = 4) -> list:
-    """Zeros of ``fn`` along coordinate ``i`` through ``base`` (bisection between grid points
-    of both signs where fn changes sign), at most ``wanted`` of them."""
+def _line_scan(fn, base, i, r: _Range, wanted: int = 6) -> tuple[list, list]:
+    """Zeros of ``fn`` along coordinate ``i`` through ``base``.
+
+    The coordinate runs over a grid of both signs, eight points a decade from 1e-4 to 1e7.  A
+    zero is bracketed where fn changes sign between grid points; a local minimum of |fn| on the
+    grid is refined by golden-section search, which finds narrow features between grid points
+    (a bump of width 1e-3, the peak of ``sin(x) - 1 + 1e-8``) and zeros that fn only touches.
+    Returns (zeros, touches): a touch is an extremum where fn reaches 0 without changing sign.
+    """
     grid = [g for g in _GRID if (r.sign == 0 or g * r.sign > 0 or (g == 0 and r.zero))]
-    values = []
+
+    def f(value):
+        point = list(base)
+        point[i] = value
+        try:
+            v = mpmath.mpmathify(fn(*point))
+        except (ArithmeticError, ValueError, TypeError, NameError, AttributeError):
+            return None
+        if isinstance(v, mpmath.mpc):
+            v = v.real if abs(v.imag) <= 1e-20 * (1 + abs(v.real)) else None
+        return None if v is None or mpmath.isnan(v) or mpmath.isinf(v) else v
+
+    def bisect(lo, hi, flo):
+        for _ in range(64):
+            mid = (lo + hi) / 2
+            fm = f(mid)
+            if fm is None:
+                break
+            if fm == 0:
+                return mid
+            if (fm > 0) == (flo > 0):
+                lo, flo = mid, fm
+            else:
+                hi = mid
+        return (lo + hi) / 2
+
+    def smallest(lo, hi):
+        """Golden-section search for the minimum of |f| on [lo, hi]."""
+        ratio = (mpmath.sqrt(5) - 1) / 2
+        a, b = lo, hi
+        c, d = b - ratio * (b - a), a + ratio * (b - a)
+        fc, fd = f(c), f(d)
+        for _ in range(100):
+            if fc is None or fd is None:
+                return None, None
+            if abs(fc) < abs(fd):
+                b, d, fd = d, c, fc
+                c = b - ratio * (b - a)
+                fc = f(c)
+            else:
+                a, c, fc = c, d, fd
+                d = a + ratio * (b - a)
+                fd = f(d)
+        m = (a + b) / 2
+        return m, f(m)
+
+    roots, touches = [], []
     with mpmath.workdps(30):
-        for g in grid:
-            point = list(base)
-            point[i] = g
-            try:
-                v = fn(*point)
-                v = mpmath.mpmathify(v)
-                if isinstance(v, mpmath.mpc):
-                    v = v.real if abs(v.imag) <= 1e-20 * (1 + abs(v.real)) else None
-            except (ArithmeticError, ValueError, TypeError, NameError, AttributeError):
-                v = None
-            values.append(v)
-        roots = []
-        for (a, fa), (b, fb) in zip(zip(grid, values), zip(grid[1:], values[1:])):
-            if fa is None or fb is None or fa == 0 or fb == 0 or (fa > 0) == (fb > 0):
-                if fa == 0 and fa is not None:
-                    roots.append(a)
+        values = [f(g) for g in grid]
+        for j, (a, fa) in enumerate(zip(grid, values)):
+            if fa == 0:
+                roots.append(a)
+            if j + 1 < len(grid):
+                b, fb = grid[j + 1], values[j + 1]
+                if fa is not None and fb is not None and fa != 0 and fb != 0 and \
+                        (fa > 0) != (fb > 0):
+                    roots.append(bisect(a, b, fa))
+            # A local minimum of |f| on the grid may hide a narrow dip or a touching zero.
+            if not 0 < j < len(grid) - 1 or None in values[j - 1:j + 2] or fa == 0:
                 continue
-            lo, hi, flo = a, b, fa
-            for _ in range(60):
-                mid = (lo + hi) / 2
-                point = list(base)
-                point[i] = mid
-                try:
-                    fm = mpmath.mpmathify(fn(*point))
-                    fm = fm.real if isinstance(fm, mpmath.mpc) else fm
-                except (ArithmeticError, ValueError, TypeError):
-                    break
-                if fm == 0:
-                    lo = hi = mid
-                    break
-                if (fm > 0) == (flo > 0):
-                    lo, flo = mid, fm
-                else:
-                    hi = mid
-            roots.append((lo + hi) / 2)
+            if not (abs(fa) <= abs(values[j - 1]) and abs(fa) <= abs(values[j + 1])):
+                continue
+            m, fm = smallest(grid[j - 1], grid[j + 1])
+            if m is None or fm is None:
+                continue
+            if (fm > 0) != (fa > 0) and fm != 0:  # a dip below zero between grid points
+                roots.append(bisect(grid[j - 1], m, values[j - 1]))
+                roots.append(bisect(m, grid[j + 1], fm))
+            elif abs(fm) <= mpmath.mpf(10) ** -10 * abs(fa):
+                # |f| nearly vanishes at m: a crossing the search landed on, or a touch.
+                crossed = False
+                for k in (12, 9, 6):
+                    step = mpmath.mpf(10) ** -k * max(1, abs(m))
+                    for other in (m - step, m + step):
+                        fo = f(other)
+                        if fo is not None and fo != 0 and fm != 0 and (fo > 0) != (fm > 0):
+                            roots.append(bisect(m, other, fm) if fm != 0 else m)
+                            crossed = True
+                    if crossed:
+                        break
+                if not crossed:
+                    touches.append(m)
     if len(roots) > wanted:  # the outermost and the innermost ones
         by_size = sorted(roots, key=abs)
         roots = by_size[:wanted // 2] + by_size[-(wanted - wanted // 2):]
-    return roots
+    return roots, touches[:wanted]
+
+
+def _exact_root(g_exact, s, point, root, r: _Range):
+    """An exact value of coordinate ``s`` near ``root`` at which ``g_exact`` is exactly 0 (an
+    integer, a small fraction, or the root to 15 digits), else None."""
+    candidates = [Rational(int(mpmath.nint(root)))]
+    frac = Fraction(mpmath.nstr(root, 25, min_fixed=-40, max_fixed=40)).limit_denominator(1000)
+    candidates.append(Rational(frac.numerator, frac.denominator))
+    candidates.append(Rational(mpmath.nstr(root, 15, min_fixed=-40, max_fixed=40)))
+    for c in dict.fromkeys(candidates):
+        if not r.contains(c):
+            continue
+        try:
+            value = g_exact.xreplace({**point, s: c})
+        except (TypeError, ValueError, ArithmeticError):
+            continue
+        if value == 0:
+            return c
+    return None
 
 
 def _around(root, r: _Range) -> list[Rational]:
@@ -867,13 +941,17 @@ class _Point:
         self.values, self.kind = values, kind
 
 
-def _plan_points(e, syms, ranges, opts: _Options, rng, needed: int) -> tuple[list, list[str]]:
-    """Random points, plus every sign pattern and both sides of each breakpoint for
-    non-analytic expressions; and notes on coverage."""
+def _plan_points(e, syms, ranges, opts: _Options, rng, needed: int):
+    """Random points, plus every sign pattern and both sides of each breakpoint (and the
+    breakpoint itself where an exact coordinate reaches it) for non-analytic expressions.
+
+    Returns (points, notes on coverage, gaps: what could not be sampled, which makes a
+    verdict inconclusive)."""
     plan = [[_draw(rng, ranges[s], opts.box) for s in syms] for _ in range(needed)]
     notes: list[str] = []
+    gaps: list[str] = []
     if not syms or not _non_analytic(e):
-        return plan, notes
+        return plan, notes, gaps
     free = [i for i, s in enumerate(syms) if ranges[s].sign == 0]
     if len(free) <= 6:
         patterns = list(itertools.product((1, -1), repeat=len(free)))
@@ -885,32 +963,44 @@ def _plan_points(e, syms, ranges, opts: _Options, rng, needed: int) -> tuple[lis
         plan.append([_draw(rng, ranges[s], opts.box, signs.get(i)) for i, s in enumerate(syms)])
     signs_g, integers, poles = _breakpoints(e)
     targets = [(g, False) for g in signs_g + poles] + [(a, True) for a in integers]
-    budget = 96
+    # Where the value at the breakpoint itself differs from both sides, touching it at a point
+    # no rational coordinate reaches leaves that value unsampled.
+    jumps = set()
+    for n in sympy.preorder_traversal(e):
+        if isinstance(n, (sympy.sign, sympy.Heaviside)):
+            jumps.add(n.args[0])
+        elif isinstance(n, sympy.Piecewise):
+            jumps.update(rel.lhs - rel.rhs for _, cond in n.args if isinstance(cond, sympy.Basic)
+                         for rel in cond.atoms(sympy.core.relational.Relational))
+    budget = 160
     for g, floorlike in targets[:24]:
+        # A floor-like breakpoint is where the argument crosses an integer: sin(pi*a) = 0.
+        g_exact = sympy.sin(sympy.pi * g) if floorlike else g
         try:
-            fn = sympy.lambdify(syms, g, modules="mpmath")
+            fn = sympy.lambdify(syms, g_exact, modules="mpmath")
         except Exception:
-            notes.append(f"breakpoint {g} not sampled (cannot be evaluated)")
+            gaps.append(f"breakpoint {g} not sampled (cannot be evaluated)")
             continue
-        if floorlike:
-            base_fn = fn
-
-            def fn(*args, _f=base_fn):  # zero where the argument crosses the integer nearest it
-                value = _f(*args)
-                return mpmath.sin(mpmath.pi * value)
         for i, s in enumerate(syms):
             if s not in g.free_symbols or budget <= 0:
                 continue
+            row = plan[rng.randrange(len(plan))]
             with mpmath.workdps(30):
-                base = [_mp(v) for v in plan[rng.randrange(len(plan))]]
-                roots = _line_roots(fn, base, i, ranges[s])
-            for root in roots:
-                for value in _around(root, ranges[s]):
-                    point = list(plan[rng.randrange(len(plan))])
+                roots, touches = _line_scan(fn, [_mp(v) for v in row], i, ranges[s])
+            at = dict(zip(syms, row))
+            for root in roots + touches:
+                exact = _exact_root(g_exact, s, at, root, ranges[s])
+                values = ([exact] if exact is not None else []) + _around(root, ranges[s])
+                if exact is None and any(root is t for t in touches) and (floorlike or g in jumps):
+                    gaps.append(f"{g} reaches its breakpoint without crossing it near "
+                                 f"{s} = {mpmath.nstr(root, 12)}, at a point no rational "
+                                 "coordinate hits")
+                for value in values:
+                    point = list(row)
                     point[i] = value
                     plan.append(point)
                     budget -= 1
-    return plan, notes
+    return plan, notes, gaps
 
 
 def _prove_scalar(expr, opts: _Options) -> Verdict:
@@ -1078,7 +1168,7 @@ def _prove_scalar(expr, opts: _Options) -> Verdict:
         reduced = _Evaluator(residual, syms)
     elif residual.is_Number and residual != 0 and residual.is_finite:
         reduced = _Evaluator(residual, syms)
-    plan, notes = _plan_points(e, syms, ranges, opts, rng, opts.points)
+    plan, notes, gaps = _plan_points(e, syms, ranges, opts, rng, opts.points)
     outcome = sample(plan, reduced)
     if isinstance(outcome, Verdict):
         return outcome
@@ -1094,6 +1184,9 @@ def _prove_scalar(expr, opts: _Options) -> Verdict:
         return inconclusive(f"only {passed} of {len(plan)} points over {domain_text} could be "
                             f"settled as zero; " + ", ".join(skipped) if skipped else
                             f"only {passed} of {len(plan)} points settled")
+    if gaps:
+        return inconclusive(f"zero at all {passed} points settled over {domain_text}, but "
+                            + "; ".join(gaps), method="mpmath: sampled points and breakpoints")
     where = (f"{passed} points over {domain_text}" if syms else "evaluation")
     note = f" ({'; '.join(skipped)} skipped)" if skipped else ""
     if notes:
