@@ -55,13 +55,16 @@ def test_every_registered_scheme_has_an_expected_order():
     assert set(EXPECTED_ORDER) == set(FIXED_STEP)
 
 
-_SLOW_1D = {"rk4"}  # 11 s (four nested force evaluations, series to h⁵)
-_SLOW_2D = {"verlet", "conformal-verlet", "nesterov", "symplectic-euler-dk", "rk4"}  # 2-9 s each
+_SLOW_1D = {"rk4"}  # 10 s (four nested force evaluations, series to h⁵)
+_SLOW_2D = {"verlet", "conformal-verlet", "nesterov", "symplectic-euler-dk"}  # 1-5 s each
+#: RK4 at d = 2 takes about 3 minutes; d = 1 and the numeric slope below cover its order.
+_SKIP_2D = {"rk4"}
 
 
 @pytest.mark.parametrize("scheme,d", [
     pytest.param(s, 1, marks=[pytest.mark.slow] if s in _SLOW_1D else []) for s in FIXED_STEP] + [
-    pytest.param(s, 2, marks=[pytest.mark.slow] if s in _SLOW_2D else []) for s in FIXED_STEP])
+    pytest.param(s, 2, marks=[pytest.mark.slow] if s in _SLOW_2D else [])
+    for s in FIXED_STEP if s not in _SKIP_2D])
 def test_leading_order_of_inertia_change(scheme, d):
     order = EXPECTED_ORDER[scheme]
     lo = discrete_map(Dynamics.abstract(d), scheme).inertia_change_order(max_order=max(4, order))
