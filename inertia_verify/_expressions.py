@@ -9,6 +9,21 @@ whitelisted functions are accepted, and the SymPy object is built directly from 
 Sizes are bounded before SymPy does any work, so hostile input fails fast: the text length, the
 number and nesting depth of syntax nodes, the digits of integer literals, and the digits that a
 numeric power such as ``10**10**10`` would produce (estimated from logarithms, never computed).
+
+SymPy also evaluates while it builds: ``cos(exp(7.89e27))`` starts an argument reduction with
+10**27 digits, and its assumption queries grow exponentially with nesting (``tanh`` nested eight
+times takes seconds).  So every input is answered quickly by design, with no timer:
+
+* every number in the expression, including each constant part such as ``exp(10**10)``, is
+  estimated at 64-bit precision *before* SymPy sees it (:func:`_numeric_value`); numbers beyond
+  ``10**4000``, ``exp``/``sinh``/``cosh`` of more than ``4000*log(10)``, and ``sin``/``cos``/``tan``
+  ... of arguments beyond ``10**100`` (whose value depends on more than 100 digits) are refused;
+* a function (or power) is simplified by SymPy only when its arguments hold at most
+  ``_EVALUATE_DEPTH`` nested functions, and only within a fixed evaluation budget per input;
+  beyond that it is built unevaluated (``evaluate=False``): the same mathematics, not simplified;
+* ``Max``/``Min`` take at most ``_MAX_MINMAX`` arguments (SymPy compares them pairwise);
+* anything SymPy still raises while building (``ValueError`` for ``Heaviside(log(-1))``, ...) is
+  caught at the one place where SymPy objects are built and re-raised as :class:`InvalidArgument`.
 """
 
 from __future__ import annotations
@@ -19,10 +34,13 @@ import math
 import unicodedata
 from fractions import Fraction
 from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
 
 import sympy
+from mpmath.ctx_mp import MPContext
+from sympy.core.function import AppliedUndef
 
-from ._errors import InvalidArgument
+from ._errors import InertiaVerifyError, InvalidArgument
 
 __all__ = ["FUNCTIONS", "as_sympy", "parse_expression", "parse_matrix", "parse_names",
            "parse_scalar_or_matrix", "parse_vector"]
@@ -35,6 +53,22 @@ _MAX_LITERAL_DIGITS = 100
 # 4300 digits (sys.get_int_max_str_digits), so a larger number could not even be printed.
 _MAX_DIGITS = 4000
 _MAX_SYMBOLIC_EXPONENT = 1000  # x**n with |n| above this would explode under expand()
+# Every number, exact or not, stays below 10**_MAX_DIGITS in magnitude, so exp(a) needs
+# |Re a| <= _MAX_LOG (= 4000*log(10) ~ 9210).
+_MAX_LOG = _MAX_DIGITS * math.log(10)
+_MAX_LOG2 = _MAX_DIGITS * math.log2(10)  # the same bound in bits, compared with mpmath's mag()
+# sin(a) for |a| ~ 10**k needs k digits of pi and of a before its first digit is right; SymPy
+# would pay them at every level of nesting.  10**100 is far beyond any argument a loss needs.
+_MAX_PERIODIC_DIGITS = 100
+_MAX_MINMAX = 16  # SymPy compares Max/Min arguments pairwise (16 names: 0.2 s, 100 names: 7 s)
+# SymPy's assumption queries (run while simplifying) grow about threefold per nested function
+# (tanh nested 8 times: 1.8 s).  Functions whose arguments nest at most this deep are simplified;
+# deeper ones are built unevaluated.  3 keeps sin(pi/6) = 1/2, tanh(sinh(cosh(x))), ...
+_EVALUATE_DEPTH = 3
+# Total simplification work allowed per input, in units of one simplified function of a plain
+# argument (about a millisecond); an application whose arguments nest d deep costs 3**d units,
+# Max/Min with n arguments n**2 * 3**d.  Beyond the budget, functions are built unevaluated.
+_EVALUATION_BUDGET = 400
 
 #: Whitelisted functions: name -> (SymPy callable, fewest arguments, most arguments or None).
 FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int | None]] = {
@@ -85,6 +119,163 @@ def _log10_abs(number: sympy.Rational | sympy.Float) -> float:
     return (exponent + math.log2(mantissa)) * math.log10(2)
 
 
+# ----------------------------------------------------------------------------- number sizes
+#
+# Each constant part of an expression gets a 64-bit estimate of its value (an mpmath number from
+# a private context, so the global mpmath precision is never touched), computed from the
+# estimates of its parts.  The estimate serves only to refuse numbers too large for SymPy to
+# evaluate cheaply; it is never returned.  Each operation is checked *before* it is computed, so
+# the estimate itself stays cheap (exp(10**3000) is refused, not computed).
+
+_NUMERIC = MPContext()
+_NUMERIC.prec = 64
+_SYMBOLIC = "symbolic"  # the estimate of anything that depends on a name
+
+
+class _OutOfRange(Exception):
+    """A number beyond the bounds; the builder re-raises it as InvalidArgument with the text."""
+
+
+def _is_large(value, bits: float) -> bool:
+    """``|value| > 2**bits``, decided from the binary exponent (cheap for any size)."""
+    return bool(value) and _NUMERIC.mag(value) > bits + 1
+
+
+def _bounded(value):
+    if _is_large(value, _MAX_LOG2):
+        raise _OutOfRange(f"a number larger than 1e{_MAX_DIGITS}")
+    return value
+
+
+def _exponential_argument(z, name: str) -> None:
+    """exp, sinh, cosh: Re z decides the size of the value, Im z is a periodic argument."""
+    if abs(z.real) > _MAX_LOG:
+        raise _OutOfRange(f"{name} of a number larger than {_MAX_LOG:.0f} in magnitude "
+                          f"(beyond 1e{_MAX_DIGITS} or below 1e-{_MAX_DIGITS})")
+    if _is_large(z.imag, _MAX_PERIODIC_DIGITS * math.log2(10)):
+        raise _OutOfRange(f"{name} of an imaginary part larger than 1e{_MAX_PERIODIC_DIGITS}")
+
+
+def _periodic_argument(z, name: str) -> None:
+    """sin, cos, ...: Re z is reduced modulo pi (costly when huge), Im z sizes the value."""
+    if _is_large(z.real, _MAX_PERIODIC_DIGITS * math.log2(10)):
+        raise _OutOfRange(f"{name} of a number larger than 1e{_MAX_PERIODIC_DIGITS} (its value "
+                          f"depends on more than {_MAX_PERIODIC_DIGITS} digits of the argument)")
+    if abs(z.imag) > _MAX_LOG:
+        raise _OutOfRange(f"{name} of an imaginary part larger than {_MAX_LOG:.0f}")
+
+
+def _periodic(name):
+    function = getattr(_NUMERIC, name)
+
+    def apply(z):
+        _periodic_argument(z, name)
+        return function(z)
+    return apply
+
+
+def _exponential(name):
+    function = getattr(_NUMERIC, name)
+
+    def apply(z):
+        _exponential_argument(z, name)
+        return function(z)
+    return apply
+
+
+def _tanh(z):
+    if abs(z.real) > 50:  # tanh(a + ib) -> sign(a) as |a| grows (within 1e-43 here)
+        return _NUMERIC.mpf(1 if z.real > 0 else -1)
+    _periodic_argument(_NUMERIC.mpc(0, z.imag), "tanh")
+    return _NUMERIC.tanh(z)
+
+
+def _erf(z, name="erf"):
+    if not z.imag and abs(z.real) > 10:  # within 1e-45 of +-1
+        return _NUMERIC.mpf(1 if z.real > 0 else -1)
+    if abs(z) > 96:  # |erf(iy)| ~ exp(y**2): 96**2 > _MAX_LOG
+        raise _OutOfRange(f"{name} of a complex number larger than 96")
+    return _NUMERIC.erf(z)
+
+
+def _real(*values) -> bool:
+    return all(not _NUMERIC.im(v) for v in values)
+
+
+def _power(base, exponent):
+    if not base:
+        return _NUMERIC.mpf(0) if exponent.real > 0 else None  # 0**-1 is zoo, refused elsewhere
+    logarithm = exponent * _NUMERIC.log(base)
+    if abs(logarithm.real) > _MAX_LOG:
+        raise _OutOfRange(f"a power beyond 1e{_MAX_DIGITS} (or below 1e-{_MAX_DIGITS})")
+    _periodic_argument(_NUMERIC.mpc(logarithm.imag, 0), "a power with a complex exponent")
+    return _NUMERIC.power(base, exponent)
+
+
+def _heaviside(z, at_zero=None):
+    if not _real(z) or (at_zero is not None and not _real(at_zero)):
+        return None
+    return _NUMERIC.mpf(1 if z > 0 else 0) if z else (at_zero if at_zero is not None
+                                                      else _NUMERIC.mpf(0.5))
+
+
+def _extremum(pick):
+    return lambda *values: pick(values) if _real(*values) else None
+
+
+def _logarithm(z, base=None):
+    return _NUMERIC.log(z) if base is None else _NUMERIC.log(z) / _NUMERIC.log(base)
+
+
+def _product(*values):
+    result = _NUMERIC.mpf(1)
+    for value in values:
+        result = _bounded(result * value)
+    return result
+
+
+#: How each SymPy operation is estimated, keyed by the SymPy class (function classes included).
+_ESTIMATES: dict[object, Callable] = {
+    sympy.Add: lambda *values: _bounded(_NUMERIC.fsum(values)),
+    sympy.Mul: _product,
+    sympy.Pow: _power,
+    **{getattr(sympy, name): _periodic(name) for name in ("sin", "cos", "tan", "cot", "sec",
+                                                          "csc")},
+    **{getattr(sympy, name): _exponential(name) for name in ("exp", "sinh", "cosh")},
+    **{getattr(sympy, name): getattr(_NUMERIC, name) for name in ("asin", "acos", "atan",
+                                                                  "asinh", "acosh", "atanh")},
+    sympy.tanh: _tanh, sympy.erf: _erf,
+    sympy.erfi: lambda z: _NUMERIC.mpc(0, -1) * _erf(_NUMERIC.mpc(0, 1) * z, "erfi"),
+    sympy.log: _logarithm,
+    sympy.Abs: abs,
+    sympy.sign: lambda z: z / abs(z) if z else _NUMERIC.mpf(0),
+    sympy.Heaviside: _heaviside,
+    sympy.atan2: lambda y, x: _NUMERIC.atan2(y, x) if _real(y, x) else None,
+    sympy.Max: _extremum(max), sympy.Min: _extremum(min),
+}
+
+
+def _estimate(function, values):
+    """The estimate of ``function(*values)``: a number, ``_SYMBOLIC``, or None (not known).
+
+    Raises _OutOfRange where the value, or the work to compute it, would be too large.
+    """
+    if _SYMBOLIC in values:
+        return _SYMBOLIC
+    compute = _ESTIMATES.get(function)
+    if compute is None or None in values:
+        return None
+    try:
+        value = compute(*values)
+    except _OutOfRange:
+        raise
+    except Exception:  # poles, log(0), no convergence: SymPy answers those; size is not known
+        return None
+    if value is None or _NUMERIC.isinf(value) or _NUMERIC.isnan(value):
+        return None  # a pole such as log(0): SymPy's own answer (zoo) is refused where it is made
+    return _bounded(value)
+
+
 def _tree(text: object, argument: str) -> tuple[ast.expr, str]:
     """Syntax-check ``text`` and bound its size; return the tree and the stripped text."""
     if not isinstance(text, str):
@@ -123,11 +314,27 @@ def _tree(text: object, argument: str) -> tuple[ast.expr, str]:
     return body, source
 
 
+class _Part(NamedTuple):
+    """A built piece of an expression.
+
+    ``weight`` bounds the decimal digits of the exact numbers in it (refusing huge products or
+    powers before SymPy computes them); ``depth`` is how many functions (or powers) nest in it.
+    """
+
+    expr: sympy.Expr
+    weight: int
+    depth: int
+
+
+_MINUS_ONE = _Part(sympy.Integer(-1), 0, 0)
+
+
 class _Builder:
     """Builds SymPy objects from a checked syntax tree, accepting only whitelisted nodes.
 
-    ``_build`` returns the expression and its *weight*: an upper bound on the decimal digits of
-    the numbers in it, used to refuse work (huge products or powers) before SymPy starts it.
+    Every SymPy object is made by :meth:`_make`, the one place that decides whether SymPy may
+    simplify, estimates the numbers involved first, and turns SymPy's exceptions into
+    :class:`InvalidArgument`.
     """
 
     def __init__(self, source, text, argument, symbols, allowed_names, functions):
@@ -147,9 +354,11 @@ class _Builder:
             if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
                 raise InvalidArgument("functions", name, "is not a valid function name")
             self.functions[name] = function if function is not None else sympy.Function(name)
+        self.budget = _EVALUATION_BUDGET
+        self.estimates: dict[sympy.Basic, object] = {}
 
-    def reject(self, problem: str, fix: str | None = _FIX):
-        raise InvalidArgument(self.argument, self.text, problem, fix)
+    def reject(self, problem: str, fix: str | None = _FIX, cause: BaseException | None = None):
+        raise InvalidArgument(self.argument, self.text, problem, fix) from cause
 
     def segment(self, node: ast.AST) -> str:
         shown = ast.get_source_segment(self.source, node) or type(node).__name__
@@ -157,20 +366,108 @@ class _Builder:
 
     def entry(self, node: ast.expr) -> sympy.Expr:
         """Build one complete expression and refuse undefined results such as ``1/0``."""
-        expr, _ = self._build(node)
-        if expr.has(*_UNDEFINED):
+        return self.entry_part(node).expr
+
+    def entry_part(self, node: ast.expr) -> _Part:
+        part = self._build(node)
+        if part.expr.has(*_UNDEFINED):
             self.reject(f"{self.segment(node)!r} is undefined or infinite",
                         "avoid divisions by zero and poles such as log(0)")
+        return part
+
+    # ------------------------------------------------------------------ the one door to SymPy
+
+    def estimate(self, expr: sympy.Basic):
+        """The 64-bit estimate of ``expr`` (see :func:`_estimate`), memoised per subexpression.
+
+        Walking the built object, not the syntax tree, also checks the constants SymPy creates
+        itself, such as ``exp(18000)`` from ``exp(9000)*exp(9000)``.
+        """
+        known = self.estimates.get(expr)
+        if known is not None or expr in self.estimates:
+            return known
+        if expr.is_Number:
+            if expr.is_Float:
+                value = _NUMERIC.mpf(expr._mpf_)
+            elif expr.is_Rational:
+                value = _NUMERIC.mpf(expr.p) / expr.q
+            else:  # nan, zoo, oo: refused where they are built
+                value = None
+        elif expr is sympy.pi:
+            value = _NUMERIC.pi
+        elif expr is sympy.E:
+            value = _NUMERIC.e
+        elif expr is sympy.I:
+            value = _NUMERIC.mpc(0, 1)
+        elif not expr.args:
+            value = _SYMBOLIC if expr.free_symbols else None
+        else:
+            values = [self.estimate(arg) for arg in expr.args]
+            function = expr.func
+            if isinstance(expr, AppliedUndef) or function not in _ESTIMATES:
+                function = None  # the caller's functions, or a class SymPy made, e.g. re()
+            value = _estimate(function, values)
+        self.estimates[expr] = value
+        return value
+
+    def _make(self, node: ast.expr, function: Callable[..., sympy.Expr],
+              parts: list[_Part], kind: object = None, simplify: bool = True) -> sympy.Expr:
+        """``function(*exprs)``: estimated, simplified within the budget, and checked.
+
+        ``kind`` is the SymPy class whose estimate applies (``function`` itself by default);
+        ``simplify=False`` forces an unevaluated build.
+        """
+        exprs = [part.expr for part in parts]
+        values = [self.estimate(expr) for expr in exprs]
+        kind = function if kind is None else kind
+        try:
+            # Refuse huge numbers *before* SymPy evaluates them (cos(exp(7.89e27)) would hang).
+            _estimate(kind if kind in _ESTIMATES else None, values)
+        except _OutOfRange as exc:
+            self.reject(f"{self.segment(node)!r} involves {exc}",
+                        "use smaller numbers (or reduce periodic arguments modulo 2*pi)")
+        if kind in (sympy.Add, sympy.Mul):
+            # Sums and products are always put in canonical form: that collects terms and
+            # numbers without asking SymPy's assumptions, so it stays cheap at any depth.
+            evaluate = True
+        else:
+            depth = max((part.depth for part in parts), default=0)
+            cost = 3**depth * (len(parts) ** 2 if kind in (sympy.Max, sympy.Min) else 1)
+            # A constant whose size is not known (such as L(1)) is never evaluated numerically.
+            evaluate = (simplify and depth <= _EVALUATE_DEPTH and None not in values
+                        and cost <= self.budget)
+            self.budget -= cost if evaluate else 0
+        try:
+            expr = function(*exprs) if evaluate else function(*exprs, evaluate=False)
+        except InertiaVerifyError:
+            raise
+        except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError,
+                NotImplementedError, AttributeError, IndexError, KeyError) as exc:
+            # e.g. Heaviside(log(-1)) (complex argument), Max(x, acos(pi)) (not comparable).
+            reason = str(exc).split("\n")[0][:120] or type(exc).__name__
+            self.reject(f"{self.segment(node)!r} cannot be evaluated ({reason})",
+                        "use real arguments within the functions' domains", exc)
+        if expr in _UNDEFINED:
+            self.reject(f"{self.segment(node)!r} is undefined or infinite",
+                        "avoid divisions by zero and poles such as log(0)")
+        try:
+            self.estimate(expr)
+        except _OutOfRange as exc:
+            self.reject(f"{self.segment(node)!r} involves {exc}", "use smaller numbers")
         return expr
 
-    def _build(self, node: ast.expr) -> tuple[sympy.Expr, int]:
+    # ------------------------------------------------------------------ syntax nodes
+
+    def _build(self, node: ast.expr) -> _Part:
         if isinstance(node, ast.Constant):
             return self._constant(node)
         if isinstance(node, ast.Name):
-            return self._name(node), 0
+            return _Part(self._name(node), 0, 0)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
-            expr, weight = self._build(node.operand)
-            return (-expr if isinstance(node.op, ast.USub) else expr), weight
+            part = self._build(node.operand)
+            if isinstance(node.op, ast.UAdd):
+                return part
+            return part._replace(expr=self._make(node, sympy.Mul, [_MINUS_ONE, part]))
         if isinstance(node, ast.BinOp):
             if _family(node):
                 return self._chain(node)
@@ -189,7 +486,7 @@ class _Builder:
         what = _OPERATORS.get(type(op)) or _FORBIDDEN.get(type(node)) or type(node).__name__
         self.reject(f"{what} ({self.segment(node)!r}) is not allowed")
 
-    def _constant(self, node: ast.Constant) -> tuple[sympy.Expr, int]:
+    def _constant(self, node: ast.Constant) -> _Part:
         value = node.value
         if isinstance(value, bool) or value is None or value is Ellipsis:
             self.reject(f"{value!r} is not allowed", "write a number")
@@ -197,7 +494,7 @@ class _Builder:
             if value.bit_length() > 400 or len(str(value)) > _MAX_LITERAL_DIGITS:
                 self.reject(f"integer literal with more than {_MAX_LITERAL_DIGITS} digits",
                             "use a power such as 10**200 or a float such as 1e200")
-            return sympy.Integer(value), len(str(value))
+            return _Part(sympy.Integer(value), len(str(value)), 0)
         if isinstance(value, float):
             literal = (ast.get_source_segment(self.source, node) or repr(value)).replace("_", "")
             digits = sum(c.isdigit() for c in literal.lower().partition("e")[0])
@@ -207,9 +504,9 @@ class _Builder:
             # A float's digits never grow (its precision is fixed), hence weight 0.  Its literal
             # text keeps 0.1 exactly 0.1 at the precision it was written with.
             try:
-                return sympy.Float(literal), 0
+                return _Part(sympy.Float(literal), 0, 0)
             except ValueError:
-                return sympy.Float(value), 0
+                return _Part(sympy.Float(value), 0, 0)
         kind = "complex number" if isinstance(value, complex) else "string"
         self.reject(f"{kind} literal ({self.segment(node)!r}) is not allowed")
 
@@ -235,7 +532,7 @@ class _Builder:
             self.reject(f"numbers too large: {self.segment(node)!r} would involve more than "
                         f"{_MAX_DIGITS} digits", "use smaller numbers or floats")
 
-    def _chain(self, node: ast.BinOp) -> tuple[sympy.Expr, int]:
+    def _chain(self, node: ast.BinOp) -> _Part:
         """Build ``a + b - c ...`` or ``a * b / c ...`` with one SymPy call (not one per step)."""
         family, top, operands = _family(node), node, []
         while _family(node) == family:
@@ -244,19 +541,23 @@ class _Builder:
         operands.append((None, node))
         terms, weight = [], 0
         for op, operand in reversed(operands):
-            expr, w = self._build(operand)
-            weight += w
+            part = self._build(operand)
+            weight += part.weight
             if isinstance(op, ast.Sub):
-                expr = -expr
+                part = part._replace(expr=self._make(
+                    operand, sympy.Mul, [_MINUS_ONE, part]))
             elif isinstance(op, ast.Div):
-                expr = sympy.Pow(expr, -1)
-            terms.append(expr)
+                part = part._replace(expr=self._make(
+                    operand, sympy.Pow, [part, _MINUS_ONE]))
+            terms.append(part)
         self._check(top, weight)
-        return (sympy.Add if family == "sum" else sympy.Mul)(*terms), weight
+        expr = self._make(top, sympy.Add if family == "sum" else sympy.Mul, terms)
+        return _Part(expr, weight, max(part.depth for part in terms))
 
-    def _power(self, node: ast.BinOp) -> tuple[sympy.Expr, int]:
-        base, base_weight = self._build(node.left)
-        exponent, weight = self._build(node.right)
+    def _power(self, node: ast.BinOp) -> _Part:
+        base_part, exponent_part = self._build(node.left), self._build(node.right)
+        base, base_weight = base_part.expr, base_part.weight
+        exponent, weight = exponent_part.expr, exponent_part.weight
         number = (sympy.Rational, sympy.Float)  # finite numbers only (zoo, oo, nan are not)
         if isinstance(exponent, number) and not exponent.is_zero:
             if isinstance(base, number):
@@ -284,9 +585,10 @@ class _Builder:
         else:
             weight = self._log_exponent(node, exponent, weight + base_weight)
         self._check(node, weight)
-        return sympy.Pow(base, exponent), weight
+        expr = self._make(node, sympy.Pow, [base_part, exponent_part])
+        return _Part(expr, weight, max(base_part.depth, exponent_part.depth) + 1)
 
-    def _call(self, node: ast.Call) -> tuple[sympy.Expr, int]:
+    def _call(self, node: ast.Call) -> _Part:
         if not isinstance(node.func, ast.Name):
             if isinstance(node.func, ast.Attribute):
                 self.reject(f"attribute access ('.{node.func.attr}') is not allowed")
@@ -311,12 +613,22 @@ class _Builder:
                       else f"at least {fewest}")
             noun = "argument" if (most or fewest) == 1 else "arguments"
             self.reject(f"{name}() takes {wanted} {noun}, got {count}", None)
-        built = [self._build(arg) for arg in node.args]
-        weight = sum(w for _, w in built)
+        parts = [self._build(arg) for arg in node.args]
+        weight = sum(part.weight for part in parts)
         if function is sympy.exp:
-            weight = self._log_exponent(node, built[0][0], weight)
+            weight = self._log_exponent(node, parts[0].expr, weight)
         self._check(node, weight)
-        return function(*(expr for expr, _ in built)), weight
+        if function in (sympy.Max, sympy.Min):
+            # Nested Max(Max(...), ...) is flattened into one comparison of all arguments.
+            total = sum(len(part.expr.args) if part.expr.func is function else 1
+                        for part in parts)
+            if total > _MAX_MINMAX:
+                self.reject(f"{name}() of {total} arguments is too many (the limit is "
+                            f"{_MAX_MINMAX}; SymPy compares them pairwise)",
+                            f"split it, e.g. {name}({name}(a, b), {name}(c, d)) is one call of "
+                            "four arguments too, so reduce the number of arguments")
+        expr = self._make(node, function, parts)
+        return _Part(expr, weight, max(part.depth for part in parts) + 1)
 
     def _log_exponent(self, node: ast.expr, exponent: sympy.Expr, weight: int) -> int:
         """Bound ``exp(c*log(b))`` and ``a**(c*log(b))``: SymPy evaluates the former to ``b**c``."""
@@ -512,8 +824,13 @@ def parse_vector(text: str, *, argument: str, length: int | None = None) -> tupl
                        f"expected {length}", None)
     values = []
     for index, element in enumerate(elements, 1):
-        expr = builder.entry(element)
+        part = builder.entry_part(element)
+        expr = part.expr
         shown = f"entry {index} ({builder.segment(element)!r})"
+        if part.depth > _EVALUATE_DEPTH:
+            # evalf's cost grows exponentially with nesting, like SymPy's simplification.
+            builder.reject(f"{shown} nests more than {_EVALUATE_DEPTH} functions",
+                           "give a number such as 0.5 or pi/2")
         if expr.free_symbols:
             names = ", ".join(sorted(s.name for s in expr.free_symbols))
             builder.reject(f"{shown} is not a number (it contains {names})",
