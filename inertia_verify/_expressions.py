@@ -18,9 +18,10 @@ times takes seconds).  So every input is answered quickly by design, with no tim
   estimated at 64-bit precision *before* SymPy sees it (:func:`_numeric_value`); numbers beyond
   ``10**4000``, ``exp``/``sinh``/``cosh`` of more than ``4000*log(10)``, and ``sin``/``cos``/``tan``
   ... of arguments beyond ``10**100`` (whose value depends on more than 100 digits) are refused;
-* a function (or power) is simplified by SymPy only when its arguments hold at most
+* a function, power, sum or product is simplified by SymPy only when its operands hold at most
   ``_EVALUATE_DEPTH`` nested functions, and only within a fixed evaluation budget per input;
-  beyond that it is built unevaluated (``evaluate=False``): the same mathematics, not simplified;
+  beyond that it is built unevaluated (``evaluate=False``): the same mathematics, not simplified
+  (polynomial arithmetic is always simplified: it costs nothing of the budget);
 * ``Max``/``Min`` take at most ``_MAX_MINMAX`` arguments (SymPy compares them pairwise);
 * anything SymPy still raises while building (``ValueError`` for ``Heaviside(log(-1))``, ...) is
   caught at the one place where SymPy objects are built and re-raised as :class:`InvalidArgument`.
@@ -66,9 +67,10 @@ _MAX_MINMAX = 16  # SymPy compares Max/Min arguments pairwise (16 names: 0.2 s, 
 # deeper ones are built unevaluated.  3 keeps sin(pi/6) = 1/2, tanh(sinh(cosh(x))), ...
 _EVALUATE_DEPTH = 3
 # Total simplification work allowed per input, in units of one simplified function of a plain
-# argument (about a millisecond); an application whose arguments nest d deep costs 3**d units,
-# Max/Min with n arguments n**2 * 3**d.  Beyond the budget, functions are built unevaluated.
-_EVALUATION_BUDGET = 400
+# argument (about a millisecond); an operation whose operands nest d >= 1 functions deep costs
+# 3**d units, Max/Min with n arguments n**2 times more; polynomial arithmetic is free.  Beyond
+# the budget, operations are built unevaluated.
+_EVALUATION_BUDGET = 200
 
 #: Whitelisted functions: name -> (SymPy callable, fewest arguments, most arguments or None).
 FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int | None]] = {
@@ -329,6 +331,12 @@ class _Part(NamedTuple):
 _MINUS_ONE = _Part(sympy.Integer(-1), 0, 0)
 
 
+def _depth(expr: sympy.Expr, written: int) -> int:
+    """The nesting depth of a built piece: as written, unless SymPy reduced it to a number or a
+    name (tanh(tanh(0)) is 0, and nests nothing)."""
+    return written if expr.args else 0
+
+
 class _Builder:
     """Builds SymPy objects from a checked syntax tree, accepting only whitelisted nodes.
 
@@ -426,17 +434,17 @@ class _Builder:
         except _OutOfRange as exc:
             self.reject(f"{self.segment(node)!r} involves {exc}",
                         "use smaller numbers (or reduce periodic arguments modulo 2*pi)")
-        if kind in (sympy.Add, sympy.Mul):
-            # Sums and products are always put in canonical form: that collects terms and
-            # numbers without asking SymPy's assumptions, so it stays cheap at any depth.
-            evaluate = True
-        else:
-            depth = max((part.depth for part in parts), default=0)
-            cost = 3**depth * (len(parts) ** 2 if kind in (sympy.Max, sympy.Min) else 1)
-            # A constant whose size is not known (such as L(1)) is never evaluated numerically.
-            evaluate = (simplify and depth <= _EVALUATE_DEPTH and None not in values
-                        and cost <= self.budget)
-            self.budget -= cost if evaluate else 0
+        # Sums, products and powers of plain polynomials are free; anything holding functions
+        # costs 3**depth (Mul.flatten, too, asks exp(...) whether it is zero, and so on down).
+        depth = max((part.depth for part in parts), default=0)
+        arithmetic = kind in (sympy.Add, sympy.Mul, sympy.Pow)
+        cost = 0 if arithmetic and not depth else 3**depth
+        if kind in (sympy.Max, sympy.Min):
+            cost *= len(parts) ** 2
+        # A constant whose size is not known (such as L(1)) is never evaluated numerically.
+        evaluate = (simplify and depth <= _EVALUATE_DEPTH and cost <= self.budget
+                    and (kind in (sympy.Add, sympy.Mul) or None not in values))
+        self.budget -= cost if evaluate else 0
         try:
             expr = function(*exprs) if evaluate else function(*exprs, evaluate=False)
         except InertiaVerifyError:
@@ -552,7 +560,7 @@ class _Builder:
             terms.append(part)
         self._check(top, weight)
         expr = self._make(top, sympy.Add if family == "sum" else sympy.Mul, terms)
-        return _Part(expr, weight, max(part.depth for part in terms))
+        return _Part(expr, weight, _depth(expr, max(part.depth for part in terms)))
 
     def _power(self, node: ast.BinOp) -> _Part:
         base_part, exponent_part = self._build(node.left), self._build(node.right)
@@ -586,7 +594,9 @@ class _Builder:
             weight = self._log_exponent(node, exponent, weight + base_weight)
         self._check(node, weight)
         expr = self._make(node, sympy.Pow, [base_part, exponent_part])
-        return _Part(expr, weight, max(base_part.depth, exponent_part.depth) + 1)
+        # Powers of polynomials (x**2, sqrt(x + 1)) are cheap to query; powers of functions nest.
+        depth = max(base_part.depth, exponent_part.depth)
+        return _Part(expr, weight, _depth(expr, depth + 1 if depth else 0))
 
     def _call(self, node: ast.Call) -> _Part:
         if not isinstance(node.func, ast.Name):
@@ -628,7 +638,7 @@ class _Builder:
                             f"split it, e.g. {name}({name}(a, b), {name}(c, d)) is one call of "
                             "four arguments too, so reduce the number of arguments")
         expr = self._make(node, function, parts)
-        return _Part(expr, weight, max(part.depth for part in parts) + 1)
+        return _Part(expr, weight, _depth(expr, max(part.depth for part in parts) + 1))
 
     def _log_exponent(self, node: ast.expr, exponent: sympy.Expr, weight: int) -> int:
         """Bound ``exp(c*log(b))`` and ``a**(c*log(b))``: SymPy evaluates the former to ``b**c``."""
