@@ -72,6 +72,7 @@ def test_rate_is_minus_vT_M_Gamma_v_for_random_losses(data):
                                 sympy.expand(expected) == 0)
 
 
+@pytest.mark.filterwarnings("ignore::inertia_verify.UnusedCoordinateWarning")
 @given(st.data())
 def test_mass_matrix_energy_decays_and_paper_energy_does_not(data):
     loss, coords = data.draw(losses(max_dim=3))
@@ -183,3 +184,10 @@ def test_derive_command_only_formats_the_library_result():
     assert payload["rate"] == library["rate"] == "-g*v_x**2 + s**2/2"
     assert payload["noise_terms"] == library["noise_terms"]
     assert payload["conservation"]["status"] == library["conservation"]["status"]
+
+
+def test_a_tiny_damping_is_not_round_off():
+    # exp(-200) is a nonzero constant: the damped system is not conservative (issue 10 §1).
+    result = derive(Dynamics.from_text("x**2/2", "x", damping="exp(-200)"))
+    assert not result.conserved and result.conservation.refuted
+    assert result.matches_dissipation.proved

@@ -101,3 +101,11 @@ def test_model_files(tmp_path):
     toml.write_text("parameters = ")
     with pytest.raises(InvalidArgument, match="not valid TOML"):
         Model.from_file(toml)
+
+
+def test_a_tiny_nonzero_term_is_not_conserved():
+    from inertia_verify.laws import deep_linear
+
+    check = check_law(deep_linear([1, 1, 1]), "U1_0_0**2 - U2_0_0**2 + exp(-200)*U1_0_0")
+    assert not check.conserved and check.verdict.refuted
+    assert check_law(deep_linear([1, 1, 1]), "U1_0_0**2 - U2_0_0**2").conserved
