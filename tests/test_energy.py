@@ -57,6 +57,7 @@ def _numeric_check(dyn, expr_a, expr_b, seed=0, points=5):
         assert abs(a - b) <= 1e-10 * scale, (a, b, x)
 
 
+@pytest.mark.filterwarnings("ignore::inertia_verify.UnusedCoordinateWarning")
 @given(st.data())
 def test_rate_is_minus_vT_M_Gamma_v_for_random_losses(data):
     loss, coords = data.draw(losses())
