@@ -470,3 +470,106 @@ def test_arbitrary_text_either_parses_or_raises_invalid_argument(text):
     except InvalidArgument:
         return
     assert isinstance(result, sympy.Expr)
+
+
+# ----------------------------------------------------------------------------- bounded evaluation
+# SymPy evaluates while it builds (issue 10, section 5).  These check each bound by its message;
+# tests/test_expressions_fuzz.py checks that every generated input is answered quickly.
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("cos(exp(7.89e27))", "'exp(7.89e27)' involves exp of a number larger than 9210"),
+        ("exp(10.0**3000)", "exp of a number larger than 9210"),
+        ("exp(-10**4)", "below 1e-4000"),
+        ("sinh(10**4)", "sinh of a number larger than 9210"),
+        ("sin(10**101)", "sin of a number larger than 1e100"),
+        ("tan(2.0**400 + x - x)", "tan of a number larger than 1e100"),
+        ("x*exp(9000)*exp(9000)", "larger than 9210"),  # SymPy makes exp(18000) itself
+        ("(10**300)**(4.5*pi)", "a power beyond 1e4000"),
+        ("erf(97*sqrt(-1))", "erf of a complex number larger than 96"),
+    ],
+)
+def test_numbers_too_large_to_evaluate_are_refused(text, named):
+    with pytest.raises(InvalidArgument) as info:
+        parse_expression(text, argument="--loss")
+    assert named in str(info.value)
+    assert "use smaller numbers" in str(info.value)
+
+
+def test_large_numbers_within_the_bounds_are_kept():
+    assert parse_expression("exp(9000)") == sympy.exp(9000)
+    assert parse_expression("sin(10**99)") == sympy.sin(sympy.Integer(10) ** 99)
+    assert parse_expression("sin(1e300*x)") == sympy.sin(sympy.Float("1e300") * x)  # symbolic
+    assert parse_expression("exp(exp(9))") == sympy.exp(sympy.exp(9))  # about 1e3519
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [("Heaviside(log(-1))*x", ValueError), ("Max(x, acos(pi))", ValueError),
+     ("Min(1, sqrt(-1))", ValueError)],
+)
+def test_sympy_errors_become_invalid_argument(text, cause):
+    with pytest.raises(InvalidArgument, match="cannot be evaluated") as info:
+        parse_expression(text)
+    assert isinstance(info.value.__cause__, cause)
+
+
+def test_max_and_min_take_at_most_sixteen_arguments():
+    names = [f"a{i}" for i in range(17)]
+    assert len(parse_expression(f"Max({', '.join(names[:16])})").args) == 16
+    with pytest.raises(InvalidArgument, match=r"Max\(\) of 17 arguments is too many"):
+        parse_expression(f"Max({', '.join(names)})")
+    # Nested calls are flattened into one comparison, so they count together.
+    with pytest.raises(InvalidArgument, match=r"min\(\) of 17 arguments"):
+        parse_expression(f"min(Min({', '.join(names[:9])}), {', '.join(names[9:])})")
+    assert parse_expression(f"Min(Max({', '.join(names[:9])}), {', '.join(names[9:])})")
+
+
+def _at(expr, **values):
+    return complex(expr.evalf(30, subs={sympy.Symbol(k): v for k, v in values.items()}))
+
+
+def test_deep_nesting_is_built_unevaluated_with_the_same_value():
+    # SymPy's queries grow about threefold per nested tanh; beyond 3 levels, no simplification.
+    deep = parse_expression("tanh(tanh(tanh(tanh(tanh(x)))))")
+    assert deep.count(sympy.tanh) == 5
+    value = 0.3
+    for _ in range(5):
+        value = math.tanh(value)
+    # 5 nested double-precision tanh: within a few ulps; 1e-12 relative is a wide margin.
+    assert _at(deep, x=0.3) == pytest.approx(value, rel=1e-12)
+    # Pieces SymPy reduces to numbers nest nothing, so simplification carries on above them.
+    assert parse_expression("tanh(tanh(tanh(tanh(tanh(tanh(0))))))") == 0
+    assert parse_expression("sin(pi/6) + tanh(sinh(cosh(x)))") == (
+        sympy.Rational(1, 2) + sympy.tanh(sympy.sinh(sympy.cosh(x))))
+
+
+def test_evaluation_budget_keeps_the_mathematics():
+    # Past the budget, functions are built unevaluated; the value is unchanged.
+    names = [f"x{i}" for i in range(60)]
+    expr = parse_expression(" + ".join(f"tanh(sinh(cosh({n})))" for n in names))
+    point = {n: 0.01 * i for i, n in enumerate(names)}
+    expected = sum(math.tanh(math.sinh(math.cosh(v))) for v in point.values())
+    # 60 terms of three nested evaluations each: 1e-12 relative covers round-off.
+    assert _at(expr, **point) == pytest.approx(expected, rel=1e-12)
+
+
+def test_vectors_refuse_entries_too_deep_to_evaluate():
+    three = math.tanh(math.tanh(math.tanh(0.5)))
+    assert parse_vector("tanh(tanh(tanh(1/2)))", argument="x0") == pytest.approx((three,))
+    # Floats are evaluated at once, level by level, so they nest nothing.
+    five = math.tanh(math.tanh(three))
+    assert parse_vector("tanh(tanh(tanh(tanh(tanh(0.5)))))", argument="x0") == pytest.approx(
+        (five,))
+    with pytest.raises(InvalidArgument, match="nests more than 3 functions"):
+        parse_vector("tanh(tanh(tanh(tanh(tanh(1/2)))))", argument="x0")
+
+
+def test_estimates_leave_the_global_mpmath_precision_alone():
+    import mpmath
+
+    before = mpmath.mp.prec
+    parse_expression("sin(exp(99)) + erf(3) + atan2(1, 2)")
+    assert mpmath.mp.prec == before
