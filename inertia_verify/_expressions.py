@@ -188,7 +188,7 @@ def _exponential(name):
 def _tanh(z):
     if abs(z.real) > 50:  # tanh(a + ib) -> sign(a) as |a| grows (within 1e-43 here)
         return _NUMERIC.mpf(1 if z.real > 0 else -1)
-    _periodic_argument(_NUMERIC.mpc(0, z.imag), "tanh")
+    _periodic_argument(_NUMERIC.mpc(z.imag, 0), "tanh")  # tanh(ib) = i*tan(b)
     return _NUMERIC.tanh(z)
 
 
@@ -635,8 +635,8 @@ class _Builder:
             if total > _MAX_MINMAX:
                 self.reject(f"{name}() of {total} arguments is too many (the limit is "
                             f"{_MAX_MINMAX}; SymPy compares them pairwise)",
-                            f"split it, e.g. {name}({name}(a, b), {name}(c, d)) is one call of "
-                            "four arguments too, so reduce the number of arguments")
+                            f"use at most {_MAX_MINMAX} arguments (nested {name}() calls "
+                            "count together)")
         expr = self._make(node, function, parts)
         return _Part(expr, weight, _depth(expr, max(part.depth for part in parts) + 1))
 
@@ -680,7 +680,16 @@ def parse_expression(text: str, *, argument: str = "expression",
     ------
     InvalidArgument
         For anything outside numbers, names, ``+ - * / **`` and whitelisted function calls, for
-        oversized input and for undefined results such as ``1/0``.
+        oversized input, for undefined results such as ``1/0``, for numbers too large to
+        evaluate (beyond ``1e4000``, ``exp`` of more than about 9210, ``sin`` and the other
+        periodic functions of more than ``1e100``), for ``Max``/``Min`` of more than 16
+        arguments, and for anything SymPy cannot evaluate (``Heaviside(log(-1))``).
+
+    Notes
+    -----
+    Every input is answered quickly by design, not by a timer: see the module docstring.
+    Functions nested more than three deep, and any beyond a fixed amount of simplification
+    work per input, are built unevaluated: the same mathematics, not simplified.
 
     Examples
     --------
@@ -700,6 +709,11 @@ def parse_expression(text: str, *, argument: str = "expression",
     ...
     inertia_verify._errors.InvalidArgument: argument 'expression' = '10**10**10': power too large:
     '10**10**10' would have more than 4000 digits; use smaller numbers or floats
+    >>> parse_expression("cos(exp(7.89e27))")
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'expression' = 'cos(exp(7.89e27))':
+    'exp(7.89e27)' involves exp of a number larger than 9210 in magnitude ...
     """
     node, source = _tree(text, argument)
     return _Builder(source, text, argument, symbols, allowed_names, functions).entry(node)
