@@ -58,7 +58,9 @@ def test_model_file(capsys, tmp_path):
 
 @pytest.mark.parametrize("argv, needle", [
     (["--model", "linear", "--widths", "3,0,2"], "'--widths'"),
-    (["--model", "relu", "--widths", "3,2"], "takes 3 widths"),
+    (["--model", "relu", "--widths", "3,2"], "at least 3 widths"),
+        (["--model", "relu", "--widths", "3,-1,2,2"], "must be positive"),
+        (["--model", "relu", "--widths", "20,30,30,30,20"], "more than the limit of 2000000"),
     (["--model", "linear", "--widths", "2,x"], "integers"),
     (["--model", "linear"], "is required"),
     (["--model", "linear", "--widths", "2,2,2", "--flow", "momentum", "--tau", "-1"], "'--tau'"),

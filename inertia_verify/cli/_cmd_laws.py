@@ -34,8 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                            help='a JSON (or .toml) file: {"parameters": "a,b", '
                                 '"components": ["a*b"]}')
         p.add_argument("--widths", metavar="N,N,...",
-                       help="matrix sizes in product order: linear n0,n1,...,nq; relu and nmf "
-                            "n,r,m (outputs, hidden, inputs) for U (n×r) and V (m×r)")
+                       help="matrix sizes in product order: linear and relu n0,n1,...,nq "
+                            "(outputs first, inputs last; relu: 3 widths give the two-layer "
+                            "U (n×r), V (m×r), more the deep U1..Uq, at most 1000 parameters "
+                            "and 2,000,000 paths); nmf n,r,m")
         p.add_argument("--flow", choices=["gradient", "momentum"], default="gradient")
         p.add_argument("--tau", metavar="T", default=None,
                        help="momentum damping: a constant >= 0 (default 0) or c/t such as 3/t")

@@ -16,11 +16,18 @@ from ._models import MODELS as MODELS
 from ._models import Model as Model
 from ._models import builtin_model as builtin_model
 from ._models import deep_linear as deep_linear
+from ._models import deep_relu as deep_relu
+from ._known import known_laws as known_laws
+from ._known import law_rank as law_rank
+from ._paths import MAX_PATH_PARAMETERS as MAX_PATH_PARAMETERS
+from ._paths import MAX_PATHS as MAX_PATHS
+from ._paths import PathProducts as PathProducts
 from ._models import matrix_factorisation as matrix_factorisation
 from ._models import two_layer_relu as two_layer_relu
 from ._polynomial import PolynomialLaws as PolynomialLaws
 from ._polynomial import find_laws as find_laws
 
 __all__ = ["LawCheck", "check_law", "Flow", "make_flow", "LawCount", "count_laws", "MODELS",
-           "Model", "builtin_model", "deep_linear", "matrix_factorisation", "two_layer_relu",
-           "PolynomialLaws", "find_laws"]
+           "Model", "builtin_model", "deep_linear", "deep_relu", "matrix_factorisation",
+           "two_layer_relu", "known_laws", "law_rank", "PathProducts", "MAX_PATHS",
+           "MAX_PATH_PARAMETERS", "PolynomialLaws", "find_laws"]

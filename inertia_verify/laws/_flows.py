@@ -131,6 +131,17 @@ class Flow:
     def _parameter_fields(self) -> list[Field]:
         """M⁻¹∇φ_j as integer polynomial fields on θ (indices 0..D-1)."""
         theta = list(self.model.parameters)
+        paths = self.model.paths
+        if isinstance(self.metric, str) and paths is not None:
+            # ∂_k of a monomial of distinct variables: the product of the others.
+            fields = []
+            for row in paths.factors:
+                present = [int(k) for k in row if k >= 0]
+                grad = {k: {tuple(sorted(o for o in present if o != k)): 1} for k in present}
+                if self.metric == "mirror":
+                    grad = {k: {tuple(sorted(present)): 1} for k in present}
+                fields.append(grad)
+            return fields
         if isinstance(self.metric, str):
             fields = []
             for phi in self.model.components:

@@ -5,6 +5,7 @@ Gribonval, Peyré 2023, § 4; 2024, § 6), not from the engine's output:
 
 * deep linear φ = U1⋯Uq: the entries of U_iᵀU_i − U_{i+1}U_{i+1}ᵀ (i = 1..q−1, upper triangle);
 * two-layer ReLU: ‖u_j‖² − ‖v_j‖² (− b_j² with a bias) for each neuron j;
+* deep ReLU: for each hidden neuron, ‖incoming weights‖² (+ its bias²) − ‖outgoing weights‖²;
 * NMF, mirror flow: Σ_a U_ak − Σ_b V_bk for each k (⟨∇h, θ ⊙ ∇φ_ab⟩ = Σ_k U_ak V_bk − V_bk U_ak).
 """
 
@@ -49,6 +50,8 @@ def known_laws(model: Model, metric: str | None = None) -> list[sympy.Expr]:
     """
     metric = metric or model.default_metric
     name = model.name
+    if name.startswith("deep ReLU"):
+        return model.paths.laws()
     if name.startswith("deep linear"):
         mats = _split(model)
         laws = []

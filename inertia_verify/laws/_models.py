@@ -18,18 +18,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import sympy
 
 from .._errors import InvalidArgument
 from .._expressions import parse_expression, parse_names
+from ._paths import MAX_PATH_PARAMETERS, MAX_PATHS, PathProducts
 
-__all__ = ["Model", "deep_linear", "two_layer_relu", "matrix_factorisation", "builtin_model",
-           "MODELS"]
+__all__ = ["Model", "deep_linear", "two_layer_relu", "deep_relu", "matrix_factorisation",
+           "builtin_model", "MODELS"]
 
 #: Built-in model names accepted by :func:`builtin_model` (and ``laws --model``).
 MODELS = ("linear", "relu", "relu-bias", "nmf")
 
-_MAX_PARAMETERS = 400  # beyond this the polynomial search alone would need gigabytes
+# Beyond this the general Lie closure (its cached bracket values) and the polynomial search need
+# gigabytes; path models (ReLU networks) are counted by a certificate and go to
+# MAX_PATH_PARAMETERS (see ._paths).
+_MAX_PARAMETERS = 400
 
 
 @dataclass(frozen=True)
@@ -72,9 +77,10 @@ class Model:
         if not self.parameters:
             raise InvalidArgument("parameters", self.parameters, "is empty",
                                   "a model needs at least one parameter")
-        if len(self.parameters) > _MAX_PARAMETERS:
+        limit = MAX_PATH_PARAMETERS if self.paths is not None else _MAX_PARAMETERS
+        if len(self.parameters) > limit:
             raise InvalidArgument("parameters", len(self.parameters),
-                                  f"too many parameters (more than {_MAX_PARAMETERS})",
+                                  f"too many parameters (more than {limit})",
                                   "use smaller widths")
         if not self.components:
             raise InvalidArgument("components", self.components, "is empty",
@@ -83,6 +89,8 @@ class Model:
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise InvalidArgument("parameters", names, f"repeats {', '.join(twice)}")
+        if self.paths is not None:
+            return  # built from parameter indices, checked by PathProducts
         known = set(self.parameters)
         for c in self.components:
             stray = c.free_symbols - known
@@ -90,6 +98,11 @@ class Model:
                 raise InvalidArgument("components", c, "uses names that are not parameters: "
                                       + ", ".join(sorted(s.name for s in stray)),
                                       "list every name in parameters")
+
+    @property
+    def paths(self) -> PathProducts | None:
+        """The path-product structure of a ReLU network (None for other models)."""
+        return self.components if isinstance(self.components, PathProducts) else None
 
     @property
     def dimension(self) -> int:
@@ -122,8 +135,11 @@ class Model:
         return rf"$\varphi(\theta) = ({shown}{more}),\quad \theta \in {space}$"
 
     def to_dict(self) -> dict:
+        # A path model may have tens of thousands of components: list the first 100 only.
+        shown = self.components if self.paths is None else self.components[:100]
         return {"name": self.name, "parameters": list(self.names),
-                "components": [str(c) for c in self.components], "positive": self.positive,
+                "components": [str(c) for c in shown], "n_components": len(self.components),
+                "positive": self.positive,
                 "default_metric": self.default_metric,
                 "widths": None if self.widths is None else list(self.widths)}
 
@@ -220,10 +236,11 @@ def _toml(text: str, path: Path) -> dict:
 # --------------------------------------------------------------------------- built-in models
 
 def _widths(widths: object, count: int | None, model: str) -> tuple[int, ...]:
-    """Validate a list of widths; ``count`` is the required length (None: at least 2)."""
+    """Validate a list of widths; ``count`` is the required length (None: at least 2 for
+    ``linear``, at least 3 for the ReLU models)."""
     example = {"linear": "e.g. 3,2,4 for U1 (3×2) times U2 (2×4)",
-               "relu": "(outputs, neurons, inputs), e.g. 3,2,4",
-               "relu-bias": "(outputs, neurons, inputs), e.g. 3,2,4",
+               "relu": "(outputs, hidden, ..., inputs), e.g. 3,2,4 or 2,5,5,3",
+               "relu-bias": "(outputs, hidden, ..., inputs), e.g. 3,2,4 or 2,5,5,3",
                "nmf": "(n, r, m) for U (n×r) times Vᵀ (r×m), e.g. 3,2,4"}[model]
     if isinstance(widths, str):
         raise InvalidArgument("widths", widths, "must be a list of integers", example)
@@ -236,9 +253,11 @@ def _widths(widths: object, count: int | None, model: str) -> tuple[int, ...]:
     if count is not None and len(values) != count:
         raise InvalidArgument("widths", widths, f"the {model} model takes {count} widths, "
                               f"got {len(values)}", example)
-    if count is None and len(values) < 2:
-        raise InvalidArgument("widths", widths, "a deep linear network needs at least 2 widths "
-                              "(one matrix)", example)
+    least = 3 if model.startswith("relu") else 2
+    if count is None and len(values) < least:
+        what = ("a ReLU network needs at least 3 widths (two matrices around one hidden layer)"
+                if least == 3 else "a deep linear network needs at least 2 widths (one matrix)")
+        raise InvalidArgument("widths", widths, what, example)
     bad = [w for w in values if w < 1]
     if bad:
         raise InvalidArgument("widths", widths, f"widths must be positive, got {bad[0]}", example)
@@ -281,25 +300,114 @@ def two_layer_relu(widths: Sequence[int], *, bias: bool = False) -> Model:
     rank-one matrices u_j (v_j; b_j)ᵀ, one per neuron (the activation pattern is fixed, so σ
     acts as 0 or 1 and is absorbed in the data).  Widths are (outputs n, neurons r, inputs m);
     ``U_a_j`` is output weight a of neuron j, ``V_b_j`` its input weight b, ``b_j`` its bias.
+    The components are path products (:class:`~._paths.PathProducts`); :func:`deep_relu` is
+    the same network with the names of the deep one (``U1``, ``U2 = Vᵀ``, ``b1``).
 
     Examples
     --------
     >>> m = two_layer_relu([1, 2, 1], bias=True)
     >>> m.parameters
     (U_0_0, U_0_1, V_0_0, V_0_1, b_0, b_1)
-    >>> m.components
+    >>> tuple(m.components)
     (U_0_0*V_0_0, U_0_0*b_0, U_0_1*V_0_1, U_0_1*b_1)
     """
     n, r, m = _widths(widths, 3, "relu-bias" if bias else "relu")
     U, V = _matrix("U", n, r, False), _matrix("V", m, r, False)
     b = [sympy.Symbol(f"b_{j}", real=True) for j in range(r)]
-    components = []
-    for j in range(r):
-        inputs = list(V[:, j]) + ([b[j]] if bias else [])
-        components += [U[a, j] * x for a in range(n) for x in inputs]
     parameters = tuple(U) + tuple(V) + (tuple(b) if bias else ())
+    u = lambda a, j: a * r + j  # noqa: E731  (row-major indices, as in parameters)
+    v = lambda c, j: n * r + c * r + j  # noqa: E731
+    factors, balances = [], []
+    for j in range(r):
+        inputs = [v(c, j) for c in range(m)] + ([n * r + m * r + j] if bias else [])
+        factors += [(u(a, j), x) for a in range(n) for x in inputs]
+        signs = np.zeros(len(parameters), dtype=np.int64)
+        signs[[u(a, j) for a in range(n)]] = 1
+        signs[inputs] = -1  # ‖u_j‖² − ‖v_j‖² (− b_j²), the sign of the paper
+        balances.append(signs)
     kind = "two-layer ReLU with bias" if bias else "two-layer ReLU"
-    return Model(f"{kind} {(n, r, m)}", parameters, tuple(components), widths=(n, r, m))
+    return Model(f"{kind} {(n, r, m)}", parameters,
+                 PathProducts(parameters, factors, balances), widths=(n, r, m))
+
+
+def deep_relu(widths: Sequence[int], *, bias: bool = False) -> Model:
+    """A ReLU network of q >= 2 matrices on a region of fixed activations: its path products.
+
+    Widths (n0, …, nq) are in product order, as for :func:`deep_linear`: ``Ui ∈ ℝ^{n(i-1)×ni}``,
+    n0 outputs, nq inputs, hidden layers of widths n1, …, n(q-1).  On a region where every
+    neuron's activation is fixed, x ↦ U1 σ(U2 σ(⋯ σ(Uq x + b_(q-1)) ⋯) + b1) depends on θ only
+    through the product of the weights along each path from an input to an output and, with
+    biases, of each hidden bias ``b{l}_{k}`` (neuron k of hidden layer l, width n_l) times the
+    weights on a path from that neuron to an output.  The stated laws (one per hidden neuron):
+    the squared norm of its incoming weights (row k of U(l+1)) and bias, minus that of its
+    outgoing weights (column k of Ul).
+
+    Raises InvalidArgument beyond ``MAX_PATHS`` components or ``MAX_PATH_PARAMETERS``
+    parameters.
+
+    Examples
+    --------
+    >>> m = deep_relu([1, 2, 1, 1], bias=True)
+    >>> m.parameters
+    (U1_0_0, U1_0_1, U2_0_0, U2_1_0, U3_0_0, b1_0, b1_1, b2_0)
+    >>> tuple(m.components)
+    (U1_0_0*U2_0_0*U3_0_0, U1_0_1*U2_1_0*U3_0_0, U1_0_0*b1_0, U1_0_1*b1_1, U1_0_0*U2_0_0*b2_0, U1_0_1*U2_1_0*b2_0)
+    >>> m.paths.laws()[0]
+    -U1_0_0**2 + U2_0_0**2 + b1_0**2
+    """
+    w = _widths(widths, None, "relu-bias" if bias else "relu")
+    q = len(w) - 1
+    sizes = [w[i] * w[i + 1] for i in range(q)]
+    offsets = np.cumsum([0] + sizes)
+    hidden = w[1:-1]
+    n_weights = int(offsets[-1])
+    bias_offsets = n_weights + np.cumsum([0] + list(hidden))
+    d = n_weights + (sum(hidden) if bias else 0)
+    n_paths = int(np.prod(w, dtype=object))
+    if bias:
+        n_paths += sum(int(np.prod(w[:l + 1], dtype=object)) for l in range(1, q))
+    what = "relu-bias" if bias else "relu"
+    if n_paths > MAX_PATHS:
+        raise InvalidArgument("widths", list(w), f"the {what} network has {n_paths} path "
+                              f"products, more than the limit of {MAX_PATHS}",
+                              "use smaller widths or fewer layers")
+    if d > MAX_PATH_PARAMETERS:
+        raise InvalidArgument("widths", list(w), f"the {what} network has {d} parameters, more "
+                              f"than the limit of {MAX_PATH_PARAMETERS}",
+                              "use smaller widths or fewer layers")
+    parameters = [sympy.Symbol(f"U{i + 1}_{a}_{b}", real=True)
+                  for i in range(q) for a in range(w[i]) for b in range(w[i + 1])]
+    if bias:
+        parameters += [sympy.Symbol(f"b{l}_{k}", real=True)
+                       for l in range(1, q) for k in range(w[l])]
+
+    def weights(i, rows, cols):  # index of U(i+1)[rows, cols]
+        return offsets[i] + rows * w[i + 1] + cols
+
+    blocks = []
+    grid = np.indices(w).reshape(len(w), -1)  # every (i0, ..., iq)
+    blocks.append(np.stack([weights(i, grid[i], grid[i + 1]) for i in range(q)], axis=1))
+    if bias:
+        for l in range(1, q):  # a bias at hidden layer l feeds paths through U1..Ul
+            g = np.indices(w[:l + 1]).reshape(l + 1, -1)
+            cols = [weights(i, g[i], g[i + 1]) for i in range(l)]
+            cols.append(bias_offsets[l - 1] + g[l])
+            cols += [np.full(g.shape[1], -1)] * (q - l - 1)
+            blocks.append(np.stack(cols, axis=1))
+    factors = np.concatenate(blocks).astype(np.int64)
+    balances = np.zeros((sum(hidden), d), dtype=np.int64)
+    row = 0
+    for l in range(1, q):
+        for k in range(w[l]):
+            balances[row, weights(l, k, np.arange(w[l + 1]))] = 1  # incoming: row k of U(l+1)
+            if bias:
+                balances[row, bias_offsets[l - 1] + k] = 1
+            balances[row, weights(l - 1, np.arange(w[l - 1]), k)] = -1  # outgoing: column k of Ul
+            row += 1
+    kind = "deep ReLU with bias" if bias else "deep ReLU"
+    parameters = tuple(parameters)
+    return Model(f"{kind} {w}", parameters, PathProducts(parameters, factors, balances),
+                 widths=w)
 
 
 def matrix_factorisation(widths: Sequence[int]) -> Model:
@@ -325,10 +433,15 @@ def matrix_factorisation(widths: Sequence[int]) -> Model:
 def builtin_model(name: str, widths: Sequence[int]) -> Model:
     """A built-in model by name: ``linear``, ``relu``, ``relu-bias`` or ``nmf``.
 
+    ``relu`` and ``relu-bias`` with 3 widths give :func:`two_layer_relu` (names ``U``, ``V``,
+    ``b``), with 4 or more :func:`deep_relu` (names ``U1``, ``U2``, …, ``b1``, …).
+
     Examples
     --------
     >>> builtin_model("relu", [2, 1, 2]).dimension
     4
+    >>> builtin_model("relu-bias", [3, 4, 2, 3]).name
+    'deep ReLU with bias (3, 4, 2, 3)'
     >>> builtin_model("conv", [2, 2])
     Traceback (most recent call last):
     ...
@@ -338,7 +451,10 @@ def builtin_model(name: str, widths: Sequence[int]) -> Model:
     if name == "linear":
         return deep_linear(widths)
     if name in ("relu", "relu-bias"):
-        return two_layer_relu(widths, bias=name == "relu-bias")
+        bias = name == "relu-bias"
+        if not isinstance(widths, str) and hasattr(widths, "__len__") and len(widths) == 3:
+            return two_layer_relu(widths, bias=bias)
+        return deep_relu(widths, bias=bias)
     if name == "nmf":
         return matrix_factorisation(widths)
     raise InvalidArgument("model", name, "unknown model",
