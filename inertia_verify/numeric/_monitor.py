@@ -28,12 +28,33 @@ small block, and each step makes one blocked pass that reads :math:`\theta_k,
 cache-sized block: two subtractions, two ``einsum`` dot products, one copy).
 The velocity before the first step is taken as 0 (an optimizer whose momentum buffer starts at
 zero).
+
+Where the training runs:
+
+* NumPy arrays: :meth:`InertiaMonitor.update` computes each record at once, on the host.
+* PyTorch tensors (``update(model.parameters(), loss)``, tensors that require grad included) and
+  JAX arrays or pytrees: the norms and dot products are computed on the arrays' device, in their
+  dtype with float64 accumulation, and kept there; they are fetched in blocks of
+  :data:`_FETCH_EVERY` steps or when a record is read, so the loop never waits for the host.
+* :meth:`InertiaMonitor.attach` hooks a ``torch.optim.SGD`` and reads its hyper-parameters at every
+  step (schedulers included); :meth:`InertiaMonitor.observe` hands it each step's loss.
+* :func:`~inertia_verify.numeric.jax_inertia_step` is the pure, jit-friendly function for a JAX
+  loop (``optax.sgd``); see :mod:`inertia_verify.numeric._monitor_jax`.
+
+With hyper-parameters that change from step to step (a scheduler), record :math:`k` uses those
+of the step :math:`\theta_{k-1}\to\theta_k`: :math:`h_k = \sqrt{\alpha_k}` in
+:math:`v_k = (\theta_k-\theta_{k-1})/h_k`, and :math:`\beta_k` in :math:`D_k`; a change of
+:math:`\alpha` rescales the time, and the jump of :math:`\tfrac12\|v\|^2` it causes shows in
+the remainder.  The heavy-ball reading :math:`(\alpha, \beta) \to (h, \gamma)` is
+:func:`~inertia_verify.symbolic._optimizers.heavy_ball_to_ode`, compiled once per convention.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -42,6 +63,46 @@ from .._errors import InvalidArgument
 __all__ = ["InertiaMonitor", "InertiaStep"]
 
 _CONVENTIONS = ("first-order", "conformal")
+
+#: Device-side records are fetched to the host in blocks of this many steps (one transfer each).
+_FETCH_EVERY = 256
+
+
+@lru_cache(maxsize=None)
+def _ode_reading(convention: str):
+    """``(α, β) -> (h, γ)`` as compiled functions of floats, from
+    :func:`~inertia_verify.symbolic._optimizers.heavy_ball_to_ode` (derived once, never retyped)."""
+    import sympy
+
+    from ..symbolic._optimizers import heavy_ball_to_ode
+
+    alpha, beta = sympy.symbols("alpha beta", positive=True)
+    ode = heavy_ball_to_ode(alpha, beta, convention=convention)
+    return (sympy.lambdify((alpha, beta), ode["step"], "math"),
+            sympy.lambdify((alpha, beta), ode["damping"], "math"))
+
+
+def _optional(module: str, extra: str, feature: str):
+    """Import an optional dependency, or say which extra of the package provides it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise InvalidArgument(feature, module, f"needs {module}, which is not installed",
+                              f'install it with `pip install "inertia-verify[{extra}]"`') from exc
+
+
+def _array_kind(value) -> str:
+    """``"torch"``, ``"jax"`` or ``"numpy"``: decided by type, without importing torch or JAX
+    (a caller who has such arrays has imported the library already)."""
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        return "torch"
+    jax = sys.modules.get("jax")
+    if jax is not None and isinstance(value, jax.Array):
+        return "jax"
+    return "numpy"
 
 #: Elements per block: 16384 float64 (128 KiB) per operand, so the block of θ_k, θ_{k-1} and
 #: the previous difference stays in cache across the subtraction, both dot products and the
@@ -83,6 +144,13 @@ class InertiaStep:
     change: float | None
     damping: float | None
     remainder: float | None
+    #: :math:`\tilde I_k`, known one step later (None for the last record, and in
+    #: :meth:`InertiaMonitor.update`'s return value).
+    modified_inertia: float | None = None
+    #: The heavy-ball learning rate :math:`\alpha` and momentum :math:`\beta` of the step that
+    #: led to :math:`\theta_k` (for PyTorch's SGD :math:`\alpha = (1-\tau)\,\text{lr}`).
+    alpha: float | None = None
+    beta: float | None = None
 
 
 def _number(value, argument: str) -> float:
@@ -100,12 +168,14 @@ class InertiaMonitor:
 
     Parameters
     ----------
-    lr : float
-        The learning rate :math:`\alpha > 0`.
-    momentum : float
+    lr : float, optional
+        The learning rate :math:`\alpha > 0`.  Leave ``lr`` and ``momentum`` out to read them
+        from an optimizer with :meth:`attach`.
+    momentum : float, optional
         :math:`\beta \in [0, 1]` (1: no damping).
     nesterov : bool
-        Only recorded (the identities above use the parameters only and hold for both).
+        Only recorded (the identities above use the parameters only; the modified inertia's
+        gradient form holds for heavy ball).
     convention : {"first-order", "conformal"}
         How :attr:`damping` :math:`\gamma` is read off :math:`\beta`.
     step : float, optional
@@ -131,46 +201,162 @@ class InertiaMonitor:
     (True, True)
     """
 
-    def __init__(self, lr: float, momentum: float, *, nesterov: bool = False,
-                 convention: str = "first-order", step: float | None = None,
-                 track_modified: bool = True) -> None:
-        self.lr = _number(lr, "lr")
-        self.momentum = _number(momentum, "momentum")
-        if not (self.lr > 0 and math.isfinite(self.lr)):
-            raise InvalidArgument("lr", lr, "must be positive and finite")
-        if not 0 <= self.momentum <= 1:
-            raise InvalidArgument("momentum", momentum, "must lie in [0, 1]",
-                                  "heavy ball and Nesterov use 0 <= momentum <= 1")
+    def __init__(self, lr: float | None = None, momentum: float | None = None, *,
+                 nesterov: bool = False, convention: str = "first-order",
+                 step: float | None = None, track_modified: bool = True) -> None:
         if convention not in _CONVENTIONS:
             raise InvalidArgument("convention", convention, "is not a known convention",
                                   f"use one of {', '.join(_CONVENTIONS)}")
-        if convention == "conformal" and self.momentum == 0:
-            raise InvalidArgument("momentum", momentum, "is 0: infinite damping in the conformal "
-                                  "convention", "use convention='first-order'")
-        self.nesterov = bool(nesterov)
-        self.track_modified = bool(track_modified)
         self.convention = convention
-        self.h = math.sqrt(self.lr) if step is None else _number(step, "step")
-        if not (self.h > 0 and math.isfinite(self.h)):
+        self.track_modified = bool(track_modified)
+        self._step_override = None if step is None else _number(step, "step")
+        if self._step_override is not None and not (self._step_override > 0
+                                                    and math.isfinite(self._step_override)):
             raise InvalidArgument("step", step, "must be positive and finite")
-        beta = self.momentum
-        self.damping = ((1 - beta) if convention == "first-order" else -math.log(beta)) / self.h
-        self._shrink = 0.5 * (1 - beta * beta)  # D_k = -shrink * ||v_{k-1}||²
+        self.nesterov = bool(nesterov)
+        # The hyper-parameters of the latest step (fixed here, or read from an attached
+        # optimizer): lr, momentum, h and damping describe the run's current state.
+        self.lr = self.momentum = self.h = self.damping = math.nan
+        self._fixed = lr is not None or momentum is not None
+        if self._fixed:
+            if lr is None or momentum is None:
+                raise InvalidArgument("lr" if lr is None else "momentum", None,
+                                      "is missing while the other one is given",
+                                      "give both, or neither and attach an optimizer")
+            self._set_hyper(_number(lr, "lr"), _number(momentum, "momentum"), "lr", "momentum")
         self._previous: list[np.ndarray] | None = None
         self._older: list[np.ndarray] = []
         self._scratch = np.empty(0)
         self._shapes: tuple = ()
         self._mode = "params"            # or "displacement": fixed by the first update
+        self._backend = None             # "numpy", or the device tracker of torch / JAX arrays
+        self._pending: list[tuple] = []  # (loss, ‖Δθ‖², Δθ·Δθ_prev, α, β), possibly on device
         self._last_sq = 0.0          # ||θ_k - θ_{k-1}||²
         self._last_loss = math.nan
-        self.loss: list[float] = []
-        self.kinetic: list[float] = []
-        self.inertia: list[float] = []
-        self.change: list[float] = []
-        self.damping_part: list[float] = []
-        self.remainder: list[float] = []
-        self.modified_inertia: list[float] = []
+        self._last_h = math.nan
+        self._lists = {name: [] for name in ("loss", "kinetic", "inertia", "change",
+                                             "damping_part", "remainder", "modified_inertia",
+                                             "alpha", "beta")}
         self.diverged_at: int | None = None
+        # Set by attach(): the optimizer's hooks and the pairing of steps with losses.
+        self._attached = None
+
+    def _set_hyper(self, lr: float, momentum: float, lr_name: str, momentum_name: str) -> None:
+        self._check_hyper(lr, momentum, lr_name, momentum_name)
+        step, damping = _ode_reading(self.convention)
+        self.lr, self.momentum = lr, momentum
+        self.h = step(lr, momentum) if self._step_override is None else self._step_override
+        # γ from the derived reading, at the step h actually used.
+        self.damping = damping(lr, momentum) * (step(lr, momentum) / self.h)
+
+    def _check_hyper(self, lr: float, momentum: float, lr_name: str, momentum_name: str) -> None:
+        if not (lr > 0 and math.isfinite(lr)):
+            raise InvalidArgument(lr_name, lr, "must be positive and finite")
+        if not 0 <= momentum <= 1:
+            raise InvalidArgument(momentum_name, momentum, "must lie in [0, 1]",
+                                  "heavy ball and Nesterov use 0 <= momentum <= 1")
+        if self.convention == "conformal" and momentum == 0:
+            raise InvalidArgument(momentum_name, momentum, "is 0: infinite damping in the "
+                                  "conformal convention", "use convention='first-order'")
+
+    # -- the records ---------------------------------------------------------------------------
+    def _flush(self) -> None:
+        """Fetch the pending device-side sums (one transfer) and append their records."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        if self._backend not in (None, "numpy"):
+            flat = self._backend.fetch([x for record in pending for x in record[:3]])
+            pending = [(flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]) + record[3:]
+                       for i, record in enumerate(pending)]
+        for record in pending:
+            self._append(*record)
+
+    def _push(self, loss, squared, cross, alpha: float, beta: float) -> None:
+        self._pending.append((loss, squared, cross, alpha, beta))
+        if len(self._pending) >= _FETCH_EVERY:
+            self._flush()
+
+    def _append(self, loss: float, squared: float, cross: float, alpha: float,
+                beta: float) -> InertiaStep:
+        """Record step k from ``‖θ_k − θ_{k−1}‖²``, ``(θ_k − θ_{k−1})·(θ_{k−1} − θ_{k−2})`` and the
+        hyper-parameters of the step θ_{k−1} → θ_k."""
+        lists = self._lists
+        loss, squared, cross = float(loss), float(squared), float(cross)
+        if not self._fixed and (alpha, beta) != (self.lr, self.momentum):
+            self._set_hyper(alpha, beta, "lr", "momentum")  # checked when they were read
+        h = _ode_reading(self.convention)[0](alpha, beta) if self._step_override is None \
+            else self._step_override
+        k = len(lists["loss"])
+        kinetic = 0.5 * squared / (h * h)
+        if k >= 1 and self.track_modified:
+            # Ĩ_{k-1} = L_{k-1} + ½ v_{k-1}·(v_k + (1-β) v_{k-1}); v_0 = 0 at k = 1 in
+            # parameter mode (θ_{-1} = θ_0).
+            hp = self._last_h
+            lists["modified_inertia"].append(
+                self._last_loss + 0.5 * (cross / (h * hp) + (1 - beta) * self._last_sq / (hp * hp)))
+        self._last_sq, self._last_loss, self._last_h = squared, loss, h
+        inertia = kinetic + loss
+        change = damping = remainder = None
+        if k >= 1:
+            change = inertia - lists["inertia"][-1]
+            # D_k = -½(1-β²)‖v_{k-1}‖², what v ↦ βv alone removes.
+            damping = -(1 - beta * beta) * lists["kinetic"][-1]
+            remainder = change - damping
+            lists["change"].append(change)
+            lists["damping_part"].append(damping)
+            lists["remainder"].append(remainder)
+        lists["loss"].append(loss)
+        lists["kinetic"].append(kinetic)
+        lists["inertia"].append(inertia)
+        lists["alpha"].append(alpha)
+        lists["beta"].append(beta)
+        if self.diverged_at is None and not math.isfinite(inertia):
+            self.diverged_at = k
+        return InertiaStep(k, loss, kinetic, inertia, change, damping, remainder,
+                           alpha=alpha, beta=beta)
+
+    loss = property(lambda self: self._read("loss"), doc="L_k, one per step.")
+    kinetic = property(lambda self: self._read("kinetic"), doc="½‖v_k‖², one per step.")
+    inertia = property(lambda self: self._read("inertia"), doc="I_k, one per step.")
+    change = property(lambda self: self._read("change"), doc="ΔI_k, from step 1.")
+    damping_part = property(lambda self: self._read("damping_part"), doc="D_k, from step 1.")
+    remainder = property(lambda self: self._read("remainder"), doc="R_k = ΔI_k − D_k, from step 1.")
+    modified_inertia = property(lambda self: self._read("modified_inertia"),
+                                doc="Ĩ_k, known one step later (one fewer than the steps).")
+
+    def _read(self, name: str) -> list[float]:
+        self._flush()
+        return self._lists[name]
+
+    def history(self) -> list[InertiaStep]:
+        """The per-step records: step, loss, kinetic, inertia, change, damping part, remainder,
+        modified inertia (None for the last step, whose successor is not known yet) and the
+        heavy-ball :math:`(\\alpha, \\beta)` of the step that led there.
+
+        Examples
+        --------
+        >>> monitor = InertiaMonitor(lr=0.01, momentum=0.9)
+        >>> for k, theta in enumerate([1.0, 0.9, 0.85]):
+        ...     _ = monitor.update([np.array([theta])], theta ** 2 / 2)
+        >>> [round(r.kinetic, 6) for r in monitor.history()]
+        [0.0, 0.5, 0.125]
+        >>> monitor.history()[1].modified_inertia is not None, monitor.history()[-1].modified_inertia
+        (True, None)
+        """
+        self._check_pairing(final=True)
+        self._flush()
+        lists = self._lists
+        records = []
+        for k in range(len(lists["loss"])):
+            records.append(InertiaStep(
+                k, lists["loss"][k], lists["kinetic"][k], lists["inertia"][k],
+                lists["change"][k - 1] if k else None, lists["damping_part"][k - 1] if k else None,
+                lists["remainder"][k - 1] if k else None,
+                modified_inertia=(lists["modified_inertia"][k]
+                                  if k < len(lists["modified_inertia"]) else None),
+                alpha=lists["alpha"][k], beta=lists["beta"][k]))
+        return records
 
     # -- the per-step work ---------------------------------------------------------------------
     def _arrays(self, params) -> list[np.ndarray]:
@@ -188,17 +374,19 @@ class InertiaMonitor:
                 raise InvalidArgument("params", str(a.dtype), "must be floating-point arrays")
         return arrays
 
-    def update(self, params, loss: float, *, displacement=None,
-               scale: float = 1.0) -> InertiaStep:
+    def update(self, params, loss, *, displacement=None,
+               scale: float = 1.0) -> InertiaStep | None:
         """Record step :math:`k`: the parameters :math:`\\theta_k` (after the optimizer's
         update, or before the first one) and the loss :math:`L_k` at them.
 
         Parameters
         ----------
-        params : ndarray or sequence of ndarray
-            Any shapes and any number of arrays, the same at every call.
-        loss : float
-        displacement : ndarray or sequence of ndarray, optional
+        params : arrays, tensors or a pytree
+            NumPy arrays, PyTorch tensors (``model.parameters()``; tensors that require grad
+            are read without autograd), or JAX arrays (any pytree of them): any shapes and any
+            number, the same at every call.
+        loss : float, or a 0-d tensor / array
+        displacement : arrays, optional
             The step just taken, :math:`\\theta_k - \\theta_{k-1} = ` ``scale * displacement``,
             when the training loop has it anyway (for heavy ball in PyTorch's convention it is
             the momentum buffer, with ``scale=-lr``; never the gradient).  The monitor then needs
@@ -206,21 +394,81 @@ class InertiaMonitor:
             keeps it within a few percent of a training step.  Use it at every call or never.
         scale : float
             See ``displacement``.
+
+        Returns
+        -------
+        InertiaStep or None
+            The record, for NumPy arrays.  For tensors and JAX arrays the sums stay on the
+            device and None is returned: read the records with :meth:`history` (or the lists
+            such as :attr:`inertia`), which fetches them in one transfer.
         """
-        arrays = self._arrays(params)
-        loss = _number(loss, "loss")
-        k = len(self.loss)
-        shapes = tuple(a.shape for a in arrays)
+        if not self._fixed:
+            raise InvalidArgument("lr", None, "this monitor has no learning rate and momentum",
+                                  "pass lr= and momentum= to InertiaMonitor, or attach() an "
+                                  "optimizer and call observe(loss)")
+        if self._attached is not None:
+            raise InvalidArgument("update", "attached", "this monitor is fed by the optimizer it "
+                                  "is attached to", "call observe(loss) once per step instead")
+        if not isinstance(params, (np.ndarray, dict)) and _array_kind(params) == "numpy":
+            try:
+                params = list(params)  # model.parameters() is a generator
+            except TypeError as exc:
+                raise InvalidArgument("params", type(params).__name__,
+                                      "must be an array or a sequence of arrays") from exc
+        kind = self._kind_of(params)
+        if self._backend is None:
+            self._backend = "numpy" if kind == "numpy" else self._device_tracker(kind)
+        elif kind != ("numpy" if self._backend == "numpy" else self._backend.kind):
+            raise InvalidArgument("params", kind, "changed array library during the run",
+                                  "pass the same kind of arrays at every step")
         mode = "params" if displacement is None else "displacement"
+        k = len(self._lists["loss"]) + len(self._pending)
         if k == 0:
-            self._mode, self._shapes = mode, shapes
+            self._mode = mode
         elif mode != self._mode:
             raise InvalidArgument("displacement", mode, f"this monitor was started in "
                                   f"{self._mode!r} mode", "pass displacement= at every call or never")
+        if self._backend != "numpy":
+            squared, cross = self._backend.update(params, displacement,
+                                                  None if displacement is None
+                                                  else _number(scale, "scale"), k)
+            self._push(self._backend.loss(loss), squared, cross, self.lr, self.momentum)
+            return None
+        self._flush()
+        return self._update_numpy(params, _number(loss, "loss"), displacement, scale, k)
+
+    def _kind_of(self, params) -> str:
+        if isinstance(params, np.ndarray):
+            return "numpy"
+        if isinstance(params, (list, tuple)) and params:
+            return _array_kind(params[0])
+        if _array_kind(params) != "numpy":
+            return _array_kind(params)
+        jax = sys.modules.get("jax")
+        if jax is not None and isinstance(params, dict):
+            leaves = jax.tree_util.tree_leaves(params)
+            return _array_kind(leaves[0]) if leaves else "numpy"
+        return "numpy"
+
+    def _device_tracker(self, kind: str):
+        if kind == "torch":
+            from ._monitor_torch import TorchSums
+            return TorchSums(self.track_modified)
+        if kind == "jax":
+            from ._monitor_jax import JaxSums
+            return JaxSums(self.track_modified)
+        raise InvalidArgument("params", kind, "is not an array type the monitor reads",
+                              "pass NumPy arrays, PyTorch tensors or JAX arrays")
+
+    def _update_numpy(self, params, loss: float, displacement, scale, k: int) -> InertiaStep:
+        arrays = self._arrays(params)
+        shapes = tuple(a.shape for a in arrays)
+        if k == 0:
+            self._shapes = shapes
         elif shapes != self._shapes:
             raise InvalidArgument("params", shapes, f"changed shape (was {self._shapes})",
                                   "pass the same parameter arrays at every step")
-        if mode == "displacement":
+        if self._mode == "displacement":
             squared, cross = self._from_displacement(displacement, _number(scale, "scale"), k)
         elif self._previous is None:
             self._previous = [np.array(a, dtype=float).reshape(-1) for a in arrays]
@@ -237,30 +485,79 @@ class InertiaMonitor:
                 cross += c
             if self.track_modified:
                 self._previous, self._older = self._older, self._previous
-        h2 = self.h * self.h
-        kinetic = 0.5 * squared / h2
-        if k >= 1 and self.track_modified:
-            # Ĩ_{k-1} = L_{k-1} + ½ v_{k-1}·(v_k + (1-β) v_{k-1}); v_0 = 0 at k = 1 in
-            # parameter mode (θ_{-1} = θ_0).
-            self.modified_inertia.append(
-                self._last_loss + 0.5 * (cross + (1 - self.momentum) * self._last_sq) / h2)
-        self._last_sq = squared
-        self._last_loss = loss
-        inertia = kinetic + loss
-        change = damping = remainder = None
-        if k >= 1:
-            change = inertia - self.inertia[-1]
-            damping = -self._shrink * 2.0 * self.kinetic[-1]
-            remainder = change - damping
-            self.change.append(change)
-            self.damping_part.append(damping)
-            self.remainder.append(remainder)
-        self.loss.append(loss)
-        self.kinetic.append(kinetic)
-        self.inertia.append(inertia)
-        if self.diverged_at is None and not math.isfinite(inertia):
-            self.diverged_at = k
-        return InertiaStep(k, loss, kinetic, inertia, change, damping, remainder)
+        return self._append(loss, squared, cross, self.lr, self.momentum)
+
+    # -- an attached optimizer -----------------------------------------------------------------
+    def attach(self, optimizer, *, use_buffer: bool | None = None) -> InertiaMonitor:
+        r"""Follow a ``torch.optim.SGD`` through a step post-hook; returns the monitor.
+
+        The learning rate, momentum, dampening and Nesterov flag are read from the optimizer's
+        parameter groups at every step, so a scheduler's changes are followed; they are read as
+        heavy ball by :func:`~inertia_verify.symbolic._optimizers.pytorch_to_heavy_ball`
+        (:math:`\alpha = (1-\tau)\,\text{lr}`, :math:`\beta = \mu`).  Call :meth:`observe` once
+        per step with that step's loss, before or after ``optimizer.step()``: the n-th loss
+        observed is the loss at the parameters the n-th step started from (the loss the
+        step's gradient came from), whatever the order of ``backward``, ``step`` and
+        ``observe`` inside one iteration.
+
+        Refused, with the reason: optimizers other than SGD (Adam's preconditioned step has no
+        heavy-ball reading), parameter groups with different hyper-parameters, weight decay
+        (it changes the loss that is minimised: put :math:`\tfrac\lambda2\|\theta\|^2`
+        into the loss you observe instead) and ``maximize``.
+
+        Parameters
+        ----------
+        optimizer : torch.optim.SGD
+        use_buffer : bool, optional
+            Read each step from SGD's momentum buffer (:math:`\theta_{k+1} - \theta_k =
+            -\text{lr}\,b_{k+1}`), which needs no copy of the parameters; default: when the
+            momentum is nonzero and Nesterov is off (then the buffer is the step).  Otherwise a
+            copy of the parameters on their device gives the step.
+        """
+        if self._fixed:
+            raise InvalidArgument("lr", self.lr, "is read from the optimizer by attach()",
+                                  "construct InertiaMonitor() without lr and momentum")
+        if self._attached is not None or self._backend is not None:
+            raise InvalidArgument("optimizer", type(optimizer).__name__,
+                                  "this monitor is already in use", "make a new InertiaMonitor")
+        _optional("torch", "torch", "optimizer")
+        from ._monitor_torch import attach_optimizer
+
+        self._attached = attach_optimizer(self, optimizer, use_buffer)
+        self._backend = self._attached.sums
+        return self
+
+    def detach(self) -> None:
+        """Remove the optimizer's hooks (the records stay)."""
+        if self._attached is not None:
+            self._attached.remove()
+
+    def observe(self, loss) -> None:
+        """Hand the attached monitor the loss of one optimizer step (a float or a 0-d tensor,
+        which is detached and kept on its device).  See :meth:`attach` for the order."""
+        pairing = self._attached
+        if pairing is None:
+            raise InvalidArgument("observe", "not attached", "observe() follows an attached "
+                                  "optimizer", "call attach(optimizer) first, or use "
+                                  "update(params, loss) in a loop you step yourself")
+        k = pairing.losses
+        if pairing.steps > k + 1:
+            raise InvalidArgument("loss", f"step {k}", f"{pairing.steps} optimizer steps were "
+                                  f"taken but only {k} losses observed",
+                                  "call observe(loss) once per optimizer step")
+        if pairing.steps < k:
+            raise InvalidArgument("loss", f"step {k}", "two losses observed without an optimizer "
+                                  "step between them", "call observe(loss) once per step")
+        squared, cross, alpha, beta = pairing.displacement.pop(k)
+        pairing.losses = k + 1
+        self._push(self._backend.loss(loss), squared, cross, alpha, beta)
+
+    def _check_pairing(self, final: bool) -> None:
+        pairing = self._attached
+        if pairing is not None and pairing.steps > pairing.losses + 1:
+            raise InvalidArgument("observe", f"{pairing.losses} losses",
+                                  f"{pairing.steps} optimizer steps were taken",
+                                  "call observe(loss) once per optimizer step")
 
     def _from_displacement(self, displacement, scale: float, k: int) -> tuple[float, float]:
         """``(‖θ_k − θ_{k−1}‖², (θ_k − θ_{k−1})·(θ_{k−1} − θ_{k−2}))`` from the given step."""
@@ -284,7 +581,7 @@ class InertiaMonitor:
     # -- reporting -----------------------------------------------------------------------------
     @property
     def steps(self) -> int:
-        return len(self.loss)
+        return len(self._lists["loss"]) + len(self._pending)
 
     def summary(self) -> dict:
         """Totals over the run: how much of the change of :math:`I` the damping explains.

@@ -1,0 +1,288 @@
+r"""The inertia monitor's PyTorch side: sums on the parameters' device, and an SGD's step hook.
+
+Imported only when a monitor meets a tensor or an optimizer, so the package works without torch.
+
+Every norm and dot product is computed on the tensors' device: the elementwise product in the
+tensors' dtype (into a reused scratch buffer, so no allocation per step), summed with float64
+accumulation (``sum(dtype=torch.float64)``), and the per-tensor sums added into a float64 scalar
+on the device.  Nothing is copied to the host per step; the monitor fetches the scalars in blocks.
+
+Reading an SGD step:
+
+* with momentum :math:`\mu > 0` and Nesterov off, PyTorch steps
+  :math:`\theta_{k+1} = \theta_k - \text{lr}\,b_{k+1}` with its momentum buffer :math:`b`, so the
+  step is read from the buffer and the parameters need no copy (a parameter without a gradient
+  at that step is not moved by SGD and counts as not moved);
+* otherwise (Nesterov: the step is :math:`-\text{lr}(g + \mu b)`; no momentum: no buffer) a copy
+  of the parameters on their device gives :math:`\theta_{k+1} - \theta_k`.
+
+The modified inertia needs the previous step too: one more device copy (the previous buffer or
+the previous difference), none with ``track_modified=False``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import torch
+
+from .._errors import InvalidArgument
+
+__all__ = ["TorchSums", "attach_optimizer"]
+
+
+@lru_cache(maxsize=None)
+def _pytorch_reading():
+    """``(lr, μ, τ) -> (α, β)`` compiled from
+    :func:`~inertia_verify.symbolic._optimizers.pytorch_to_heavy_ball` (derived, not retyped)."""
+    import sympy
+
+    from ..symbolic._optimizers import pytorch_to_heavy_ball
+
+    lr, mu, tau = sympy.symbols("lr mu tau", positive=True)
+    reading = pytorch_to_heavy_ball(lr, mu, tau)
+    return (sympy.lambdify((lr, mu, tau), reading["lr"], "math"),
+            sympy.lambdify((lr, mu, tau), reading["momentum"], "math"))
+
+
+def _tensors(params, argument: str) -> list[torch.Tensor]:
+    if isinstance(params, torch.Tensor):
+        params = [params]
+    tensors = list(params)
+    if not tensors:
+        raise InvalidArgument(argument, tensors, "is empty", "pass the model's parameters")
+    for t in tensors:
+        if not isinstance(t, torch.Tensor):
+            raise InvalidArgument(argument, type(t).__name__, "mixes tensors with other types",
+                                  "pass only tensors")
+        if not t.is_floating_point():
+            raise InvalidArgument(argument, str(t.dtype), "must be floating-point tensors")
+    return tensors
+
+
+class TorchSums:
+    """``‖Δθ‖²`` and ``Δθ·Δθ_prev`` of successive steps, on the tensors' device."""
+
+    kind = "torch"
+
+    def __init__(self, track_modified: bool) -> None:
+        self.track_modified = track_modified
+        self.previous: list[torch.Tensor] | None = None       # θ_{k-1} (parameter mode)
+        self.previous_step: list[torch.Tensor] | None = None  # θ_{k-1} - θ_{k-2}
+        self.shapes: tuple = ()
+        self._scratch: dict = {}
+        self.device = None
+
+    # -- sums ----------------------------------------------------------------------------------
+    def _buffer(self, like: torch.Tensor, slot: int) -> torch.Tensor:
+        """A scratch tensor of ``like``'s shape, dtype and device, reused from step to step."""
+        key = (like.dtype, like.device, slot)
+        buffer = self._scratch.get(key)
+        if buffer is None or buffer.numel() < like.numel():
+            buffer = torch.empty(like.numel(), dtype=like.dtype, device=like.device)
+            self._scratch[key] = buffer
+        return buffer[: like.numel()].view(like.shape)
+
+    def _dot(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        if a.dtype == torch.float64:
+            return torch.dot(a.reshape(-1), b.reshape(-1))
+        product = torch.mul(a, b, out=self._buffer(a, 1))
+        return product.sum(dtype=torch.float64)
+
+    def _zero(self) -> torch.Tensor:
+        return torch.zeros((), dtype=torch.float64, device=self.device)
+
+    def _accumulate(self, total: torch.Tensor, part: torch.Tensor) -> torch.Tensor:
+        return total.add_(part.to(self.device, non_blocking=True))
+
+    def start(self, tensors: list[torch.Tensor], copy_parameters: bool) -> None:
+        self.shapes = tuple(t.shape for t in tensors)
+        self.device = tensors[0].device
+        with torch.no_grad():
+            if copy_parameters:
+                self.previous = [t.detach().clone() for t in tensors]
+            if self.track_modified:
+                # θ_{-1} = θ_0: the step before the first one is 0.
+                self.previous_step = [torch.zeros_like(t, memory_format=torch.contiguous_format)
+                                      for t in tensors]
+
+    def _check(self, tensors: list[torch.Tensor], argument: str) -> None:
+        shapes = tuple(t.shape for t in tensors)
+        if shapes != self.shapes:
+            raise InvalidArgument(argument, shapes, f"changed shape (was {self.shapes})",
+                                  "pass the same parameters at every step")
+
+    @torch.no_grad()
+    def from_parameters(self, tensors: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Sums for θ_k − θ_{k−1}; the copy of θ_{k−1} (and of the previous step) is updated."""
+        squared, cross = self._zero(), self._zero()
+        olders = self.previous_step or [None] * len(tensors)
+        for t, previous, older in zip(tensors, self.previous, olders):
+            step = torch.sub(t.detach(), previous, out=self._buffer(t, 0))
+            self._accumulate(squared, self._dot(step, step))
+            if older is not None:
+                self._accumulate(cross, self._dot(step, older))
+                older.copy_(step)
+            previous.copy_(t.detach())
+        return squared, cross
+
+    @torch.no_grad()
+    def from_steps(self, steps: list[torch.Tensor | None],
+                   scale: float) -> tuple[torch.Tensor, torch.Tensor]:
+        """Sums for θ_k − θ_{k−1} = ``scale · steps`` (a None step: that tensor did not move)."""
+        squared, cross = self._zero(), self._zero()
+        olders = self.previous_step or [None] * len(steps)
+        for step, older in zip(steps, olders):
+            if step is None:
+                if older is not None:
+                    older.zero_()
+                continue
+            self._accumulate(squared, self._dot(step, step))
+            if older is not None:
+                self._accumulate(cross, self._dot(step, older))
+                torch.mul(step, scale, out=older)
+        return squared.mul_(scale * scale), cross.mul_(scale)
+
+    # -- the monitor's interface ---------------------------------------------------------------
+    def update(self, params, displacement, scale, k: int):
+        tensors = _tensors(params, "params")
+        if k == 0:
+            self.start(tensors, copy_parameters=displacement is None)
+        else:
+            self._check(tensors, "params")
+        if displacement is None:
+            if k == 0:
+                return 0.0, 0.0
+            return self.from_parameters(tensors)
+        steps = _tensors(displacement, "displacement")
+        self._check(steps, "displacement")
+        return self.from_steps([s.detach() for s in steps], scale)
+
+    def loss(self, loss):
+        if isinstance(loss, torch.Tensor):
+            if loss.numel() != 1:
+                raise InvalidArgument("loss", tuple(loss.shape), "must be a single number",
+                                      "pass the mean (or total) loss of the step")
+            return loss.detach().reshape(()).to(torch.float64)
+        if isinstance(loss, bool):
+            raise InvalidArgument("loss", loss, "must be a number")
+        try:
+            return float(loss)
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgument("loss", loss, "must be a number or a 0-d tensor") from exc
+
+    def fetch(self, values: list) -> list[float]:
+        """Floats of ``values`` (tensors on the device or floats), in one transfer."""
+        tensors = [v for v in values if isinstance(v, torch.Tensor)]
+        if not tensors:
+            return [float(v) for v in values]
+        device = tensors[0].device
+        fetched = iter(torch.stack([t.to(device) for t in tensors]).cpu().tolist())
+        return [next(fetched) if isinstance(v, torch.Tensor) else float(v) for v in values]
+
+
+# -- an attached SGD ---------------------------------------------------------------------------
+_REFUSED_HINT = ("the monitor reads SGD's heavy-ball step; for another optimizer pass its "
+                 "heavy-ball reading yourself: InertiaMonitor(lr=..., momentum=...) and "
+                 "update(model.parameters(), loss) after each step")
+
+
+@dataclass
+class _Attachment:
+    """The hooks on one optimizer and the pairing of its steps with observed losses."""
+
+    sums: TorchSums
+    params: list
+    use_buffer: bool
+    steps: int = 0
+    losses: int = 0
+    #: step j -> (‖θ_j − θ_{j−1}‖², cross, α, β) until the loss at θ_j is observed.
+    displacement: dict = field(default_factory=dict)
+    moved: list = field(default_factory=list)
+    handles: list = field(default_factory=list)
+
+    def remove(self) -> None:
+        for handle in self.handles:
+            handle.remove()
+        self.handles = []
+
+
+def _read_groups(optimizer) -> tuple[float, float, float, bool]:
+    """``(lr, momentum, dampening, nesterov)``, the same in every parameter group, or refused."""
+    seen = None
+    for index, group in enumerate(optimizer.param_groups):
+        if group.get("maximize", False):
+            raise InvalidArgument("optimizer", f"param_groups[{index}]['maximize'] = True",
+                                  "ascends the loss", "monitor the minimised loss (-loss)")
+        if group.get("weight_decay", 0):
+            raise InvalidArgument("optimizer", f"param_groups[{index}]['weight_decay'] = "
+                                  f"{group['weight_decay']}", "changes the loss being minimised "
+                                  "to L + (λ/2)‖θ‖², which the observed loss does not include",
+                                  "set weight_decay=0 and add (λ/2)·‖θ‖² to the loss, or "
+                                  "observe(loss + λ/2·‖θ‖²)")
+        values = tuple(float(group[name]) for name in ("lr", "momentum", "dampening")) \
+            + (bool(group["nesterov"]),)
+        if seen is not None and values != seen:
+            raise InvalidArgument("optimizer", f"param_groups[{index}]: (lr, momentum, "
+                                  f"dampening, nesterov) = {values}, group 0: {seen}",
+                                  "the groups differ, so there is no single heavy-ball step",
+                                  "use one group, or one monitor per optimizer")
+        seen = values
+    return seen
+
+
+def attach_optimizer(monitor, optimizer, use_buffer: bool | None) -> _Attachment:
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise InvalidArgument("optimizer", type(optimizer).__name__,
+                              "is not a torch.optim.Optimizer", "pass a torch.optim.SGD")
+    if not isinstance(optimizer, torch.optim.SGD):
+        raise InvalidArgument("optimizer", type(optimizer).__name__,
+                              "has no heavy-ball (lr, momentum) reading (only torch.optim.SGD "
+                              "steps are read)", _REFUSED_HINT)
+    lr, momentum, dampening, nesterov = _read_groups(optimizer)
+    alpha_of, beta_of = _pytorch_reading()
+
+    def reading(lr, momentum, dampening):
+        alpha, beta = alpha_of(lr, momentum, dampening), beta_of(lr, momentum, dampening)
+        monitor._check_hyper(alpha, beta, "optimizer lr", "optimizer momentum")
+        return alpha, beta
+
+    alpha, beta = reading(lr, momentum, dampening)
+    buffer_is_step = momentum > 0 and not nesterov
+    if use_buffer is None:
+        use_buffer = buffer_is_step
+    elif use_buffer and not buffer_is_step:
+        raise InvalidArgument("use_buffer", use_buffer, f"SGD's momentum buffer is not its step "
+                              f"with momentum = {momentum} and nesterov = {nesterov}",
+                              "leave use_buffer unset")
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    sums = TorchSums(monitor.track_modified)
+    sums.start(params, copy_parameters=not use_buffer)
+    attachment = _Attachment(sums, params, bool(use_buffer))
+    attachment.displacement[0] = (0.0, 0.0, alpha, beta)  # θ_{-1} = θ_0
+
+    def before_step(opt, args, kwargs):
+        # SGD moves (and updates the buffer of) only the parameters that have a gradient.
+        attachment.moved = [p.grad is not None for p in attachment.params]
+
+    def after_step(opt, args, kwargs):
+        lr, momentum, dampening, nesterov = _read_groups(opt)
+        alpha, beta = reading(lr, momentum, dampening)
+        if attachment.use_buffer:
+            if momentum == 0 or nesterov:
+                raise InvalidArgument("optimizer", f"momentum = {momentum}, nesterov = "
+                                      f"{nesterov}", "changed during the run, so the momentum "
+                                      "buffer is no longer the step",
+                                      "attach with use_buffer=False")
+            steps = [opt.state[p].get("momentum_buffer") if moved else None
+                     for p, moved in zip(attachment.params, attachment.moved)]
+            squared, cross = sums.from_steps(steps, -lr)
+        else:
+            squared, cross = sums.from_parameters(attachment.params)
+        attachment.steps += 1
+        attachment.displacement[attachment.steps] = (squared, cross, alpha, beta)
+
+    attachment.handles = [optimizer.register_step_pre_hook(before_step),
+                          optimizer.register_step_post_hook(after_step)]
+    return attachment
