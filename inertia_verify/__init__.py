@@ -18,6 +18,11 @@ from ._expressions import parse_scalar_or_matrix as parse_scalar_or_matrix
 from ._prover import Verdict as Verdict
 from ._prover import prove_equal as prove_equal
 from ._prover import prove_zero as prove_zero
+from ._inequalities import InequalityVerdict as InequalityVerdict
+from ._inequalities import parse_relation as parse_relation
+from ._inequalities import prove_inequality as prove_inequality
+from ._inequalities import prove_nonnegative as prove_nonnegative
+from ._inequalities import prove_nonpositive as prove_nonpositive
 from .catalogue import Claim as Claim
 from .catalogue import Outcome as Outcome
 from .catalogue import discover_claims as discover_claims
@@ -57,6 +62,8 @@ __all__ = [
     "InertiaVerifyWarning", "UnusedCoordinateWarning",
     "parse_expression", "parse_matrix", "parse_names", "parse_scalar_or_matrix",
     "Verdict", "prove_equal", "prove_zero",
+    "InequalityVerdict", "parse_relation", "prove_inequality", "prove_nonnegative",
+    "prove_nonpositive",
     "Claim", "Outcome", "discover_claims", "run_claims",
     "Derivation", "derive", "dissipation", "inertia", "inertia_rate",
     "CrossCheck", "CrossCheckReport", "crosscheck", "write_report",
