@@ -1042,7 +1042,9 @@ def _decide_routes(p, relation, log, seed, starts, use_sos, use_z3, trust_z3, z3
                                      certificate={"kind": "constant", "value": str(value)}))
             raise _Done(_verdict(p, relation, "refuted", "exact evaluation of a constant",
                                  counterexample={"value": p.report}, subs={}))
-    # 1. manifest sign (SymPy's structure only: no expansion, no inference beyond the rules).
+    # 1. quadratic forms: exact, and they say where f = 0.
+    _quadratic_route(p, relation)
+    # 2. manifest sign (SymPy's structure only: no expansion, no inference beyond the rules).
     rule = _manifest(p.f, p.strict)
     if rule:
         raise _Done(_verdict(p, relation, "proved", "manifest sign",
@@ -1051,8 +1053,6 @@ def _decide_routes(p, relation, log, seed, starts, use_sos, use_z3, trust_z3, z3
     polys = _poly(p)
     if polys is not None:
         _check_feasible(p, polys, log)
-    # 2. quadratic forms.
-    _quadratic_route(p, relation)
     hint = None
     if polys is not None:
         # 3. sums of squares (with Putinar multipliers for the constraints).

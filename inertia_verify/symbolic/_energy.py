@@ -14,6 +14,7 @@ With ``kinetic="identity"`` and a non-identity mass the paper's energy
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import sympy
@@ -166,6 +167,12 @@ class Derivation:
         chain rule misses; ``noise_terms`` and ``ito_correction`` are its other parts.
     rate_without_noise : sympy.Expr or None
         With noise: the ordinary chain rule along the drift (the noise treated as absent).
+    dissipative : InequalityVerdict
+        Whether :math:`dI/dt \\le 0` for every state (and every value of the parameters in
+        their declared domain); for a noisy system, the sign of the drift of :math:`dI`.
+        Proved with a certificate (for a quadratic form, the exact LDLᵀ, and ``zero_set``:
+        where :math:`dI/dt = 0`), or refuted with an exact witness state.  Computed on first
+        use.
     """
 
     dynamics: Dynamics
@@ -194,6 +201,16 @@ class Derivation:
         """True when the rate is identically zero (proved or numerically verified)."""
         return self.conservation.holds
 
+    @functools.cached_property
+    def dissipative(self):
+        """Is :math:`dI/dt \\le 0` for every state?  See the class docstring."""
+        from .._inequalities import prove_nonpositive
+
+        # Cheap routes only (manifest sign, the exact LDLᵀ of the quadratic form in the
+        # velocities, z3, a short witness search): derive must stay fast.
+        return prove_nonpositive(self.rate, variables=list(self.dynamics.velocities),
+                                 use_sos=False, starts=8, z3_timeout_ms=1000)
+
     def to_dict(self) -> dict:
         """A JSON-serialisable summary (expressions as SymPy-parseable strings)."""
         dyn = self.dynamics
@@ -214,6 +231,7 @@ class Derivation:
             "conserved": self.conserved,
             "conservation": self.conservation.to_dict(),
             "notes": list(self.notes),
+            "dissipative": self.dissipative.to_dict(),
             **({} if self.differential is None else {
                 "noise": str(dyn.noise.tolist()),
                 "noise_kind": dyn.noise_kind,
@@ -236,6 +254,7 @@ class Derivation:
             f"predicted: -v^T M Gamma v = {self.dissipation}",
             f"           rate == predicted: {self.matches_dissipation}",
             f"conserved: {'yes' if self.conserved else 'no'} ({self.conservation})",
+            f"dissipative (dI/dt <= 0 for every state): {_sign_line(self.dissipative)}",
         ]
         if self.differential is not None:
             dw = "∘dW" if self.differential.calculus == "stratonovich" else "dW"
@@ -257,6 +276,19 @@ class Derivation:
             + ": " + str(self.matches_dissipation).replace("_", r"\_").replace("^", r"\^{}")
             + r"}\end{aligned}$"
         )
+
+
+def _sign_line(verdict) -> str:
+    if verdict.status == "proved":
+        zero = ""
+        if verdict.zero_set is not None:
+            zero = "; dI/dt = 0 exactly where " + ", ".join(f"{z} = 0" for z in verdict.zero_set)
+        return f"yes, proved ({verdict.method}){zero}"
+    if verdict.status == "refuted":
+        ce = {k: v for k, v in verdict.counterexample.items() if k != "value"}
+        at = ", ".join(f"{k}={v}" for k, v in ce.items())
+        return f"no: at {at} dI/dt = {verdict.counterexample['value']} > 0 ({verdict.method})"
+    return str(verdict)
 
 
 def derive(dynamics: Dynamics, *, kinetic: str = "mass", **prover_options) -> Derivation:
@@ -294,6 +326,14 @@ def derive(dynamics: Dynamics, *, kinetic: str = "mass", **prover_options) -> De
     (-g*v_x**2 + s**2/2, (s*v_x,), s**2/2)
     >>> noisy.matches_dissipation.status
     'refuted'
+
+    The sign of the rate, with a certificate or a witness state:
+
+    >>> derive(Dynamics.from_text("x**2/2", "x", damping="2")).dissipative.zero_set
+    (v_x,)
+    >>> bad = derive(Dynamics.from_text("x**2/2 + y**2/2", "x,y", damping="[[1,3],[0,1]]"))
+    >>> bad.dissipative.status, bad.dissipative.counterexample
+    ('refuted', {'v_x': 1, 'v_y': -1, 'value': 1})
     """
     dynamics = _check_dynamics(dynamics)
     kinetic = _check_kinetic(kinetic)
