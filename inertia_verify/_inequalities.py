@@ -103,7 +103,7 @@ class InequalityVerdict(Verdict):
     def __str__(self) -> str:
         base = super().__str__()
         if self.status == "refuted":
-            return f"{base} (needs {'> 0' if self.strict else '>= 0'}: {self.relation})"
+            return f"{base}, violating {self.relation}"
         if self.status == "numerically verified":
             return f"numerically verified ({self.method}): {self.reason}"
         return base
