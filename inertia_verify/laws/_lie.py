@@ -48,6 +48,7 @@ __all__ = ["LawCount", "count_laws"]
 
 _MAX_ATTEMPTS = 3
 _MAX_CLOSURE_PARAMETERS = 400  # the general closure's cached bracket values grow as D³
+_MAX_CLOSURE_WORK = 5_000_000  # generators × dimension: about a minute of rank updates
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,13 @@ def count_laws(model: Model, flow: str = "gradient", *, metric: object = None, t
                               "general Lie closure is limited to "
                               f"{_MAX_CLOSURE_PARAMETERS} (its bracket values need memory "
                               "growing as D³)", "use smaller widths")
+    n_generators = len(model.components) + (spec.kind == "momentum")
+    if n_generators * dimension > _MAX_CLOSURE_WORK:
+        raise InvalidArgument("model", model.name, f"{n_generators} generating fields in "
+                              f"dimension {dimension}: the general Lie closure is limited to "
+                              f"{_MAX_CLOSURE_WORK:,} (fields × dimension; each field is "
+                              "reduced against the basis one at a time)",
+                              "use smaller widths")
     generators, labels = spec.generators()
     for attempt in range(1, _MAX_ATTEMPTS + 1):
         points = [_point(spec, dimension, rng, positive) for _ in range(2)]
