@@ -82,6 +82,21 @@ def _ode_reading(convention: str):
             sympy.lambdify((alpha, beta), ode["damping"], "math"))
 
 
+@lru_cache(maxsize=None)
+def _pytorch_reading():
+    """``(lr, μ, τ) -> (α, β)`` of momentum-buffer SGD (PyTorch's, optax's at τ = 0), compiled
+    from :func:`~inertia_verify.symbolic._optimizers.pytorch_to_heavy_ball` (derived, not
+    retyped)."""
+    import sympy
+
+    from ..symbolic._optimizers import pytorch_to_heavy_ball
+
+    lr, mu, tau = sympy.symbols("lr mu tau", positive=True)
+    reading = pytorch_to_heavy_ball(lr, mu, tau)
+    return (sympy.lambdify((lr, mu, tau), reading["lr"], "math"),
+            sympy.lambdify((lr, mu, tau), reading["momentum"], "math"))
+
+
 def _optional(module: str, extra: str, feature: str):
     """Import an optional dependency, or say which extra of the package provides it."""
     import importlib
@@ -266,14 +281,16 @@ class InertiaMonitor:
             return
         pending, self._pending = self._pending, []
         if self._backend not in (None, "numpy"):
-            flat = self._backend.fetch([x for record in pending for x in record[:3]])
-            pending = [(flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]) + record[3:]
-                       for i, record in enumerate(pending)]
-        for record in pending:
-            self._append(*record)
+            sums = self._backend.fetch([record[0] for record in pending])
+        else:
+            sums = [record[0] for record in pending]
+        for (loss, squared, cross), (_, alpha, beta) in zip(sums, pending):
+            self._append(loss, squared, cross, alpha, beta)
 
-    def _push(self, loss, squared, cross, alpha: float, beta: float) -> None:
-        self._pending.append((loss, squared, cross, alpha, beta))
+    def _push(self, sums, alpha: float, beta: float) -> None:
+        """Queue ``sums`` = (loss, ‖Δθ‖², Δθ·Δθ_prev), three values or one array of three,
+        possibly on a device."""
+        self._pending.append((sums, alpha, beta))
         if len(self._pending) >= _FETCH_EVERY:
             self._flush()
 
@@ -429,10 +446,10 @@ class InertiaMonitor:
             raise InvalidArgument("displacement", mode, f"this monitor was started in "
                                   f"{self._mode!r} mode", "pass displacement= at every call or never")
         if self._backend != "numpy":
-            squared, cross = self._backend.update(params, displacement,
-                                                  None if displacement is None
-                                                  else _number(scale, "scale"), k)
-            self._push(self._backend.loss(loss), squared, cross, self.lr, self.momentum)
+            sums = self._backend.record(params, loss, displacement,
+                                        None if displacement is None else _number(scale, "scale"),
+                                        k)
+            self._push(sums, self.lr, self.momentum)
             return None
         self._flush()
         return self._update_numpy(params, _number(loss, "loss"), displacement, scale, k)
@@ -486,6 +503,53 @@ class InertiaMonitor:
             if self.track_modified:
                 self._previous, self._older = self._older, self._previous
         return self._append(loss, squared, cross, self.lr, self.momentum)
+
+    # -- a jitted JAX loop ---------------------------------------------------------------------
+    @classmethod
+    def for_optax_sgd(cls, learning_rate, momentum=None, nesterov: bool = False,
+                      **options) -> InertiaMonitor:
+        r"""A monitor for ``optax.sgd(learning_rate, momentum, nesterov)``, read as heavy ball by
+        :func:`~inertia_verify.numeric._monitor_jax.optax_sgd_reading` (:math:`\alpha =`
+        ``learning_rate``, :math:`\beta =` ``momentum``); ``options`` go to the constructor.
+
+        Examples
+        --------
+        >>> monitor = InertiaMonitor.for_optax_sgd(0.01, momentum=0.9, nesterov=True)
+        >>> monitor.lr, monitor.momentum, monitor.nesterov
+        (0.01, 0.9, True)
+        """
+        from ._monitor_jax import optax_sgd_reading
+
+        alpha, beta = optax_sgd_reading(learning_rate, momentum)
+        return cls(lr=alpha, momentum=beta, nesterov=nesterov, **options)
+
+    def record(self, sums, *, learning_rate=None) -> None:
+        """Append the step that :func:`~inertia_verify.numeric.jax_inertia_step` computed
+        (``sums`` stays on the device until the records are read).  ``learning_rate``: the value
+        of a schedule that this iteration's update uses (optax's ``inject_hyperparams`` state
+        read *after* ``optimizer.update``, which stores the value it used); it is the step :math:`\theta_k\to\theta_{k+1}`'s,
+        so it applies from the next record on."""
+        if not self._fixed:
+            raise InvalidArgument("record", "no lr", "this monitor has no learning rate and "
+                                  "momentum", "make it with InertiaMonitor.for_optax_sgd(...)")
+        if self._backend is None:
+            from ._monitor_jax import JaxSums
+
+            self._backend = JaxSums(self.track_modified)
+        elif self._backend == "numpy" or self._backend.kind != "jax" or self._mode != "params":
+            raise InvalidArgument("sums", type(sums).__name__, "this monitor follows another "
+                                  "kind of loop", "use one monitor per loop")
+        reading = (self.lr, self.momentum)
+        if learning_rate is not None:
+            from ._monitor_jax import optax_sgd_reading
+
+            reading = optax_sgd_reading(float(learning_rate), self.momentum)
+            self._check_hyper(*reading, "learning_rate", "momentum")
+        # This call's learning rate makes the step θ_k → θ_{k+1}, so it belongs to record k+1;
+        # record k takes the previous call's (record 0, whose velocity is 0, its own).
+        previous = getattr(self, "_next_reading", None) or reading
+        self._next_reading = reading
+        self._push(sums, *previous)
 
     # -- an attached optimizer -----------------------------------------------------------------
     def attach(self, optimizer, *, use_buffer: bool | None = None) -> InertiaMonitor:
@@ -550,7 +614,7 @@ class InertiaMonitor:
                                   "step between them", "call observe(loss) once per step")
         squared, cross, alpha, beta = pairing.displacement.pop(k)
         pairing.losses = k + 1
-        self._push(self._backend.loss(loss), squared, cross, alpha, beta)
+        self._push((self._backend.loss(loss), squared, cross), alpha, beta)
 
     def _check_pairing(self, final: bool) -> None:
         pairing = self._attached

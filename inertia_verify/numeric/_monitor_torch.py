@@ -23,27 +23,13 @@ the previous difference), none with ``track_modified=False``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import torch
 
 from .._errors import InvalidArgument
+from ._monitor import _pytorch_reading
 
 __all__ = ["TorchSums", "attach_optimizer"]
-
-
-@lru_cache(maxsize=None)
-def _pytorch_reading():
-    """``(lr, μ, τ) -> (α, β)`` compiled from
-    :func:`~inertia_verify.symbolic._optimizers.pytorch_to_heavy_ball` (derived, not retyped)."""
-    import sympy
-
-    from ..symbolic._optimizers import pytorch_to_heavy_ball
-
-    lr, mu, tau = sympy.symbols("lr mu tau", positive=True)
-    reading = pytorch_to_heavy_ball(lr, mu, tau)
-    return (sympy.lambdify((lr, mu, tau), reading["lr"], "math"),
-            sympy.lambdify((lr, mu, tau), reading["momentum"], "math"))
 
 
 def _tensors(params, argument: str) -> list[torch.Tensor]:
@@ -145,6 +131,11 @@ class TorchSums:
         return squared.mul_(scale * scale), cross.mul_(scale)
 
     # -- the monitor's interface ---------------------------------------------------------------
+    def record(self, params, loss, displacement, scale, k: int):
+        """``(L_k, ‖θ_k − θ_{k−1}‖², cross)`` for :meth:`InertiaMonitor.update`."""
+        squared, cross = self.update(params, displacement, scale, k)
+        return self.loss(loss), squared, cross
+
     def update(self, params, displacement, scale, k: int):
         tensors = _tensors(params, "params")
         if k == 0:
@@ -172,14 +163,16 @@ class TorchSums:
         except (TypeError, ValueError) as exc:
             raise InvalidArgument("loss", loss, "must be a number or a 0-d tensor") from exc
 
-    def fetch(self, values: list) -> list[float]:
-        """Floats of ``values`` (tensors on the device or floats), in one transfer."""
+    def fetch(self, records: list) -> list[tuple[float, float, float]]:
+        """Floats of each record's three values (tensors on the device or floats), in one
+        transfer."""
+        values = [v for record in records for v in record]
         tensors = [v for v in values if isinstance(v, torch.Tensor)]
-        if not tensors:
-            return [float(v) for v in values]
-        device = tensors[0].device
-        fetched = iter(torch.stack([t.to(device) for t in tensors]).cpu().tolist())
-        return [next(fetched) if isinstance(v, torch.Tensor) else float(v) for v in values]
+        if tensors:
+            device = tensors[0].device
+            fetched = iter(torch.stack([t.to(device) for t in tensors]).cpu().tolist())
+            values = [next(fetched) if isinstance(v, torch.Tensor) else float(v) for v in values]
+        return [tuple(values[3 * i: 3 * i + 3]) for i in range(len(records))]
 
 
 # -- an attached SGD ---------------------------------------------------------------------------
