@@ -35,6 +35,7 @@ from .laws import check_law as check_law
 from .laws import count_laws as count_laws
 from .laws import find_laws as find_laws
 from .numeric import InertiaMonitor as InertiaMonitor
+from .numeric import LawMonitor as LawMonitor
 from .numeric import compile_dynamics as compile_dynamics
 from .numeric import simulate as simulate
 from .numeric import simulate_ensemble as simulate_ensemble
@@ -68,7 +69,7 @@ __all__ = [
     "Derivation", "derive", "dissipation", "inertia", "inertia_rate",
     "CrossCheck", "CrossCheckReport", "crosscheck", "write_report",
     "check_law", "count_laws", "find_laws",
-    "InertiaMonitor", "compile_dynamics", "simulate", "simulate_ensemble",
+    "InertiaMonitor", "LawMonitor", "compile_dynamics", "simulate", "simulate_ensemble",
     "analyse_discrete", "discrete_map", "gibbs_stationary", "heavy_ball_to_ode", "ito_differential",
     "oscillator", "oscillator_decay_rate", "quadratic", "quadratic_invariant", "quadratic_moments",
     "shadow_energy",

@@ -29,6 +29,7 @@ from ._monitor import InertiaMonitor as InertiaMonitor
 from ._monitor import InertiaStep as InertiaStep
 from ._monitor_jax import jax_inertia_init as jax_inertia_init
 from ._monitor_jax import jax_inertia_step as jax_inertia_step
+from ._monitor_laws import LawMonitor as LawMonitor
 from ._energy_drift import EnergyDrift as EnergyDrift
 from ._energy_drift import energy_drift as energy_drift
 from ._energy_drift import fit_exponent as fit_exponent
@@ -36,4 +37,4 @@ from ._energy_drift import fit_exponent as fit_exponent
 __all__ = ["CompiledDynamics", "compile_dynamics", "Scheme", "FIXED_STEP", "REFERENCES", "SCHEMES",
            "get_scheme", "Divergence", "Simulation", "simulate", "StabilityEstimate",
            "estimate_stability",
-           "CompiledSDE", "compile_sde", "SDEScheme", "SDE_SCHEMES", "get_sde_scheme", "Ensemble", "MonteCarloCheck", "WeakOrderFit", "simulate_ensemble", "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck", "weak_order_fit", "InertiaMonitor", "InertiaStep", "jax_inertia_init", "jax_inertia_step", "EnergyDrift", "energy_drift", "fit_exponent"]
+           "CompiledSDE", "compile_sde", "SDEScheme", "SDE_SCHEMES", "get_sde_scheme", "Ensemble", "MonteCarloCheck", "WeakOrderFit", "simulate_ensemble", "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck", "weak_order_fit", "InertiaMonitor", "InertiaStep", "jax_inertia_init", "jax_inertia_step", "LawMonitor", "EnergyDrift", "energy_drift", "fit_exponent"]
