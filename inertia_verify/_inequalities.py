@@ -674,7 +674,6 @@ def _sos_route(p: _Problem, relation, polys, log: list, raise_degree: int = 0):
     if top > 8 or n > 8:
         log.append(f"SOS skipped: degree {top} in {n} variables is beyond this route's budget")
         return None
-    offset = Fraction(0)
     if p.strict:
         log.append("SOS for a strict inequality: proves f - delta >= 0 for a rational delta > 0")
     # blocks: (multiplier dict, multiplier expr, monomial basis)
@@ -1278,7 +1277,8 @@ def prove_inequality(lhs, op: str, rhs, **options) -> InequalityVerdict:
     seed, starts = options.pop("seed", 0), options.pop("starts", 24)
     z3t = options.pop("z3_timeout_ms", 3000)
     _options(seed, starts, z3t)
-    return _decide(f, op in (">", "<"), f"{lhs} {op} {rhs}", report=lhs - rhs, assume=options.pop("assume", None),
+    return _decide(f, op in (">", "<"), f"{lhs} {op} {rhs}", report=lhs - rhs,
+                   assume=options.pop("assume", None),
                    variables=options.pop("variables", None), seed=seed, starts=starts,
                    use_sos=options.pop("use_sos", True), use_z3=options.pop("use_z3", True),
                    trust_z3=options.pop("trust_z3", False), z3_timeout_ms=z3t,
