@@ -6,6 +6,11 @@ Gribonval, Peyré 2023 and 2024): check a candidate, count them, find the polyno
 3
 """
 
+from ._blocks import attention_head as attention_head
+from ._blocks import conv_relu as conv_relu
+from ._blocks import crossentropy_layer as crossentropy_layer
+from ._blocks import multihead_attention as multihead_attention
+from ._blocks import residual_block as residual_block
 from ._criterion import LawCheck as LawCheck
 from ._criterion import check_law as check_law
 from ._flows import Flow as Flow
@@ -30,4 +35,5 @@ from ._polynomial import find_laws as find_laws
 __all__ = ["LawCheck", "check_law", "Flow", "make_flow", "LawCount", "count_laws", "MODELS",
            "Model", "builtin_model", "deep_linear", "deep_relu", "matrix_factorisation",
            "two_layer_relu", "known_laws", "law_rank", "PathProducts", "MAX_PATHS",
-           "MAX_PATH_PARAMETERS", "PolynomialLaws", "find_laws"]
+           "MAX_PATH_PARAMETERS", "PolynomialLaws", "find_laws", "residual_block", "conv_relu",
+           "attention_head", "multihead_attention", "crossentropy_layer"]

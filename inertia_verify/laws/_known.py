@@ -16,6 +16,7 @@ import sympy
 
 from .._expressions import as_sympy
 from .._errors import InvalidArgument
+from ._blocks import block_laws
 from ._fields import Point, derivative, evaluate, evaluate_exact, poly_from_expr
 from ._models import Model
 from ._rank import SpanAtPoint
@@ -50,6 +51,9 @@ def known_laws(model: Model, metric: str | None = None) -> list[sympy.Expr]:
     """
     metric = metric or model.default_metric
     name = model.name
+    stated = block_laws(model)
+    if stated is not None:
+        return stated
     if name.startswith("deep ReLU"):
         return model.paths.laws()
     if name.startswith("deep linear"):

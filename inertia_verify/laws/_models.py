@@ -29,7 +29,8 @@ __all__ = ["Model", "deep_linear", "two_layer_relu", "deep_relu", "matrix_factor
            "builtin_model", "MODELS"]
 
 #: Built-in model names accepted by :func:`builtin_model` (and ``laws --model``).
-MODELS = ("linear", "relu", "relu-bias", "nmf")
+MODELS = ("linear", "relu", "relu-bias", "nmf", "resnet", "conv", "attention", "multihead",
+          "crossentropy")
 
 # Beyond this the general Lie closure (its cached bracket values) and the polynomial search need
 # gigabytes; path models (ReLU networks) are counted by a certificate and go to
@@ -431,7 +432,9 @@ def matrix_factorisation(widths: Sequence[int]) -> Model:
 
 
 def builtin_model(name: str, widths: Sequence[int]) -> Model:
-    """A built-in model by name: ``linear``, ``relu``, ``relu-bias`` or ``nmf``.
+    """A built-in model by name: ``linear``, ``relu``, ``relu-bias``, ``nmf``, or one of the
+    2025 building blocks ``resnet``, ``conv``, ``attention``, ``multihead``, ``crossentropy``
+    (see :mod:`._blocks` for their widths).
 
     ``relu`` and ``relu-bias`` with 3 widths give :func:`two_layer_relu` (names ``U``, ``V``,
     ``b``), with 4 or more :func:`deep_relu` (names ``U1``, ``U2``, …, ``b1``, …).
@@ -445,8 +448,14 @@ def builtin_model(name: str, widths: Sequence[int]) -> Model:
     >>> builtin_model("conv", [2, 2])
     Traceback (most recent call last):
     ...
-    inertia_verify._errors.InvalidArgument: argument 'model' = 'conv': unknown model; choose one
-    of linear, relu, relu-bias, nmf, or give a model file
+    inertia_verify._errors.InvalidArgument: argument 'widths' = [2, 2]: the conv model takes 4
+    integers; n,c,p,s: outputs, channels, positions, kernel size; e.g. 2,2,3,2
+    >>> builtin_model("mlp", [2, 2])
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'model' = 'mlp': unknown model; choose one
+    of linear, relu, relu-bias, nmf, resnet, conv, attention, multihead, crossentropy, or give a
+    model file
     """
     if name == "linear":
         return deep_linear(widths)
@@ -457,5 +466,12 @@ def builtin_model(name: str, widths: Sequence[int]) -> Model:
         return deep_relu(widths, bias=bias)
     if name == "nmf":
         return matrix_factorisation(widths)
+    from . import _blocks  # the blocks are built from the models above
+
+    makers = {"resnet": _blocks.residual_block, "conv": _blocks.conv_relu,
+              "attention": _blocks.attention_head, "multihead": _blocks.multihead_attention,
+              "crossentropy": _blocks.crossentropy_layer}
+    if name in makers:
+        return makers[name](widths)
     raise InvalidArgument("model", name, "unknown model",
                           f"choose one of {', '.join(MODELS)}, or give a model file")
