@@ -331,6 +331,25 @@ class _Part(NamedTuple):
 _MINUS_ONE = _Part(sympy.Integer(-1), 0, 0)
 
 
+def _heaviside_of_names(arg: sympy.Expr, at_zero: sympy.Expr = sympy.Rational(1, 2),
+                        evaluate: bool = True) -> sympy.Expr:
+    """Heaviside of an argument holding names: SymPy's sign decisions, without its ``im(arg)``.
+
+    ``sympy.Heaviside`` computes ``im(arg)`` to refuse complex arguments, which expands powers
+    (``Heaviside((x + 1)**999)`` runs for minutes).  The sign queries are kept; a visibly
+    complex argument (holding ``I``) is refused as SymPy would.
+    """
+    if arg.has(sympy.I):
+        raise ValueError(f"Heaviside is defined only for real values, not {arg}")
+    if arg.is_extended_negative:
+        return sympy.Integer(0)
+    if arg.is_extended_positive:
+        return sympy.Integer(1)
+    if arg.is_zero:
+        return at_zero
+    return sympy.Heaviside(arg, at_zero, evaluate=False)
+
+
 def _depth(expr: sympy.Expr, written: int) -> int:
     """The nesting depth of a built piece: as written, unless SymPy reduced it to a number or a
     name (tanh(tanh(0)) is 0, and nests nothing)."""
@@ -445,6 +464,8 @@ class _Builder:
         evaluate = (simplify and depth <= _EVALUATE_DEPTH and cost <= self.budget
                     and (kind in (sympy.Add, sympy.Mul) or None not in values))
         self.budget -= cost if evaluate else 0
+        if evaluate and function is sympy.Heaviside and _SYMBOLIC in values:
+            function = _heaviside_of_names
         try:
             expr = function(*exprs) if evaluate else function(*exprs, evaluate=False)
         except InertiaVerifyError:

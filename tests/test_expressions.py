@@ -573,3 +573,17 @@ def test_estimates_leave_the_global_mpmath_precision_alone():
     before = mpmath.mp.prec
     parse_expression("sin(exp(99)) + erf(3) + atan2(1, 2)")
     assert mpmath.mp.prec == before
+
+
+def test_heaviside_keeps_its_sign_decisions_without_expanding():
+    real = sympy.Symbol("x", real=True)
+    assert parse_expression("Heaviside(x**2 + 1) + Heaviside(-x**2 - 1)",
+                            symbols={"x": real}) == 1
+    assert parse_expression("Heaviside(x, 1)") == sympy.Heaviside(x, 1)
+    # SymPy's im(arg) would expand the power (minutes); the sign query alone is cheap.
+    # (evaluate=False here too: building the expected value the usual way would take minutes)
+    assert parse_expression("Heaviside((x + 1)**999)") == sympy.Heaviside((x + 1) ** 999,
+                                                                           evaluate=False)
+    with pytest.raises(InvalidArgument, match="defined only for real values") as info:
+        parse_expression("Heaviside(x + sqrt(-1))")
+    assert isinstance(info.value.__cause__, ValueError)

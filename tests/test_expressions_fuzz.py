@@ -42,11 +42,23 @@ _REPORTED = [
     "Max(" + ", ".join(f"a{i}" for i in range(100)) + ")",
 ]
 
+#: Inputs found slow while fixing it (SymPy's queries grow with nesting and with powers).
+_FOUND = [
+    "tanh(" * 10 + "x" + ")" * 10,
+    "Max(1, 2*" * 10 + "x" + ")" * 10,
+    "exp(-2*" * 30 + "x" + ")" * 30,
+    "Heaviside(" + "sin(" * 40 + "x" + ")" * 41,
+    "sign(" + "sin(2*" * 20 + "1" + ")" * 21,
+    "Heaviside((x+1)**999)",
+    "+".join(f"tanh(tanh(tanh(x{i})))" for i in range(400))[:9990].rpartition("+")[0],
+    "+".join(f"Max(x{i},y{i},z{i},w{i})" for i in range(400))[:9990].rpartition("+")[0],
+]
+
 # Numbers a user might type, and ones chosen to make SymPy's automatic evaluation expensive.
 _NUMBERS = ["0", "1", "2", "3", "10", "0.5", "1e-3", "1/3", "0x10", "123456789", "1e300",
             "1e308", "7.89e27", "1e-300", "10**10", "10**300", "10**3000", "2**4000",
             "9**9**9", "2.0**1000", "exp(9000)", "exp(-9000)", "10**-4000", "pi*10**99"]
-_NAMES = ["x", "y", "a", "b", "pi", "E", "I", "zoo", "oo"]
+_NAMES = ["x", "y", "a", "b", "pi", "E", "I", "zoo", "oo", "(x+1)**999", "(x+y)**40"]
 _ONE_ARGUMENT = sorted(name for name, (_, fewest, _) in FUNCTIONS.items() if fewest == 1)
 _TWO_ARGUMENTS = ["log", "atan2", "Heaviside"]
 _EXTREMA = ["Max", "Min", "max", "min"]
@@ -116,6 +128,11 @@ def test_reported_inputs_are_answered_quickly(text):
     error = _answer(lambda t: parse_expression(t, argument="--loss"), text, "--loss")
     assert isinstance(error, InvalidArgument)
     assert error.value == text and error.fix  # names the argument and value, says what to do
+
+
+@pytest.mark.parametrize("text", _FOUND, ids=[t[:24] for t in _FOUND])
+def test_inputs_found_slow_are_answered_quickly(text):
+    assert isinstance(_answer(parse_expression, text, "expression"), sympy.Expr)
 
 
 def test_reported_inputs_say_why():
