@@ -12,8 +12,9 @@
   at which the *original* expression, evaluated exactly, violates the inequality.
 * ``numerically verified``: evidence only, with the domain and the evidence stated (the
   smallest value found by a seeded multi-start local minimisation, or z3's answer when
-  ``trust_z3`` is False: z3 decides the question in exact arithmetic but its answer is not a
-  certificate this module can re-check).
+  ``trust_z3=False``).  By default z3's "no violating point" counts as proved, its method
+  naming z3: nlsat decides real arithmetic exactly, but its answer is not a certificate this
+  module re-checks; a reader reruns z3 to check it.
 * ``inconclusive``: neither, with the reason.
 
 **Domains** follow the zero prover: every free symbol is real, of either sign and any size,
@@ -1161,8 +1162,9 @@ _DOC_OPTIONS = """
     use_sos, use_z3 : bool
         Whether to try the SOS and z3 routes (skipped anyway when not installed).
     trust_z3 : bool
-        Count z3's "no violating point" as proved (default False: numerically verified, since
-        this toolkit cannot re-check it).
+        Count z3's "no violating point" as proved (default True: nlsat is a complete decision
+        procedure in exact arithmetic; the method names z3, and the certificate says it is not
+        re-checked by this toolkit).  False reports it as numerically verified instead.
     z3_timeout_ms : int
         Time budget of z3."""
 
@@ -1177,7 +1179,7 @@ def _options(seed, starts, z3_timeout_ms):
 
 def prove_nonnegative(expr, *, assume=None, variables=None, strict: bool = False,
                       seed: int = 0, starts: int = 24, use_sos: bool = True,
-                      use_z3: bool = True, trust_z3: bool = False,
+                      use_z3: bool = True, trust_z3: bool = True,
                       z3_timeout_ms: int = 3000) -> InequalityVerdict:
     """Decide ``expr >= 0`` (``> 0`` with ``strict``) on the declared domain, with a certificate.
 
@@ -1241,7 +1243,7 @@ def prove_nonpositive(expr, *, strict: bool = False, **options) -> InequalityVer
     return _decide(-expr, strict, relation, report=expr, assume=options.pop("assume", None),
                    variables=options.pop("variables", None), seed=seed, starts=starts,
                    use_sos=options.pop("use_sos", True), use_z3=options.pop("use_z3", True),
-                   trust_z3=options.pop("trust_z3", False), z3_timeout_ms=z3t,
+                   trust_z3=options.pop("trust_z3", True), z3_timeout_ms=z3t,
                    **_no_more(options))
 
 
@@ -1281,5 +1283,5 @@ def prove_inequality(lhs, op: str, rhs, **options) -> InequalityVerdict:
                    assume=options.pop("assume", None),
                    variables=options.pop("variables", None), seed=seed, starts=starts,
                    use_sos=options.pop("use_sos", True), use_z3=options.pop("use_z3", True),
-                   trust_z3=options.pop("trust_z3", False), z3_timeout_ms=z3t,
+                   trust_z3=options.pop("trust_z3", True), z3_timeout_ms=z3t,
                    **_no_more(options))

@@ -31,9 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="assumptions separated by commas, e.g. 'x >= 0, y <= 1, "
                              "x**2 + y**2 <= 1' (parameters too: 'gamma >= 0')")
     parser.add_argument("--seed", type=int, default=0, help="seed of the witness search")
-    parser.add_argument("--trust-z3", action="store_true",
-                        help="count z3's exact 'no violating point' as proved (it is not a "
-                             "certificate this toolkit re-checks)")
+    parser.add_argument("--no-trust-z3", dest="trust_z3", action="store_false",
+                        help="report z3's exact 'no violating point' as numerically verified "
+                             "instead of proved (z3's answer is not re-checked by the toolkit)")
     add_json(parser)
     parser.set_defaults(handler=run)
 
