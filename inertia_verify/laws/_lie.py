@@ -38,7 +38,7 @@ import numpy as np
 
 from .._errors import InvalidArgument
 from ._brackets import Bracket, BracketValues
-from ._fields import Point
+from ._fields import Point, apply, derivative, evaluate, poly_from_expr
 from ._flows import Flow, make_flow
 from ._models import Model
 from ._paths import rank_mod_p
@@ -128,8 +128,12 @@ class _Evaluator:
         return list(self._exact.value(node)[:-1])
 
 
-def _closure(generators, dimension, points):
-    """Grow the basis at points[0]; return (kept nodes, dropped nodes, span, brackets)."""
+def _closure(generators, dimension, points, ceiling=None):
+    """Grow the basis at points[0]; return (kept nodes, dropped nodes, span, brackets).
+
+    ``ceiling`` is a proved upper bound of the rank (D minus the rank of proved laws): growth
+    stops when it is reached, since nothing can be added any more."""
+    ceiling = dimension if ceiling is None else ceiling
     span = SpanAtPoint(dimension)
     first = _Evaluator(generators, dimension, points[0])
 
@@ -144,7 +148,7 @@ def _closure(generators, dimension, points):
         if kept:
             active.append(len(basis) - 1)
     brackets, head = 0, 0
-    while head < len(basis) and span.rank < dimension:
+    while head < len(basis) and span.rank < ceiling:
         y_index = head
         head += 1
         Y = basis[y_index]
@@ -156,9 +160,32 @@ def _closure(generators, dimension, points):
             brackets += 1
             kept = offer(Z)
             (basis if kept else dropped).append(Z)
-            if span.rank == dimension:
+            if span.rank == ceiling:
                 break
     return basis, dropped, span, brackets
+
+
+def _ceiling(model: Model, spec: Flow, generators, point: Point) -> int | None:
+    """D − rank mod p of the gradients at the point of the laws on record for the model, when
+    every generator annihilates each of them exactly (a proved upper bound of the generic rank
+    of Lie(W), see :mod:`._paths`); None when there are none."""
+    if spec.kind != "gradient" or not isinstance(spec.metric, str):
+        return None
+    from ._known import known_laws  # the laws on record use the models' names
+
+    try:
+        laws = known_laws(model, spec.metric)
+    except InvalidArgument:
+        return None
+    d = spec.dimension
+    rows = []
+    for law in laws:
+        p, _ = poly_from_expr(law, list(model.parameters))
+        if any(apply(X, p) for X in generators):
+            continue  # not proved conserved: not used
+        gradient = {k: g for k in range(d) if (g := derivative(p, k))}
+        rows.append(evaluate(gradient, d, point)[2])
+    return d - rank_mod_p(np.array(rows)) if rows else None
 
 
 def _confirm(generators, basis, dropped, dimension, point) -> bool:
@@ -244,8 +271,9 @@ def count_laws(model: Model, flow: str = "gradient", *, metric: object = None, t
     generators, labels = spec.generators()
     for attempt in range(1, _MAX_ATTEMPTS + 1):
         points = [_point(spec, dimension, rng, positive) for _ in range(2)]
-        basis, dropped, span, brackets = _closure(generators, dimension, points)
-        if _confirm(generators, basis, dropped, dimension, points[1]):
+        ceiling = _ceiling(model, spec, generators, points[0])
+        basis, dropped, span, brackets = _closure(generators, dimension, points, ceiling)
+        if span.rank == ceiling or _confirm(generators, basis, dropped, dimension, points[1]):
             break
     else:
         raise InvalidArgument("seed", seed, f"the rank at {_MAX_ATTEMPTS} pairs of random points "
@@ -258,6 +286,14 @@ def count_laws(model: Model, flow: str = "gradient", *, metric: object = None, t
                                "generators; independence exact mod 2^31-1, dependence when "
                                "float64 residual <= 1e-9 of the round-off scale and mod p agree "
                                "(else exact rational rank); re-checked at a second point"})
+    if ceiling is not None:
+        evidence["upper_bound"] = ceiling
+        if span.rank == ceiling:
+            evidence["method"] = ("closure stopped when the rank of the kept fields (independent "
+                                  "mod 2^31-1, a lower bound) reached D minus the rank mod "
+                                  "2^31-1 of the gradients of the stated laws, each proved "
+                                  "annihilated by every generator in exact integer arithmetic "
+                                  "(an upper bound): exact, no second point needed")
     rank = span.rank
     depth = max((node.depth for node in basis), default=0)
     evidence["kept_brackets"] = [node.word(labels) for node in basis if node.depth > 0][:50]

@@ -144,7 +144,9 @@ class PathProducts(Sequence):
         n, width = self.factors.shape
         for start in range(0, n, _CHUNK):
             f = self.factors[start:start + _CHUNK]
-            bucket = rng.integers(0, rows, size=len(f))
+            # Fewer paths than rows: one row each (hashing would merge rows and lose rank).
+            bucket = (np.arange(start, start + len(f)) if n <= rows
+                      else rng.integers(0, rows, size=len(f)))
             coef = rng.integers(1, 2**16, size=len(f)).astype(np.int64)
             for position in range(width):
                 column = f[:, position]
