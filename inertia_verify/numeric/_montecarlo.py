@@ -65,18 +65,29 @@ class _Running:
     def __init__(self) -> None:
         self.n, self.mean, self.m2 = 0, 0.0, 0.0
 
-    def add(self, values: np.ndarray) -> None:
+    @staticmethod
+    def block(values: np.ndarray) -> tuple[int, float, float]:
+        """``(n, mean, sum of squared deviations)`` of one block of paths."""
         nb = values.shape[0]
         if nb == 0:
-            return
+            return 0, 0.0, 0.0
         with np.errstate(over="ignore", invalid="ignore"):  # a blown-up run is flagged apart
             mb = float(values.sum()) / nb
             m2b = float(np.square(values - mb).sum())
+        return nb, mb, m2b
+
+    def merge(self, nb: int, mb: float, m2b: float) -> None:
+        """Chan's pairwise update with one block's ``(n, mean, m2)``."""
+        if nb == 0:
+            return
         n = self.n + nb
         delta = mb - self.mean
         self.mean += delta * nb / n
         self.m2 += m2b + delta * delta * self.n * nb / n
         self.n = n
+
+    def add(self, values: np.ndarray) -> None:
+        self.merge(*self.block(values))
 
     @property
     def stderr(self) -> float:
@@ -203,7 +214,8 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
                       "euler-maruyama", seed: int = 0, values: Mapping | None = None,
                       records: int | Sequence[int] = 10,
                       chunk_paths: int = DEFAULT_CHUNK_PATHS,
-                      progress: bool | None = False) -> Ensemble:
+                      progress: bool | None = False, workers: int | None = None,
+                      client=None) -> Ensemble:
     """Integrate ``paths`` independent paths from ``(theta0, v0)`` and return their statistics.
 
     Parameters
@@ -226,6 +238,15 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
         Paths integrated at once (rounded up to whole blocks); bounds memory only.
     progress : bool or None
         Progress bar on stderr (``None``: when stderr is a terminal).
+    workers : int, optional
+        Threads integrating chunks at once on this machine (default: every available core;
+        see :mod:`._parallel`).  Ignored with ``client``.
+    client : dask.distributed.Client, optional
+        Run the chunks as tasks on a Dask cluster instead (see :mod:`._dask`).
+
+    The statistics are the same bits for one ``seed`` whatever ``chunk_paths``, ``workers`` or
+    ``client``: each block draws from its own stream and the blocks' statistics are merged in
+    block order.
 
     Returns
     -------
@@ -243,13 +264,61 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     >>> print(f"{run.mean['inertia'][-1]:.3f} ± {run.stderr['inertia'][-1]:.3f}")
     0.0... ± 0.00...
     """
+    from ._parallel import resolve_workers
+
+    job = _ensemble_job(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
+                        scheme=scheme, seed=seed, values=values, records=records)
+    chunk_paths = _positive_int(chunk_paths, "chunk_paths")
+    if client is not None:
+        from ._dask import run_jobs
+
+        (results,) = run_jobs(client, [job], chunk_paths, progress=progress)
+        return _finish(job, results, -(-chunk_paths // BLOCK_PATHS))
+    workers = resolve_workers(workers)
+    return _run_local(job, chunk_paths, workers, progress)
+
+
+@dataclass(frozen=True)
+class _EnsembleJob:
+    """Everything a chunk of an ensemble needs, picklable (a Dask task ships it to a worker and
+    compiles it there once, by ``token``)."""
+
+    dynamics: Dynamics
+    values: dict | None
+    scheme: SDEScheme
+    theta0: tuple
+    v0: tuple
+    t_end: float
+    dt: float
+    steps: int
+    paths: int
+    seed: int
+    marks: tuple
+    token: str
+
+    @property
+    def blocks(self) -> int:
+        return -(-self.paths // BLOCK_PATHS)
+
+    def chunks(self, chunk_paths: int) -> list[range]:
+        """The blocks of each chunk (whole blocks, ``chunk_paths`` rounded up)."""
+        per_chunk = -(-chunk_paths // BLOCK_PATHS)
+        return [range(b, min(b + per_chunk, self.blocks))
+                for b in range(0, self.blocks, per_chunk)]
+
+
+def _ensemble_job(dynamics, theta0, v0, *, t_end, steps, paths, scheme, seed, values,
+                  records) -> _EnsembleJob:
+    """Check the arguments of :func:`simulate_ensemble` and compile once (errors surface here,
+    in the caller's process, before any chunk runs anywhere)."""
+    import uuid
+
     if not isinstance(dynamics, Dynamics):
         raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not "
                               f"{type(dynamics).__name__}", "build one with Dynamics.from_text")
     scheme = get_sde_scheme(scheme)
     steps = _positive_int(steps, "steps")
     paths = _positive_int(paths, "paths", 2)
-    chunk_paths = _positive_int(chunk_paths, "chunk_paths")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvalidArgument("seed", seed, "must be a non-negative integer")
     try:
@@ -258,91 +327,203 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
         raise InvalidArgument("t_end", t_end, "must be a positive number") from exc
     if not (math.isfinite(t_end) and t_end > 0):
         raise InvalidArgument("t_end", t_end, "must be a positive finite number")
-    sde = compile_sde(dynamics, values)
-    d = sde.dimension
+    job_values = None if values is None else dict(values)
+    job = _EnsembleJob(dynamics, job_values, scheme, (), (), t_end, t_end / steps, steps, paths,
+                       int(seed), (), uuid.uuid4().hex)
+    compiled = _compiled(job)
+    d = compiled.sde.dimension
     theta_start, v_start = _start(theta0, d, "theta0"), _start(v0, d, "v0")
-    dt = t_end / steps
     marks = _record_steps(records, steps)
+    return _EnsembleJob(dynamics, job_values, scheme, tuple(theta_start.tolist()),
+                        tuple(v_start.tolist()), t_end, t_end / steps, steps, paths, int(seed),
+                        tuple(int(m) for m in marks), job.token)
+
+
+class _Compiled:
+    """A job's compiled SDE and the lambdified Itô drift of I (what a chunk evaluates)."""
+
+    def __init__(self, job: _EnsembleJob) -> None:
+        from ..symbolic._ito import generator
+
+        self.sde = compile_sde(job.dynamics, job.values)
+        dyn = self.sde.dynamics
+        self.ito_drift = _lambdify((dyn.time, *dyn.coordinates, *dyn.velocities),
+                                   generator(dyn))
+
+
+_COMPILED: dict[str, _Compiled] = {}
+_COMPILED_KEEP = 16
+
+
+def _compiled(job: _EnsembleJob) -> _Compiled:
+    """The job's compiled system, compiled once per process (a Dask worker runs many chunks of
+    one job)."""
+    found = _COMPILED.get(job.token)
+    if found is None:
+        found = _Compiled(job)
+        while len(_COMPILED) >= _COMPILED_KEEP:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[job.token] = found
+    return found
+
+
+@dataclass
+class _ChunkResult:
+    """One chunk's statistics: ``stats[name][record]`` lists ``(n, mean, m2)`` per block, in block
+    order; ``status`` is ``"ok"``, ``"diverged"`` (at ``diverged_at``) or ``"skipped"`` (not
+    run: an earlier chunk diverged, so the merge stops before this one)."""
+
+    stats: dict
+    status: str = "ok"
+    diverged_at: float | None = None
+
+
+class _Cancel:
+    """The lowest chunk index seen to diverge, shared by threads: later chunks may stop, their
+    statistics are never merged."""
+
+    def __init__(self) -> None:
+        self.first = math.inf
+
+    def lower(self, index: int) -> None:
+        self.first = min(self.first, index)
+
+
+def _run_chunk(job: _EnsembleJob, chunk: range, *, index: int = 0, bar=None,
+               cancel: _Cancel | None = None) -> _ChunkResult:
+    """Integrate the blocks of ``chunk`` and return their statistics (see :class:`_ChunkResult`).
+
+    A pure function of ``(job, chunk)``: a Dask worker that dies mid-chunk leaves nothing behind,
+    and the chunk recomputed elsewhere gives the same bits."""
+    compiled = _compiled(job)
+    sde, scheme = compiled.sde, job.scheme
+    d, dt, steps, paths = sde.dimension, job.dt, job.steps, job.paths
+    marks = np.asarray(job.marks, dtype=int)
     is_record = np.zeros(steps + 1, dtype=bool)
     is_record[marks] = True
     rows = scheme.draws(d, sde.noise_dimension)
-    observe = _Observer(sde, marks, dt)
-
-    blocks = -(-paths // BLOCK_PATHS)
-    per_chunk = -(-chunk_paths // BLOCK_PATHS)  # whole blocks, rounded up
-    chunks = [range(b, min(b + per_chunk, blocks)) for b in range(0, blocks, per_chunk)]
-    status, diverged_at = "ok", None
+    spans = [(b * BLOCK_PATHS - chunk[0] * BLOCK_PATHS,
+              min((b + 1) * BLOCK_PATHS, paths) - chunk[0] * BLOCK_PATHS) for b in chunk]
+    width = spans[-1][1]
+    generators = [np.random.Generator(np.random.PCG64(
+        np.random.SeedSequence(job.seed, spawn_key=(b,)))) for b in chunk]
+    theta = np.repeat(np.asarray(job.theta0)[:, None], width, axis=1)
+    v = np.repeat(np.asarray(job.v0)[:, None], width, axis=1)
+    xi = np.empty((rows, width))
+    step = scheme.stepper(sde, dt)
+    observe = _Observer(sde, compiled.ito_drift, marks, dt, spans)
+    result = _ChunkResult(observe.stats)
     # Overflow is not an error here: a non-finite state or energy is detected and reported as
     # "diverged" below.
-    with Progress(steps * len(chunks), f"{scheme.name} {paths} paths", enabled=progress) as bar, \
-            np.errstate(over="ignore", invalid="ignore"):
-        for chunk in chunks:
-            spans = [(b * BLOCK_PATHS - chunk[0] * BLOCK_PATHS,
-                      min((b + 1) * BLOCK_PATHS, paths) - chunk[0] * BLOCK_PATHS) for b in chunk]
-            width = spans[-1][1]
-            generators = [np.random.Generator(np.random.PCG64(
-                np.random.SeedSequence(int(seed), spawn_key=(b,)))) for b in chunk]
-            theta = np.repeat(theta_start[:, None], width, axis=1)
-            v = np.repeat(v_start[:, None], width, axis=1)
-            xi = np.empty((rows, width))
-            step = scheme.stepper(sde, dt)
-            observe.start_chunk(spans)
-            if is_record[0]:
-                observe(0, theta, v)
-            for n in range(steps):
-                for gen, (a, e) in zip(generators, spans):
-                    for r in range(rows):
-                        gen.standard_normal(out=xi[r, a:e])
-                step(n * dt, theta, v, xi)
-                k = n + 1
-                if is_record[k] or k % _CHECK_EVERY == 0 or k == steps:
-                    if not (np.isfinite(theta).all() and np.isfinite(v).all()):
-                        status, diverged_at = "diverged", k * dt
-                        break
-                    if is_record[k]:
-                        observe(k, theta, v)
-                        if observe.overflow:
-                            # A finite state whose energy overflows is a blown-up run too.
-                            status, diverged_at = "diverged", k * dt
-                            break
-                bar.advance()
-            if status != "ok":
+    with np.errstate(over="ignore", invalid="ignore"):
+        if is_record[0]:
+            observe(0, theta, v)
+        for n in range(steps):
+            if cancel is not None and index > cancel.first:
+                result.status = "skipped"
                 break
-    mean, stderr = observe.results()
+            for gen, (a, e) in zip(generators, spans):
+                for r in range(rows):
+                    gen.standard_normal(out=xi[r, a:e])
+            step(n * dt, theta, v, xi)
+            k = n + 1
+            if is_record[k] or k % _CHECK_EVERY == 0 or k == steps:
+                if not (np.isfinite(theta).all() and np.isfinite(v).all()):
+                    result.status, result.diverged_at = "diverged", k * dt
+                    break
+                if is_record[k]:
+                    observe(k, theta, v)
+                    if observe.overflow:
+                        # A finite state whose energy overflows is a blown-up run too.
+                        result.status, result.diverged_at = "diverged", k * dt
+                        break
+            if bar is not None:
+                bar.advance()
+    if result.status == "diverged" and cancel is not None:
+        cancel.lower(index)
+    return result
+
+
+def _run_local(job: _EnsembleJob, chunk_paths: int, workers: int, progress) -> Ensemble:
+    """The chunks of ``job`` on ``workers`` threads of this process (see :mod:`._parallel`)."""
+    return _run_local_many([job], chunk_paths, workers, progress)[0]
+
+
+def _run_local_many(jobs: Sequence[_EnsembleJob], chunk_paths: int, workers: int,
+                    progress) -> list[Ensemble]:
+    """The chunks of every job on one pool of ``workers`` threads (a sweep of small ensembles
+    keeps every core busy); each job merged in its own block order."""
+    from ._parallel import LockedProgress, map_in_order, split_for_workers
+
+    items, sizes = [], []
+    for j, job in enumerate(jobs):
+        size = split_for_workers(job.paths, chunk_paths, workers) if len(jobs) == 1 \
+            else chunk_paths
+        chunks = job.chunks(size)
+        sizes.append(len(chunks[0]))
+        cancel = _Cancel()
+        items.extend((j, i, chunk, cancel) for i, chunk in enumerate(chunks))
+    total = sum(job.steps for j, *_ in items for job in (jobs[j],))
+    label = (f"{jobs[0].scheme.name} {jobs[0].paths} paths" if len(jobs) == 1
+             else f"{len(jobs)} ensembles")
+    with Progress(total, label, enabled=progress) as bar:
+        shared = LockedProgress(bar) if workers > 1 and len(items) > 1 else bar
+        results = map_in_order(
+            lambda item: _run_chunk(jobs[item[0]], item[2], index=item[1], bar=shared,
+                                    cancel=item[3]), items, workers)
+    per_job: list[list[_ChunkResult]] = [[] for _ in jobs]
+    for (j, *_), result in zip(items, results):
+        per_job[j].append(result)
+    return [_finish(job, chunk_results, size)
+            for job, chunk_results, size in zip(jobs, per_job, sizes)]
+
+
+def _finish(job: _EnsembleJob, results: Sequence[_ChunkResult], per_chunk: int) -> Ensemble:
+    """Merge the chunks' block statistics in block order, up to the first diverged chunk."""
+    status, diverged_at = "ok", None
+    merged = {name: [_Running() for _ in job.marks] for name in _Observer.NAMES}
+    for result in results:
+        if result.status == "skipped":  # pragma: no cover - only after a diverged chunk
+            break
+        for name, per_record in result.stats.items():
+            for running, blocks in zip(merged[name], per_record):
+                for block in blocks:
+                    running.merge(*block)
+        if result.status != "ok":
+            status, diverged_at = result.status, result.diverged_at
+            break
+    mean = {n: np.array([s.mean if s.n else np.nan for s in st]) for n, st in merged.items()}
+    err = {n: np.array([s.stderr if s.n else np.nan for s in st]) for n, st in merged.items()}
+    scheme, dynamics = job.scheme, job.dynamics
     return Ensemble(scheme.name, scheme.strong_order, scheme.weak_order, scheme.stationary_order,
-                    dt, steps, paths, int(seed), per_chunk * BLOCK_PATHS,
-                    tuple(theta_start.tolist()), tuple(v_start.tolist()),
-                    {str(k): float(v) for k, v in (values or {}).items()},
-                    marks * dt, mean, stderr, status, diverged_at, repr(dynamics),
-                    dynamics.calculus)
+                    job.dt, job.steps, job.paths, job.seed, per_chunk * BLOCK_PATHS,
+                    job.theta0, job.v0,
+                    {str(k): float(v) for k, v in (job.values or {}).items()},
+                    np.asarray(job.marks) * job.dt, mean, err, status, diverged_at,
+                    repr(dynamics), dynamics.calculus)
 
 
 class _Observer:
-    """Per-record statistics, merged block by block; keeps two records of I per chunk for the
-    central-difference slope (memory O(chunk))."""
+    """Per-record statistics of one chunk, per block (merged later, in block order); keeps two
+    records of I for the central-difference slope (memory O(chunk))."""
 
     NAMES = ("inertia", "loss", "velocity_square", "ito_drift", "rate_without_noise", "slope",
              "slope_minus_ito_drift", "slope_minus_rate_without_noise")
 
-    def __init__(self, sde: CompiledSDE, marks: np.ndarray, dt: float) -> None:
-        from ..symbolic._ito import generator
-
+    def __init__(self, sde: CompiledSDE, ito_drift, marks: np.ndarray, dt: float,
+                 spans) -> None:
         self.sde = sde
         self.marks = list(marks)
         self.index = {m: i for i, m in enumerate(self.marks)}
         self.dt = dt
-        dyn = sde.dynamics
-        self._drift = _lambdify((dyn.time, *dyn.coordinates, *dyn.velocities), generator(dyn))
-        self.stats = {name: [_Running() for _ in self.marks] for name in self.NAMES}
+        self._drift = ito_drift
+        self.stats = {name: [[] for _ in self.marks] for name in self.NAMES}
         self.overflow = False
-
-    def start_chunk(self, spans) -> None:
         self.spans = spans
         self.previous: list = []  # (record index, I, drift) of the last two records
 
     def _add(self, name: str, i: int, values: np.ndarray) -> None:
-        for a, e in self.spans:
-            self.stats[name][i].add(values[a:e])
+        self.stats[name][i].extend(_Running.block(values[a:e]) for a, e in self.spans)
 
     def __call__(self, k: int, theta: np.ndarray, v: np.ndarray) -> None:
         i = self.index[k]
@@ -370,11 +551,6 @@ class _Observer:
             self._add("slope_minus_ito_drift", i1, slope - A1)
             self._add("slope_minus_rate_without_noise", i1, slope - R1)
             self.previous.pop(0)
-
-    def results(self):
-        mean = {n: np.array([s.mean if s.n else np.nan for s in st]) for n, st in self.stats.items()}
-        err = {n: np.array([s.stderr if s.n else np.nan for s in st]) for n, st in self.stats.items()}
-        return mean, err
 
 
 # -- cross-checks ----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from .._errors import InvalidArgument
 from .._progress import Progress, default_progress
 from ._compile import CompiledDynamics, compile_dynamics
 from ._montecarlo import DEFAULT_CHUNK_PATHS
+from ._parallel import LockedProgress, map_in_order, resolve_workers, split_for_workers
 from ._schemes import get_scheme
 from ._stability import StabilityEstimate, estimate_stability
 
@@ -408,7 +409,8 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
              scheme: str = "verlet", paths: int = 1, values=None, save_every: int | None = None,
              spread=None, seed: int | None = None, t0: float = 0.0, keep_states: bool = False,
              energy_balance: bool = True, check_stability: bool = True,
-             chunk_paths: int = DEFAULT_CHUNK_PATHS, progress: bool | None = None) -> Simulation:
+             chunk_paths: int = DEFAULT_CHUNK_PATHS, progress: bool | None = None,
+             workers: int | None = None) -> Simulation:
     """Integrate an ensemble of paths with a fixed-step scheme (or one path with a reference).
 
     Parameters
@@ -449,6 +451,10 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     progress : bool or None
         A progress bar on stderr for runs longer than a second; ``None`` (default) follows
         :func:`~inertia_verify._progress.default_progress` (off, unless the command line asks).
+    workers : int, optional
+        Threads integrating chunks at once (default: every available core, see
+        :mod:`._parallel`).  The ensemble is cut into at least ``workers`` chunks when it has
+        enough paths; the record is the same bits for any ``workers`` and ``chunk_paths``.
 
     Returns
     -------
@@ -482,6 +488,7 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
             or chunk_paths < 1:
         raise InvalidArgument("chunk_paths", chunk_paths, "must be a positive integer",
                               f"e.g. chunk_paths={DEFAULT_CHUNK_PATHS}")
+    workers = resolve_workers(workers)
     steps, h = step_count(t_end, dt, t0)
     t0, t_end, dt = float(t0), float(t_end), float(dt)
     reference = getattr(method, "reference", False)
@@ -512,12 +519,14 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         record = _run_reference(method, system, theta, v, t0, h, steps, save_every,
                                 keep_states, energy_balance)
     else:
-        chunks = -(-paths // int(chunk_paths))
+        chunk_paths = split_for_workers(paths, int(chunk_paths), workers)
+        chunks = -(-paths // chunk_paths)
         enabled = default_progress() if progress is None else progress
         with Progress(steps * chunks, f"{method.name} dt={h:g} {paths} path(s)",
                       enabled=enabled, delay=1.0) as bar:
             record = _run_fixed_step(method, system, theta, v, t0, h, steps, save_every,
-                                     keep_states, energy_balance, int(chunk_paths), bar)
+                                     keep_states, energy_balance, chunk_paths,
+                                     LockedProgress(bar) if workers > 1 else bar, workers)
     divergence = record.pop("divergence")
     if divergence is None and stability is not None and stability.beyond_limit:
         divergence = Divergence("unstable step", 0, t0,
@@ -565,28 +574,46 @@ def _saved_steps(steps: int, save_every: int) -> list[int]:
     return marks
 
 
+class _StopAt:
+    """The last step every chunk still needs: once a chunk diverges at step ``s``, the others
+    only need to run up to ``s - 1`` to find an earlier divergence (the run is over either way).
+    Shared by threads; only ever lowered."""
+
+    def __init__(self, steps: int) -> None:
+        self.value = steps
+
+    def lower(self, step: int) -> None:
+        self.value = min(self.value, step)
+
+
 def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_states, balance,
-                    chunk_paths, bar):
+                    chunk_paths, bar, workers=1):
     paths, d = theta.shape
     marks = _saved_steps(steps, save_every)
     recorder = _Recorder(len(marks), paths, d, keep_states, balance)
     single = paths <= chunk_paths
     # Chunks of equal size (at most chunk_paths): each takes the same time, so the progress bar's
-    # steps are even.
+    # steps are even and the workers finish together.
     chunk_paths = -(-paths // -(-paths // chunk_paths))
+    columns_list = [slice(start, min(start + chunk_paths, paths))
+                    for start in range(0, paths, chunk_paths)]
+    stop = _StopAt(steps)
+
+    def one(columns):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return _run_chunk(method, system, theta[columns], v[columns], t0, h, stop, marks,
+                              recorder, columns, balance, bar)
+
+    # Each chunk writes its own columns of the record; the statistics below are taken in chunk
+    # order, so the result does not depend on which thread finished first.
+    results = map_in_order(one, columns_list, workers)
     final_theta = final_v = None
     if not single:
         final_theta, final_v = np.empty((paths, d)), np.empty((paths, d))
     divergence = None
     correction = 0.0
     count = len(marks)
-    for start in range(0, paths, chunk_paths):
-        columns = slice(start, min(start + chunk_paths, paths))
-        # Once a chunk has diverged, the others only need to run up to that step (to find an
-        # earlier divergence): the run is over either way.
-        last = steps if divergence is None else divergence.step - 1
-        chunk = _run_chunk(method, system, theta[columns], v[columns], t0, h, last, marks,
-                           recorder, columns, balance, bar)
+    for columns, chunk in zip(columns_list, results):
         theta_rows, v_rows, saved, chunk_correction, chunk_divergence = chunk
         count = min(count, saved)
         correction = max(correction, chunk_correction)
@@ -612,8 +639,9 @@ def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_sta
     return record
 
 
-def _run_chunk(method, system, theta, v, t0, h, last, marks, recorder, columns, balance, bar):
-    """Integrate one chunk of paths for ``last`` steps, saving its snapshots into ``recorder``.
+def _run_chunk(method, system, theta, v, t0, h, stop, marks, recorder, columns, balance, bar):
+    """Integrate one chunk of paths up to step ``stop.value`` (lowered by the other chunks when
+    they diverge), saving its snapshots into ``recorder``.
 
     Returns the final ``(d, n)`` states, the number of snapshots saved, the largest quadrature
     correction and the divergence (or ``None``)."""
@@ -633,7 +661,9 @@ def _run_chunk(method, system, theta, v, t0, h, last, marks, recorder, columns, 
     next_mark = 1
     divergence = None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for k in range(1, last + 1):
+        for k in range(1, stop.value + 1):
+            if k > stop.value:
+                break
             t = t0 + (k - 1) * h
             step(t, theta_rows, v_rows)
             t_new = t0 + k * h
@@ -643,6 +673,7 @@ def _run_chunk(method, system, theta, v, t0, h, last, marks, recorder, columns, 
                 kind = "NaN/Inf" if bad.any() else "overflow of the state sum"
                 divergence = Divergence("non-finite", k, t_new,
                                         f"{kind} in {int(bad.sum())} of {paths} path(s)")
+                stop.lower(k - 1)
                 break
             if track:
                 rate_new = system.rate_rows(t_new, theta_rows, v_rows)
@@ -658,6 +689,7 @@ def _run_chunk(method, system, theta, v, t0, h, last, marks, recorder, columns, 
                 next_mark += 1
                 if not np.all(np.isfinite(inertia)):
                     divergence = Divergence("non-finite", k, t_new, "the inertia overflowed")
+                    stop.lower(k - 1)
                     break
             bar.advance()
     return theta_rows, v_rows, next_mark, float(np.max(np.abs(correction))), divergence
