@@ -4,11 +4,13 @@ predictions (energy balance; closed form for quadratic losses)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from .._errors import InvalidArgument, warn
 from .._expressions import parse_names, parse_vector
 from ._cmd_derive import NOISE_FLAGS, add_noise, noisy_system_from_args
-from ._common import add_json, add_system
+from ._common import add_json, add_system, simulate_contract
 
 ORDER = 30
 
@@ -16,7 +18,8 @@ ORDER = 30
 SIMULATE_FLAGS = {**NOISE_FLAGS, "theta0": "--theta0", "v0": "--v0", "t_end": "--t-end", "dt": "--dt",
                   "scheme": "--scheme", "paths": "--paths", "spread": "--spread",
                   "seed": "--seed", "t0": "--t0", "values": "--values", "dynamics": "--loss",
-                  "save_every": "--save-every", "chunk_paths": "--chunk", "steps": "--dt"}
+                  "save_every": "--save-every", "chunk_paths": "--chunk", "steps": "--dt",
+                  "workers": "--workers", "client": "--dask", "dask": "--dask"}
 
 
 def number(text: str, argument: str) -> float:
@@ -123,8 +126,28 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="no progress bar on stderr (shown for long runs on a terminal)")
     parser.add_argument("--save-every", default=None, metavar="K",
                         help="record every K-th step (default: a bounded number of snapshots)")
+    add_scale_options(parser)
     add_json(parser)
     parser.set_defaults(handler=run)
+
+
+def add_scale_options(parser: argparse.ArgumentParser) -> None:
+    """``--workers N`` and ``--dask ADDRESS`` (shared by simulate and sweep)."""
+    parser.add_argument("--workers", default=None, metavar="N",
+                        help="threads integrating chunks of paths at once (default: every core); "
+                             "the results are the same bits for any N")
+    parser.add_argument("--dask", default=None, metavar="ADDRESS",
+                        help="with --noise (and for sweep): run the chunks on a Dask cluster, "
+                             "ADDRESS of a running scheduler (tcp://host:8786) or local:N for a "
+                             "LocalCluster of N processes (needs the 'dask' extra); the results "
+                             "are the same bits as on one machine")
+
+
+def workers_from_args(args: argparse.Namespace) -> int | None:
+    """``--workers`` as a positive integer (``None``: every core)."""
+    if args.workers is None:
+        return None
+    return _positive_int(args.workers, "--workers")
 
 
 #: Coarser runs of the cross-check (at 2dt and 4dt).
@@ -134,6 +157,7 @@ REFINEMENTS = 2
 def run(args: argparse.Namespace):
     from .._crosscheck import crosscheck
     from .._progress import progress_default
+    from ..numeric._parallel import workers_default
     from ..numeric._simulate import check_memory
 
     try:
@@ -172,15 +196,32 @@ def run(args: argparse.Namespace):
         # cannot fit, before the first of them is integrated.
         check_memory(paths, d, steps, save_every=save_every, spread=spread is not None,
                      runs=REFINEMENTS + 1, argument="--paths")
-        with progress_default(False if args.quiet or args.json else None):
+        workers = workers_from_args(args)
+        if args.dask is not None:
+            raise InvalidArgument("--dask", args.dask, "runs noisy ensembles (with --noise) and "
+                                  "sweeps", "without --noise use --workers N on this machine")
+        with progress_default(False if args.quiet or args.json else None), \
+                workers_default(workers):
             report = crosscheck(dynamics, theta0, v0, t_end, dt, scheme=args.scheme,
                                 paths=paths, values=values_from_text(args.values), spread=spread,
                                 seed=seed, t0=t0, save_every=save_every, refinements=REFINEMENTS,
                                 order=order)
     except InvalidArgument as exc:
         raise exc.renamed(SIMULATE_FLAGS) from exc
-    payload = report.to_dict()
+    payload = simulate_contract(report.to_dict())
     return payload, str(report), 0 if report.verdict == "agrees" else 1
+
+
+@contextmanager
+def optional_dask(address: str | None) -> Iterator[object]:
+    """A Dask client for ``--dask ADDRESS`` (closed afterwards), or ``None`` without it."""
+    if address is None:
+        yield None
+        return
+    from ..numeric._dask import dask_client
+
+    with dask_client(address, argument="--dask") as client:
+        yield client
 
 
 def _run_stochastic(args: argparse.Namespace, dynamics):
@@ -211,10 +252,14 @@ def _run_stochastic(args: argparse.Namespace, dynamics):
         raise InvalidArgument("--seed", args.seed, "must be a non-negative integer")
     chunk = DEFAULT_CHUNK_PATHS if args.chunk is None else _positive_int(args.chunk, "--chunk")
     quiet = args.quiet or args.json
-    payload = stochastic_simulate_payload(
-        dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths, scheme=scheme,
-        seed=int(seed), values=values_from_text(args.values), stationary=args.stationary,
-        chunk_paths=chunk, progress=False if quiet else None)
+    workers = workers_from_args(args)
+    values = values_from_text(args.values)
+    with optional_dask(args.dask) as client:
+        payload = stochastic_simulate_payload(
+            dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths, scheme=scheme,
+            seed=int(seed), values=values, stationary=args.stationary,
+            chunk_paths=chunk, progress=False if quiet else None, workers=workers,
+            client=client)
     payload["dt_requested"] = number(args.dt, "--dt")
     mean, se, pred = (payload["inertia_final_mean"], payload["inertia_final_stderr"],
                       payload["prediction_final"])
@@ -226,4 +271,4 @@ def _run_stochastic(args: argparse.Namespace, dynamics):
                      f"Carlo mean also carries the scheme's bias {payload['bias_order']}")
     else:
         lines.append(f"prediction_final: none ({payload['prediction_source']})")
-    return payload, "\n".join(lines), 0 if payload["status"] == "ok" else 1
+    return simulate_contract(payload), "\n".join(lines), 0 if payload["status"] == "ok" else 1

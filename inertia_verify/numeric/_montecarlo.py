@@ -986,13 +986,15 @@ def stochastic_simulate_payload(dynamics: Dynamics, theta0, v0, *, t_end: float,
                                 paths: int, scheme: str = "euler-maruyama", seed: int = 0,
                                 values: Mapping | None = None, stationary: bool = False,
                                 chunk_paths: int = DEFAULT_CHUNK_PATHS,
-                                progress: bool | None = False) -> dict:
+                                progress: bool | None = False, workers: int | None = None,
+                                client=None) -> dict:
     """What ``inertia-verify simulate --noise ... --paths N`` reports: ``inertia_final_mean``,
     ``inertia_final_stderr`` and ``prediction_final`` (exact :math:`E[I](t_{end})` for a
     quadratic loss, the Gibbs value with ``stationary=True``, else ``None``)."""
     run = simulate_ensemble(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
                             scheme=scheme, seed=seed, values=values, records=10,
-                            chunk_paths=chunk_paths, progress=progress)
+                            chunk_paths=chunk_paths, progress=progress, workers=workers,
+                            client=client)
     prediction, source = None, None
     if stationary:
         from ..symbolic._ito_gibbs import gibbs_stationary
