@@ -62,8 +62,14 @@ def test_errors_go_to_stderr(capsys, argv, fragment):
 
 def test_prove_json(capsys):
     status, out, _ = run(capsys, "prove", "karagoz2025/thm1", "karagoz2025/eq4", "--json")
-    payload = json.loads(out)
+    document = json.loads(out)
     assert status == 0
+    payload = document["claims"]
+    # the overall verdict is the worst verdict of the claims (a refutation is a finding: status 0)
+    worst = next(v for v in ("error", "refuted", "inconclusive", "verified", "proved")
+                 if any(p["verdict"] == v for p in payload))
+    assert document["verdict"] == worst and document["warnings"] == []
+    assert sum(document["counts"].values()) == len(payload)
     assert [p["id"] for p in payload][:1] == ["karagoz2025/thm1"]
     assert {p["id"] for p in payload} >= {"karagoz2025/eq4", "karagoz2025/eq4-anisotropic"}
     assert all(p["verdict"] in ("proved", "verified", "refuted") and p["evidence"] for p in payload)

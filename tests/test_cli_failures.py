@@ -31,8 +31,8 @@ HARMONIC = ("--loss", "x**2/2", "--vars", "x", "--theta0", "1", "--v0", "0")
 # -- a diverged run prints one valid JSON object ---------------------------------------------------
 def test_diverged_run_prints_one_valid_json_object(capsys):
     status, out, err = run(capsys, "simulate", "--loss", "exp(x**2)", "--vars", "x", "--theta0",
-                           "3", "--v0", "0", "--t-end", "5", "--dt", "0.1", "--json")
-    assert status == 1
+                           "3", "--v0", "0", "--t-end", "5", "--dt", "0.1", "--json", "--strict")
+    assert status == 1  # a diverged verdict under --strict (0 without it: the command ran)
     # the whole output is one object, with no NaN/Infinity literals (not JSON)
     payload = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
     assert payload["verdict"] == "diverged" and payload["diverged"] is True
@@ -275,8 +275,9 @@ def test_a_broken_user_claim_is_its_own_row(tmp_path, capsys):
     (tmp_path / "mine.py").write_text(CLAIMS)
     (tmp_path / "broken.py").write_text("raise RuntimeError('oops')\n")
     status, out, err = run(capsys, "prove", "mine/*", "--path", str(tmp_path), "--json")
-    rows = {r["id"]: r for r in json.loads(out)}
-    assert status == 1
+    document = json.loads(out)
+    rows = {r["id"]: r for r in document["claims"]}
+    assert status == 3 and document["verdict"] == "error"  # could not be checked: internal error
     assert rows["mine/fine"]["verdict"] == "proved"
     assert rows["mine/boom"]["verdict"] == "error"
     assert "ZeroDivisionError: division by zero (at mine.py, line 5)" in rows["mine/boom"]["error"]
@@ -285,6 +286,6 @@ def test_a_broken_user_claim_is_its_own_row(tmp_path, capsys):
     broken = next(r for r in rows.values() if r["id"].endswith("broken.py"))
     assert broken["verdict"] == "error" and "RuntimeError('oops')" in broken["error"]
     status, out, err = run(capsys, "prove", "mine/*", "--path", str(tmp_path))
-    assert status == 1
+    assert status == 3
     assert "1 proved, " in out and "3 could not be checked (4 claims)" in out
     assert "error: mine/boom: claim 'mine/boom': its check() raised ZeroDivisionError" in out

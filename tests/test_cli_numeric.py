@@ -56,6 +56,10 @@ def test_simulate_ensemble_with_spread(capsys):
 def test_simulate_diverged_exit_status(capsys):
     status, payload = run_json(capsys, "simulate", "--loss", "x**2/2", "--vars", "x", "--theta0",
                                "1", "--v0", "0", "--t-end", "20", "--dt", "2.5")
+    assert status == 0 and payload["verdict"] == "diverged"  # the command ran
+    assert payload["diverged"] is True and payload["diverged_at"] is not None
+    status, payload = run_json(capsys, "simulate", "--loss", "x**2/2", "--vars", "x", "--theta0",
+                               "1", "--v0", "0", "--t-end", "20", "--dt", "2.5", "--strict")
     assert status == 1 and payload["verdict"] == "diverged"
     assert payload["divergence"]["reason"] == "unstable step"
 
@@ -128,7 +132,7 @@ def test_order_option_states_a_faster_convergence(capsys):
     # at order 5, outside the declared 4 ± 1/2, so the check is inconclusive until told so.
     argv = ("simulate", "--loss", "x**2/2", "--vars", "x", "--theta0", "1", "--v0", "0",
             "--t-end", "2", "--dt", "0.05", "--scheme", "rk4")
-    status, payload = run_json(capsys, *argv)
+    status, payload = run_json(capsys, *argv, "--strict")
     assert (status, payload["verdict"]) == (1, "inconclusive")
     status, payload = run_json(capsys, *argv, "--order", "5")
     assert (status, payload["verdict"]) == (0, "agrees")

@@ -200,7 +200,7 @@ def test_cli_inequality(capsys):
     status, out = _cli(["inequality", "--expr", "x**2 + y**2 >= 2*x*y", "--vars", "x,y"], capsys)
     assert status == 0 and "proved" in out.out and "(x - y)**2" in out.out
     status, out = _cli(["inequality", "--expr", "x**4 + y**4 >= x*y", "--vars", "x,y",
-                        "--json"], capsys)
+                        "--json", "--strict"], capsys)
     payload = json.loads(out.out)
     assert status == 1 and payload["verdict"] == "refuted"
     ce = payload["counterexample"]

@@ -43,9 +43,9 @@ def test_find_json_laws_parse_and_check(capsys):
 
 def test_check_refuted_has_counterexample_and_exit_1(capsys):
     status, out, _ = run(capsys, "laws", "check", "--model", "linear", "--widths", "2,2,2",
-                         "--law", "U1_0_0**2", "--json")
+                         "--law", "U1_0_0**2", "--json", "--strict")
     data = json.loads(out)
-    assert status == 1 and data["conserved"] is False
+    assert status == 1 and data["conserved"] is False  # exit status 1 under --strict
     assert data["counterexample"]["field"].startswith("X_") and data["counterexample"]["point"]
 
 

@@ -42,7 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "θ'' + Γθ' + M⁻¹∇L = 0, and prove whether dI/dt = -vᵀMΓv and whether I is "
                     "conserved.  With --noise, dI by Itô's formula (or the Stratonovich chain "
                     "rule): 'rate' is the drift (dt-coefficient) of dI and 'noise_terms' the "
-                    "coefficient of each dW_j.",
+                    "coefficient of each dW_j.  JSON 'verdict': the verdict on dI/dt = -vᵀMΓv "
+                    "(proved, numerically verified, refuted, inconclusive); --strict fails on "
+                    "refuted and inconclusive.",
     )
     add_system(parser)
     add_noise(parser)
@@ -56,4 +58,10 @@ def run(args: argparse.Namespace):
     # The library derives everything (with noise: the drift of dI in the requested calculus, the
     # noise terms and the Itô correction); this command only formats it.
     result = derive(noisy_system_from_args(args), kinetic=args.kinetic)
-    return result.to_dict(), str(result), 0
+    verdict = result.matches_dissipation.status
+    payload = {"verdict": verdict, **result.to_dict()}
+    return payload, str(result), 1 if verdict in NEGATIVE else 0
+
+
+#: The verdicts --strict turns into exit status 1.
+NEGATIVE = ("refuted", "inconclusive")

@@ -30,7 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "discrete inertia I = ½‖v‖² + L and its leading order in the step, and the "
                     "modified energy the scheme conserves (exact for quadratic losses, else the "
                     "shadow series). For heavy-ball/nesterov give --lr and --momentum (the ODE "
-                    "step h = √lr and damping γ are reported) or --damping and --step.",
+                    "step h = √lr and damping γ are reported) or --damping and --step.  JSON: "
+                    "lr, momentum, h, gamma and step are numbers (exact values in '<key>_exact'; "
+                    "a symbolic step stays text); 'verdict' is always 'computed'.",
     )
     parser.add_argument("--scheme", required=True, metavar="NAME",
                         help="one of: " + ", ".join(SCHEMES))
@@ -43,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--convention", default="first-order", choices=CONVENTIONS,
                         help="β = 1 - γh (first-order, default) or β = exp(-γh) (conformal)")
     parser.add_argument("--order", type=int, default=2,
-                        help="order N of the shadow-energy series when there is no exact invariant")
+                        help="order N (1 to 4, default 2) of the shadow-energy series when there "
+                             "is no exact invariant")
     add_json(parser)
     parser.set_defaults(handler=run)
 
@@ -105,4 +108,4 @@ def run(args: argparse.Namespace):
                                   convention=args.convention, order=args.order)
     except InvalidArgument as exc:
         raise exc.renamed(flags) from exc
-    return result.to_dict(), str(result), 0
+    return {"verdict": "computed", **result.to_dict()}, str(result), 0

@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "figures", help="write the paper's figures as PNG (needs matplotlib)",
         description="Regenerate every figure the paper describes (section V, appendices A–E) and "
                     "the stochastic case, from the toolkit's own simulations and closed forms. "
-                    'matplotlib is an optional extra: pip install "inertia-verify[plot]".',
+                    'matplotlib is an optional extra: pip install "inertia-verify[plot]".  JSON '
+                    "'verdict' is always 'written'.",
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for the PNG files")
     # Names are checked by make_figures (exit 2 naming --only), so that building the parser for
@@ -24,7 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="just these figures: sec5-inertia, appA-phase-portraits, "
                              "appB-decay-rate, appC-trajectories-2d, appD-discrete-inertia, "
                              "appE-damped-envelope, eq7-stochastic-inertia")
-    parser.add_argument("--dpi", type=int, default=120, help="resolution (default 120)")
+    parser.add_argument("--dpi", type=int, default=120,
+                        help="resolution in dots per inch (default 120)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     add_json(parser)
     parser.set_defaults(handler=run)
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace):
                              progress=None if quiet else progress)
     except InvalidArgument as exc:
         raise exc.renamed({"out_dir": "--out", "which": "--only", "dpi": "--dpi"}) from exc
-    payload = {"out": str(args.out),
+    payload = {"verdict": "written", "out": str(args.out),
                "figures": [{"name": p.stem, "path": str(p), "title": FIGURES[p.stem].title,
                             "claims": list(FIGURES[p.stem].claims)} for p in paths]}
     text = "\n".join(f"wrote {p}" for p in paths)

@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "other name in it, read as a parameter), under optional assumptions. "
                     "'proved' comes with a certificate re-checked exactly (a weighted sum of "
                     "squares, times assumptions); 'refuted' with an exact rational point; "
-                    "'numerically verified' states its evidence.",
+                    "'numerically verified' states its evidence.  JSON 'verdict': proved, "
+                    "numerically verified, refuted or inconclusive; --strict fails on refuted and "
+                    "inconclusive.",
     )
     parser.add_argument("--expr", required=True, metavar="'A >= B'",
                         help="the inequality, with one of >=, <=, >, <, e.g. 'x**2 + 1 >= 2*x'")
@@ -30,7 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--assume", default=None, metavar="'R1, R2, ...'",
                         help="assumptions separated by commas, e.g. 'x >= 0, y <= 1, "
                              "x**2 + y**2 <= 1' (parameters too: 'gamma >= 0')")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the witness search")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the witness search (default 0)")
     parser.add_argument("--no-trust-z3", dest="trust_z3", action="store_false",
                         help="report z3's exact 'no violating point' as numerically verified "
                              "instead of proved (z3's answer is not re-checked by the toolkit)")
@@ -79,6 +82,7 @@ def run(args: argparse.Namespace):
     parameters = sorted(s.name for s in used if s.name not in symbols)
     payload = {**verdict.to_dict(), "variables": list(names), "parameters": parameters,
                "assumptions": [f"{a} {o} {c}" for a, o, c in assume]}
+    payload.pop("status", None)  # the same as 'verdict': one outcome key
     lines = [f"inequality: {verdict.relation}",
              f"domain:     {verdict.domain}",
              f"verdict:    {verdict.status} ({verdict.method})"]

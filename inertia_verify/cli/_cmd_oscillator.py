@@ -8,7 +8,7 @@ import sympy
 
 from .._errors import InvalidArgument
 from .._expressions import parse_expression
-from ._common import add_json
+from ._common import add_json, add_t_end, t_end_text
 
 ORDER = 40
 
@@ -25,13 +25,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "oscillator", help="exact solution of θ'' + γθ' + ω²θ = 0, its inertia and decay rate",
         description="Solve the damped harmonic oscillator exactly (SymPy, all regimes) and give "
-                    "I(t) = ½θ'² + ½ω²θ², its value at t, and its asymptotic decay rate.",
+                    "I(t) = ½θ'² + ½ω²θ², its value at T_END, and its asymptotic decay rate.  "
+                    "JSON: numbers as numbers, each exact value beside it in '<key>_exact'; "
+                    "'verdict' is always 'computed'.",
     )
-    parser.add_argument("--omega", required=True, metavar="W", help="ω ≥ 0")
-    parser.add_argument("--gamma", required=True, metavar="G", help="γ ≥ 0")
+    parser.add_argument("--omega", required=True, metavar="W",
+                        help="the frequency ω ≥ 0, exact: 2, 1/2, sqrt(2)")
+    parser.add_argument("--gamma", required=True, metavar="G",
+                        help="the damping γ ≥ 0, exact: 2, 1/2, sqrt(2)")
     parser.add_argument("--theta0", default="1", metavar="A", help="θ(0) (default 1)")
     parser.add_argument("--v0", default="0", metavar="B", help="θ'(0) (default 0)")
-    parser.add_argument("--t", required=True, metavar="T", help="time at which to evaluate I")
+    add_t_end(parser, "time at which to evaluate θ, θ' and I")
     add_json(parser)
     parser.set_defaults(handler=run)
 
@@ -44,9 +48,10 @@ def run(args: argparse.Namespace):
     for flag, value in (("--omega", omega), ("--gamma", gamma)):
         if value.is_negative:
             raise InvalidArgument(flag, str(value), "must be non-negative")
-    t = exact_number(args.t, "--t")
+    t_text = t_end_text(args)
+    t = exact_number(t_text, "--t-end")
     if t.is_negative:
-        raise InvalidArgument("--t", args.t, "must be non-negative")
+        raise InvalidArgument("--t-end", t_text, "must be non-negative")
     solution = oscillator(omega, gamma, exact_number(args.theta0, "--theta0"),
                           exact_number(args.v0, "--v0"))
     at = {solution.t: t}
@@ -54,12 +59,12 @@ def run(args: argparse.Namespace):
               (("theta", solution.theta), ("velocity", solution.velocity),
                ("inertia", solution.inertia))}
     payload = {
-        "omega": str(omega), "gamma": str(gamma), "theta0": str(solution.theta0),
-        "v0": str(solution.v0), "t": float(t), "regime": solution.regime,
+        "verdict": "computed",
+        "omega": omega, "gamma": gamma, "theta0": solution.theta0,
+        "v0": solution.v0, "t_end": t, "regime": solution.regime,
         "inertia": values["inertia"], "theta_at_t": values["theta"],
         "velocity_at_t": values["velocity"],
-        "decay_rate": float(sympy.N(solution.decay_rate, 30)),
-        "decay_rate_exact": str(solution.decay_rate),
+        "decay_rate": solution.decay_rate,
         "expression": str(solution.inertia), "theta": str(solution.theta),
     }
     text = (f"{solution}\nat t = {float(t):g}: theta = {values['theta']:.15g}, "

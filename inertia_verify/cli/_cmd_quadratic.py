@@ -8,7 +8,7 @@ import numpy as np
 
 from .._errors import InvalidArgument
 from .._expressions import parse_matrix, parse_scalar_or_matrix, parse_vector
-from ._common import add_json
+from ._common import add_json, add_t_end, t_end_text
 from ._cmd_simulate import number
 
 ORDER = 50
@@ -31,15 +31,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "quadratic", help="exact I(t) for L = ½θᵀAθ with constant matrix damping",
         description="For θ'' + Γθ' + M⁻¹Aθ = 0 the state solves z' = Bz; I(t) follows from "
-                    "expm(Bt) exactly, and its asymptotic decay rate is -2 max Re λ(B).",
+                    "expm(Bt) exactly, and its asymptotic decay rate is -2 max Re λ(B).  JSON "
+                    "'verdict' is always 'computed'.",
     )
     parser.add_argument("--hessian", required=True, metavar="MATRIX", help="A, e.g. [[1,0],[0,4]]")
     parser.add_argument("--damping", default="0", metavar="SCALAR|MATRIX",
                         help="γ or Γ (default 0)")
     parser.add_argument("--mass", default=None, metavar="MATRIX", help="M (default identity)")
-    parser.add_argument("--theta0", required=True, metavar="NUMBERS")
-    parser.add_argument("--v0", required=True, metavar="NUMBERS")
-    parser.add_argument("--t", required=True, metavar="T", help="time at which to evaluate I")
+    parser.add_argument("--theta0", required=True, metavar="NUMBERS",
+                        help="initial θ, one number per coordinate, e.g. 1,0")
+    parser.add_argument("--v0", required=True, metavar="NUMBERS",
+                        help="initial velocity, one number per coordinate, e.g. 0,1")
+    add_t_end(parser, "time at which to evaluate I")
     add_json(parser)
     parser.set_defaults(handler=run)
 
@@ -56,16 +59,18 @@ def run(args: argparse.Namespace):
         parse_matrix(args.mass, argument="--mass", allowed_names=[]), "--mass", args.mass)
     theta0 = parse_vector(args.theta0, argument="--theta0", length=d)
     v0 = parse_vector(args.v0, argument="--v0", length=d)
-    t = number(args.t, "--t")
+    t_text = t_end_text(args)
+    t = number(t_text, "--t-end")
     if t < 0:
-        raise InvalidArgument("--t", args.t, "must be non-negative")
+        raise InvalidArgument("--t-end", t_text, "must be non-negative")
     names = {"hessian": "--hessian", "damping": "--damping", "mass": "--mass",
              "theta0": "--theta0", "v0": "--v0"}
     try:
         solution = quadratic(hessian, damping, theta0, v0, mass=mass)
     except InvalidArgument as exc:
         raise exc.renamed(names) from exc
-    payload = {**solution.to_dict(), "t": t, "theta0": list(theta0), "v0": list(v0),
+    payload = {"verdict": "computed", **solution.to_dict(), "t_end": t, "theta0": list(theta0),
+               "v0": list(v0),
                "inertia": float(solution.inertia_at([t])[0])}
     text = f"{solution}\nat t = {t:g}: I = {payload['inertia']:.15g}"
     return payload, text, 0

@@ -14,7 +14,8 @@ from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 
 __all__ = ["Parser", "add_json", "add_system", "system_from_args", "FLAGS", "jsonable",
-           "write_json", "warning_lines"]
+           "write_json", "warning_lines", "clean_text", "simulate_contract",
+           "add_t_end", "t_end_text"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -42,29 +43,213 @@ class Parser(argparse.ArgumentParser):
         self._negative_number_matcher = re.compile(r"^-[^-]")
 
 
+#: Keys whose values are numbers even when a library hands them over as exact text ("1/100"):
+#: parameters and points.  Everything else that is text (expressions, statements) stays text.
+NUMERIC_KEYS = frozenset({
+    "omega", "gamma", "theta0", "v0", "t", "lr", "momentum", "h", "step", "contraction",
+    "matrix", "value", "sigma", "beta", "alpha", "tau",
+})
+#: Dicts whose every value is a number (a point of a counterexample or witness).
+POINT_KEYS = frozenset({"counterexample", "witness", "point"})
+
+_RATIONAL = re.compile(r"^[+-]?\d+(/\d+)?$")
+_DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
+
+
+def _number_from_text(text: str) -> tuple[Any, str | None] | None:
+    """``(number, exact)`` for a numeric literal (``"4"``, ``"-1/100"``, ``"0.5"``), else ``None``;
+    ``exact`` is the text when the float is not the value itself.  Plain regexes and
+    :class:`fractions.Fraction`: our own output is never handed to SymPy's parser."""
+    from fractions import Fraction
+
+    text = text.strip()
+    if _RATIONAL.match(text):
+        q = Fraction(text)
+        if q.denominator == 1:
+            return int(q), None
+        return float(q), text
+    if _DECIMAL.match(text):
+        number = float(text)
+        return (number, None) if math.isfinite(number) else None
+    return None
+
+
+def _sympy_number(value: Any) -> tuple[Any, str | None] | None:
+    """``(number, exact)`` for a real SymPy number (``Rational(1, 2)`` → ``(0.5, "1/2")``,
+    ``sqrt(2)`` → ``(1.414..., "sqrt(2)")``), else ``None``."""
+    module = type(value).__module__ or ""
+    if not module.startswith("sympy") or not getattr(value, "is_number", False):
+        return None
+    try:
+        if getattr(value, "is_Integer", False):
+            return int(value), None
+        if getattr(value, "is_Float", False):
+            return float(value), None
+        if value.is_real is False:
+            return None
+        number = float(value.evalf(30))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return (number if math.isfinite(number) else None), str(value)
+
+
+def _interval_text(value: Any) -> str | None:
+    """A SymPy set in the notation of a textbook: ``(0, 2)``, ``[0, oo)``, ``A ∪ B``."""
+    import sympy
+
+    if isinstance(value, sympy.Interval):
+        return (("(" if value.left_open else "[") + f"{value.start}, {value.end}"
+                + (")" if value.right_open else "]"))
+    if isinstance(value, sympy.Union):
+        parts = [_interval_text(a) for a in value.args]
+        return None if None in parts else " ∪ ".join(parts)
+    if isinstance(value, sympy.FiniteSet):
+        return "{" + ", ".join(str(a) for a in value.args) + "}"
+    if value is sympy.S.EmptySet:
+        return "∅"
+    if value is sympy.S.Reals:
+        return "(-oo, oo)"
+    return None
+
+
+_MATRIX_TEXT = re.compile(r"^(?:Immutable(?:Dense)?)?Matrix\((\[.*\])\)$", re.S)
+_INTERVAL_TEXT = re.compile(
+    r"Interval(?:\.(open|Lopen|Ropen))?\(([^(),]+(?:\([^()]*\))?), ([^(),]+(?:\([^()]*\))?)\)")
+
+
+def clean_text(text: str) -> str:
+    """Text without SymPy's constructor spellings: ``Matrix([[0, 0], [0, 0]])`` → ``[[0, 0],
+    [0, 0]]``, ``Interval.open(0, 2)`` → ``(0, 2)``, ``Union(A, B)`` → ``A ∪ B``.
+
+    Examples
+    --------
+    >>> clean_text("Matrix([[0, 0], [0, 0]])")
+    '[[0, 0], [0, 0]]'
+    >>> clean_text("h in Interval.open(0, 2)")
+    'h in (0, 2)'
+    >>> clean_text("Interval.Ropen(0, sqrt(2))")
+    '[0, sqrt(2))'
+    """
+    match = _MATRIX_TEXT.match(text)
+    if match:
+        return match.group(1)
+
+    def interval(m: re.Match) -> str:
+        kind, a, b = m.group(1), m.group(2), m.group(3)
+        left = "(" if kind in ("open", "Lopen") else "["
+        right = ")" if kind in ("open", "Ropen") else "]"
+        return f"{left}{a}, {b}{right}"
+
+    text = _INTERVAL_TEXT.sub(interval, text)
+    if text.startswith("Union(") and text.endswith(")") and "Union(" not in text[6:]:
+        parts, depth, current = [], 0, ""
+        for ch in text[6:-1]:
+            depth += ch in "([{"
+            depth -= ch in ")]}"
+            if ch == "," and depth == 0:
+                parts.append(current.strip())
+                current = ""
+            else:
+                current += ch
+        parts.append(current.strip())
+        text = " ∪ ".join(parts)
+    return text
+
+
+def _convert(value: Any, numeric: bool) -> tuple[Any, Any]:
+    """``(json value, exact twin or None)``; ``numeric``: text that is a numeric literal is a
+    number (the value sits under a key of :data:`NUMERIC_KEYS` or in a point)."""
+    if isinstance(value, dict):
+        return _convert_dict(value), None
+    if isinstance(value, (list, tuple)):
+        pairs = [_convert(v, numeric) for v in value]
+        exact = [e if e is not None else v for v, e in pairs]
+        has_exact = any(e is not None for _, e in pairs)
+        return [v for v, _ in pairs], (exact if has_exact else None)
+    if value is None or isinstance(value, bool):
+        return value, None
+    if isinstance(value, str):
+        if numeric:
+            found = _number_from_text(value)
+            if found is not None:
+                return found
+        return clean_text(value), None
+    if isinstance(value, int):
+        return value, None
+    if isinstance(value, float):
+        return (value if math.isfinite(value) else None), None
+    tolist = getattr(value, "tolist", None)  # NumPy scalars and arrays
+    if callable(tolist) and type(value).__module__ == "numpy":
+        return _convert(tolist(), numeric)
+    if (type(value).__module__ or "").startswith("sympy"):
+        found = _sympy_number(value)
+        if found is not None:
+            return found
+        if getattr(value, "is_Matrix", False):
+            return _convert(value.tolist(), True)
+        shown = _interval_text(value)
+        if shown is not None:
+            return shown, None
+    return clean_text(str(value)), None
+
+
+def _convert_dict(payload: dict) -> dict:
+    out: dict = {}
+    point = False
+    for key, value in payload.items():
+        key = str(key)
+        numeric = key in NUMERIC_KEYS or point
+        converted, exact = _convert(value, numeric)
+        if isinstance(value, dict) and key in POINT_KEYS:
+            converted = _convert_point(value)
+        out[key] = converted
+        if exact is not None and f"{key}_exact" not in payload:
+            out[f"{key}_exact"] = exact
+    return out
+
+
+def _convert_point(point: dict) -> dict:
+    """A counterexample or witness: every value that is a number is a JSON number, with its
+    exact value beside it in ``<name>_exact`` when the float is not the value itself."""
+    out: dict = {}
+    for key, value in point.items():
+        key = str(key)
+        converted, exact = _convert(value, True)
+        if isinstance(value, dict):
+            converted = _convert_point(value) if key in POINT_KEYS else _convert_dict(value)
+        out[key] = converted
+        if exact is not None and f"{key}_exact" not in point:
+            out[f"{key}_exact"] = exact
+    return out
+
+
 def jsonable(value: Any) -> Any:
-    """``value`` with every non-finite number as ``None`` (JSON has no NaN or Infinity), NumPy
-    scalars and arrays as Python numbers and lists, and other objects (SymPy) as text.
+    """``value`` as the JSON the command line promises (the output contract, README).
+
+    * Non-finite numbers are ``null`` (JSON has no NaN or Infinity).
+    * NumPy scalars and arrays are numbers and lists.
+    * A SymPy number is a JSON number; when the float is not its value, the exact value goes
+      beside it as text under ``<key>_exact`` (``{"lr": 0.01, "lr_exact": "1/100"}``).  The same
+      holds for numeric literals handed over as text under a key of :data:`NUMERIC_KEYS` and for
+      every value of a point (``counterexample``, ``witness``).
+    * A numeric SymPy matrix is a list of rows of numbers; a SymPy set is written in interval
+      notation (``(0, 2)``), never as a constructor (``Interval.open(0, 2)``).
+    * Other objects (SymPy expressions) are their text.
 
     Examples
     --------
     >>> jsonable({"a": float("inf"), "b": (1, float("nan")), 3: "x"})
     {'a': None, 'b': [1, None], '3': 'x'}
+    >>> import sympy
+    >>> jsonable({"lr": sympy.Rational(1, 100), "momentum": "9/10", "d": sympy.Integer(2)})
+    {'lr': 0.01, 'lr_exact': '1/100', 'momentum': 0.9, 'momentum_exact': '9/10', 'd': 2}
+    >>> jsonable({"counterexample": {"g": "4", "v_x": "1/3"}})
+    {'counterexample': {'g': 4, 'v_x': 0.3333333333333333, 'v_x_exact': '1/3'}}
+    >>> jsonable({"range": sympy.Interval.open(0, 2), "m": sympy.zeros(2, 2)})
+    {'range': '(0, 2)', 'm': [[0, 0], [0, 0]]}
     """
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    tolist = getattr(value, "tolist", None)  # NumPy scalars and arrays
-    if callable(tolist) and type(value).__module__ == "numpy":
-        return jsonable(tolist())
-    return str(value)
+    converted, _ = _convert(value, False)
+    return converted
 
 
 def write_json(payload: Any, stream: TextIO) -> None:
@@ -95,7 +280,32 @@ def warning_lines(caught: Iterable[warnings.WarningMessage]) -> list[str]:
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object instead of text (the output contract: README, "
+                             "and the schema inertia_verify/cli/schemas/<command>.json)")
+
+
+def add_t_end(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--t-end T``, the one spelling of a final time (as in ``simulate``); ``--t`` is kept as a
+    hidden alias that warns, so that scripts written before still run."""
+    parser.add_argument("--t-end", default=None, metavar="T", help=f"{help_text} (required)")
+    parser.add_argument("--t", dest="t_deprecated", default=None, metavar="T",
+                        help=argparse.SUPPRESS)
+
+
+def t_end_text(args: argparse.Namespace) -> str:
+    """The text of ``--t-end`` (or of the deprecated ``--t``, with a warning)."""
+    from .._errors import warn
+
+    if args.t_deprecated is not None:
+        if args.t_end is not None:
+            raise InvalidArgument("--t", args.t_deprecated, "repeats --t-end",
+                                  "give only --t-end (--t is its old spelling)")
+        warn("--t is deprecated and will be removed; write --t-end")
+        return args.t_deprecated
+    if args.t_end is None:
+        raise InvalidArgument("--t-end", None, "is required", "e.g. --t-end 2")
+    return args.t_end
 
 
 def add_system(parser: argparse.ArgumentParser) -> None:
@@ -124,3 +334,29 @@ def system_from_args(args: argparse.Namespace) -> Dynamics:
                                   parameters=args.params)
     except InvalidArgument as exc:
         raise exc.renamed(FLAGS) from exc
+
+
+def simulate_contract(payload: dict) -> dict:
+    """The JSON of ``simulate`` in one shape for both branches: ``verdict`` (deterministic:
+    agrees, disagrees, inconclusive, diverged; with --noise: estimated, diverged), ``diverged``
+    (bool) and ``diverged_at`` (the time of the first non-finite value, or null).
+
+    Examples
+    --------
+    >>> simulate_contract({"status": "ok", "diverged_at": None})
+    {'diverged_at': None, 'verdict': 'estimated', 'diverged': False}
+    >>> simulate_contract({"verdict": "diverged", "diverged": True,
+    ...                    "divergence": {"step": 1, "time": 0.1}})["diverged_at"]
+    0.1
+    """
+    out = dict(payload)
+    if "verdict" not in out:  # the Monte Carlo branch reports 'status'
+        status = out.pop("status", "ok")
+        out["verdict"] = "diverged" if status == "diverged" else "estimated"
+        out["diverged"] = status == "diverged"
+        out.setdefault("diverged_at", None)
+    else:
+        divergence = out.get("divergence") or {}
+        out["diverged"] = bool(out.get("diverged", out["verdict"] == "diverged"))
+        out["diverged_at"] = divergence.get("time") if out["diverged"] else None
+    return out
