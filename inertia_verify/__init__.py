@@ -39,6 +39,7 @@ from .numeric import LawMonitor as LawMonitor
 from .numeric import compile_dynamics as compile_dynamics
 from .numeric import simulate as simulate
 from .numeric import simulate_ensemble as simulate_ensemble
+from .numeric import sweep as sweep
 from .symbolic import analyse_discrete as analyse_discrete
 from .symbolic import discrete_map as discrete_map
 from .symbolic import gibbs_stationary as gibbs_stationary
@@ -69,7 +70,7 @@ __all__ = [
     "Derivation", "derive", "dissipation", "inertia", "inertia_rate",
     "CrossCheck", "CrossCheckReport", "crosscheck", "write_report",
     "check_law", "count_laws", "find_laws",
-    "InertiaMonitor", "LawMonitor", "compile_dynamics", "simulate", "simulate_ensemble",
+    "InertiaMonitor", "LawMonitor", "compile_dynamics", "simulate", "simulate_ensemble", "sweep",
     "analyse_discrete", "discrete_map", "gibbs_stationary", "heavy_ball_to_ode", "ito_differential",
     "oscillator", "oscillator_decay_rate", "quadratic", "quadratic_invariant", "quadratic_moments",
     "shadow_energy",

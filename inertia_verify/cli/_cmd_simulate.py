@@ -147,7 +147,12 @@ def workers_from_args(args: argparse.Namespace) -> int | None:
     """``--workers`` as a positive integer (``None``: every core)."""
     if args.workers is None:
         return None
-    return _positive_int(args.workers, "--workers")
+    try:
+        return _positive_int(args.workers, "--workers")
+    except InvalidArgument as exc:
+        raise InvalidArgument("--workers", args.workers, "must be a positive integer (threads)",
+                              "e.g. --workers 1 for one core; leave it out for every core") \
+            from exc
 
 
 #: Coarser runs of the cross-check (at 2dt and 4dt).

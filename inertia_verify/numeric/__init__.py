@@ -25,6 +25,8 @@ from ._montecarlo import expected_inertia_crosscheck as expected_inertia_crossch
 from ._montecarlo import stationary_crosscheck as stationary_crosscheck
 from ._montecarlo import ito_drift_crosscheck as ito_drift_crosscheck
 from ._montecarlo import weak_order_fit as weak_order_fit
+from ._sweep import SweepTable as SweepTable
+from ._sweep import sweep as sweep
 from ._monitor import InertiaMonitor as InertiaMonitor
 from ._monitor import InertiaStep as InertiaStep
 from ._monitor_jax import jax_inertia_init as jax_inertia_init
@@ -37,4 +39,4 @@ from ._energy_drift import fit_exponent as fit_exponent
 __all__ = ["CompiledDynamics", "compile_dynamics", "Scheme", "FIXED_STEP", "REFERENCES", "SCHEMES",
            "get_scheme", "Divergence", "Simulation", "simulate", "StabilityEstimate",
            "estimate_stability",
-           "CompiledSDE", "compile_sde", "SDEScheme", "SDE_SCHEMES", "get_sde_scheme", "Ensemble", "MonteCarloCheck", "WeakOrderFit", "simulate_ensemble", "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck", "weak_order_fit", "InertiaMonitor", "InertiaStep", "jax_inertia_init", "jax_inertia_step", "LawMonitor", "EnergyDrift", "energy_drift", "fit_exponent"]
+           "CompiledSDE", "compile_sde", "SDEScheme", "SDE_SCHEMES", "get_sde_scheme", "Ensemble", "MonteCarloCheck", "WeakOrderFit", "simulate_ensemble", "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck", "weak_order_fit", "SweepTable", "sweep", "InertiaMonitor", "InertiaStep", "jax_inertia_init", "jax_inertia_step", "LawMonitor", "EnergyDrift", "energy_drift", "fit_exponent"]
