@@ -24,7 +24,7 @@ def test_heavy_ball_json_reads_off_the_ode(capsys):
                          "--vars", "x", "--lr", "0.01", "--momentum", "0.9", "--json")
     assert status == 0
     payload = json.loads(out)
-    for key in ("scheme", "update", "inertia_change", "modified_energy", "modified_energy_exact",
+    for key in ("scheme", "update", "inertia_change", "modified_energy", "modified_energy_is_invariant",
                 "h", "gamma"):
         assert key in payload
     assert payload["scheme"] == "heavy-ball"
@@ -34,14 +34,14 @@ def test_heavy_ball_json_reads_off_the_ode(capsys):
     # θ' = θ + h v' with v' = 0.9 v - 0.1 x.
     x, vx = sympy.symbols("x v_x")
     assert sympy.expand(_parse(payload["update"]["v_x_next"], ["x", "v_x"]) - (sympy.Rational(9, 10) * vx - x / 10)) == 0
-    assert payload["modified_energy_exact"] is False  # damped: no invariant
+    assert payload["modified_energy_is_invariant"] is False  # damped: no invariant
 
 
 def test_symplectic_euler_symbolic_step_exact_invariant(capsys):
     status, out, _ = run(capsys, "discrete", "--scheme", "symplectic-euler", "--loss", "x**2/2",
                          "--vars", "x", "--step", "eta", "--json")
     payload = json.loads(out)
-    assert payload["modified_energy_exact"] is True
+    assert payload["modified_energy_is_invariant"] is True
     x, vx, eta = sympy.symbols("x v_x eta")
     energy = _parse(payload["modified_energy"], ["x", "v_x", "eta"])
     assert sympy.expand(energy - (vx**2 / 2 + x**2 / 2 - eta * vx * x / 2)) == 0
@@ -52,7 +52,7 @@ def test_non_quadratic_loss_gives_the_series(capsys):
     status, out, _ = run(capsys, "discrete", "--scheme", "symplectic-euler", "--loss", "1 - cos(x)",
                          "--vars", "x", "--order", "1", "--json")
     payload = json.loads(out)
-    assert payload["modified_energy_exact"] is False
+    assert payload["modified_energy_is_invariant"] is False
     assert payload["modified_energy_kind"] == "series"
     # H~_1 = I - (h/2) v·∇L: its per-step change starts at h³.
     assert payload["shadow_energy"]["remainder"]["order"] == 3

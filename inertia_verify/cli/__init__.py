@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from .._errors import InertiaVerifyError, InertiaVerifyWarning
 from ._common import Parser, warning_lines, write_json
 
-__all__ = ["main", "build_parser", "EXIT_STATUS"]
+__all__ = ["main", "build_parser", "EXIT_STATUS", "schema", "SCHEMA_COMMANDS"]
 
 #: The command ran and printed its answer, whatever the verdict.
 EXIT_OK = 0
@@ -75,6 +75,33 @@ def build_parser() -> Parser:
     for command in _leaf_parsers(parser):
         _add_strict(command)
     return parser
+
+
+#: The commands whose ``--json`` output has a JSON Schema in ``cli/schemas/`` (``laws`` and
+#: ``sweep`` are not covered yet).
+SCHEMA_COMMANDS = ("derive", "prove", "simulate", "oscillator", "quadratic", "discrete",
+                   "inequality", "figures")
+
+
+def schema(command: str) -> dict:
+    """The JSON Schema (draft 2020-12) of ``inertia-verify COMMAND --json``, shipped with the
+    package.
+
+    Examples
+    --------
+    >>> schema("oscillator")["properties"]["verdict"]
+    {'enum': ['computed']}
+    """
+    import json
+    from importlib import resources
+
+    from .._errors import InvalidArgument
+
+    if command not in SCHEMA_COMMANDS:
+        raise InvalidArgument("command", command, "has no JSON Schema",
+                              f"choose among {', '.join(SCHEMA_COMMANDS)}")
+    text = resources.files(__name__).joinpath("schemas", f"{command}.json").read_text("utf-8")
+    return json.loads(text)
 
 
 def _version_text() -> str:

@@ -162,6 +162,16 @@ def summary(report) -> str:
     return text + "".join(failed)
 
 
+def _claim_json(result) -> dict:
+    """A claim's row, its counterexample and data handed over as the check returned them (SymPy
+    numbers included), so that the JSON writer gives each number its exact value beside it."""
+    row = result.to_dict()
+    if result.outcome is not None:
+        row["counterexample"] = result.outcome.counterexample
+        row["data"] = dict(result.outcome.data or {})
+    return row
+
+
 def run(args: argparse.Namespace):
     def progress(index: int, total: int, claim) -> None:
         print(f"[{index + 1}/{total}] {claim.id} ...", file=sys.stderr, flush=True)
@@ -187,6 +197,6 @@ def run(args: argparse.Namespace):
             print(f"report written to {path}", file=sys.stderr)
     counts = report.counts()
     verdict = overall_verdict(counts)
-    payload = {"verdict": verdict, "counts": counts, "claims": report.to_list()}
+    payload = {"verdict": verdict, "counts": counts, "claims": [_claim_json(r) for r in report.results]}
     status = 3 if report.errors else (1 if verdict in NEGATIVE else 0)
     return payload, text, status

@@ -199,6 +199,10 @@ def _convert_dict(payload: dict) -> dict:
     for key, value in payload.items():
         key = str(key)
         numeric = key in NUMERIC_KEYS or point
+        if key == "exact" and isinstance(value, dict):  # already the exact twins, as text
+            out[key] = {str(k): v if isinstance(v, str) else _convert(v, False)[0]
+                        for k, v in value.items()}
+            continue
         converted, exact = _convert(value, numeric)
         if isinstance(value, dict) and key in POINT_KEYS:
             converted = _convert_point(value)
@@ -214,6 +218,9 @@ def _convert_point(point: dict) -> dict:
     out: dict = {}
     for key, value in point.items():
         key = str(key)
+        if key == "exact" and isinstance(value, dict):  # already the exact twins, as text
+            out[key] = _convert_dict({"exact": value})["exact"]
+            continue
         converted, exact = _convert(value, True)
         if isinstance(value, dict):
             converted = _convert_point(value) if key in POINT_KEYS else _convert_dict(value)
