@@ -248,3 +248,41 @@ def test_core_works_without_torch_and_jax():
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert "inertia-verify[torch]" in out.stdout
+
+
+@pytest.mark.parametrize("momentum", [0.05, 0.5, 0.99])
+def test_buffer_mode_cross_term_at_any_momentum(momentum):
+    # Buffer mode takes the cross term from norms (μ >= 0.1) or one dot product (μ < 0.1); both
+    # must give the modified inertia of the NumPy monitor at the float64 tolerance.
+    monitor, reference, _ = _run({"lr": 0.05, "momentum": momentum}, steps=40)
+    assert monitor._attached.use_buffer
+    _assert_same(monitor, reference)
+
+
+def test_without_modified_inertia_nothing_is_copied():
+    model, X, Y = _problem()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    monitor = InertiaMonitor(track_modified=False).attach(opt)
+    reference = InertiaMonitor(lr=0.05, momentum=0.9, track_modified=False)
+    for _ in range(30):
+        opt.zero_grad()
+        loss = ((model(X) - Y) ** 2).mean()
+        reference.update([p.detach().numpy().copy() for p in model.parameters()], loss.item())
+        loss.backward()
+        opt.step()
+        monitor.observe(loss)
+    assert monitor._backend.previous is None and monitor._backend.previous_step is None
+    assert monitor.modified_inertia == []
+    np.testing.assert_allclose(monitor.inertia, reference.inertia, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(monitor.remainder, reference.remainder, rtol=RTOL, atol=ATOL)
+
+
+def test_float32_buffer_mode_agrees_with_copies():
+    # float32: the buffer's step −lr·b and the parameters' actual difference differ by the
+    # rounding of θ − lr·b, ε32‖θ‖ against ‖Δθ‖ (~1e-2‖θ‖ here): ~1e-5 relative; 1e-3 on ½‖v‖²
+    # and on the modified inertia leaves margin for the norms' own float32 blocks.
+    fast, _, _ = _run({"lr": 0.05, "momentum": 0.9}, dtype=torch.float32, steps=40)
+    slow, _, _ = _run({"lr": 0.05, "momentum": 0.9}, dtype=torch.float32, steps=40,
+                      use_buffer=False)
+    np.testing.assert_allclose(fast.kinetic[1:], slow.kinetic[1:], rtol=1e-3)
+    np.testing.assert_allclose(fast.modified_inertia, slow.modified_inertia, rtol=1e-3)

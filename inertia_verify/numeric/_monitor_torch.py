@@ -89,6 +89,22 @@ class TorchSums:
             total = total + product[whole:].sum(dtype=torch.float64)
         return total
 
+    def _norm2(self, a: torch.Tensor) -> torch.Tensor:
+        """``‖a‖²`` as a float64 scalar on the device, reading ``a`` once (no scratch)."""
+        flat = a.reshape(-1)
+        if a.dtype != torch.float64 and flat.numel() <= 4 * _BLOCK:
+            flat = flat.to(torch.float64)  # small tensors: the cast costs less than the blocks
+        if flat.dtype == torch.float64:
+            return torch.dot(flat, flat)
+        # Euclidean norms of blocks in the dtype (a few ε each), squared and summed in float64;
+        whole = flat.numel() - flat.numel() % _BLOCK
+        norms = torch.linalg.vector_norm(flat[:whole].view(-1, _BLOCK), dim=1)
+        total = torch.linalg.vecdot(norms.to(torch.float64), norms.to(torch.float64))
+        if whole < flat.numel():
+            tail = flat[whole:].to(torch.float64)
+            total = total + torch.dot(tail, tail)
+        return total
+
     def _zero(self) -> torch.Tensor:
         return torch.zeros((), dtype=torch.float64, device=self.device)
 
@@ -119,7 +135,7 @@ class TorchSums:
         olders = self.previous_step or [None] * len(tensors)
         for t, previous, older in zip(tensors, self.previous, olders):
             step = torch.sub(t.detach(), previous, out=self._buffer(t, 0))
-            self._accumulate(squared, self._dot(step, step))
+            self._accumulate(squared, self._norm2(step))
             if older is not None:
                 self._accumulate(cross, self._dot(step, older))
                 older.copy_(step)
@@ -137,7 +153,7 @@ class TorchSums:
                 if older is not None:
                     older.zero_()
                 continue
-            self._accumulate(squared, self._dot(step, step))
+            self._accumulate(squared, self._norm2(step))
             if older is not None:
                 self._accumulate(cross, self._dot(step, older))
                 torch.mul(step, scale, out=older)
@@ -270,11 +286,15 @@ def attach_optimizer(monitor, optimizer, use_buffer: bool | None) -> _Attachment
         sums.start(params, copy_parameters=True)
     attachment = _Attachment(sums, params, bool(use_buffer))
     attachment.displacement[0] = (0.0, 0.0, alpha, beta)  # θ_{-1} = θ_0
-    # Buffer mode keeps no copy: ‖b_k‖² per tensor from the last step, and (in the pre-hook)
-    # b_k·g_k give the cross term d_{k+1}·d_k = lr_k lr_{k-1} (μ‖b_k‖² + (1-τ) b_k·g_k), since
-    # SGD sets b_{k+1} = μ b_k + (1-τ) g_k.  A tensor that did not move at the previous step
-    # (d_k = 0 there) is left out of it.
-    state = {"norms": [None] * len(params), "cross": None, "lr": None}
+    # Buffer mode keeps no copy.  SGD sets b_{k+1} = μ b_k + (1-τ) g_k, so the cross term
+    # d_{k+1}·d_k = lr_k lr_{k-1} b_{k+1}·b_k follows from norms alone (polarisation):
+    #     b_{k+1}·b_k = (‖b_{k+1}‖² + μ²‖b_k‖² − (1-τ)²‖g_k‖²) / (2μ),
+    # with ‖b_k‖² kept per tensor from the last step and ‖g_k‖² taken in the pre-hook; each norm
+    # is one read of its tensor.  Its rounding, ε(‖b_{k+1}‖² + μ²‖b_k‖² + ‖g‖²)/(2μ), is a few ε
+    # of ½‖v‖²/μ: below μ = 0.1 the dot product b_k·g_k is taken directly instead.  A tensor that
+    # did not move at the previous step (d_k = 0 there) is left out of the cross term.
+    state = {"norms": [None] * len(params), "grads": [None] * len(params),
+             "direct": None, "lr": None, "shape": None}
 
     def before_step(opt, args, kwargs):
         # SGD moves (and updates the buffer of) only the parameters that have a gradient.
@@ -282,15 +302,21 @@ def attach_optimizer(monitor, optimizer, use_buffer: bool | None) -> _Attachment
         if not (attachment.use_buffer and sums.track_modified):
             return
         lr, momentum, dampening, _ = _read_groups(opt)
-        cross = None
+        state["shape"] = (momentum, dampening)
+        direct = None
         with torch.no_grad():
-            for p, moved, norm in zip(attachment.params, attachment.moved, state["norms"]):
+            for i, (p, moved, norm) in enumerate(zip(attachment.params, attachment.moved,
+                                                     state["norms"])):
+                state["grads"][i] = None
                 if not moved or norm is None:
+                    continue
+                if momentum >= 0.1:
+                    state["grads"][i] = sums._norm2(p.grad)
                     continue
                 buffer = opt.state[p]["momentum_buffer"]
                 part = momentum * norm + (1 - dampening) * sums._dot(buffer, p.grad)
-                cross = part if cross is None else cross + part.to(sums.device)
-        state["cross"] = cross
+                direct = part if direct is None else direct + part.to(sums.device)
+        state["direct"] = direct
 
     def after_step(opt, args, kwargs):
         lr, momentum, dampening, nesterov = _read_groups(opt)
@@ -301,20 +327,29 @@ def attach_optimizer(monitor, optimizer, use_buffer: bool | None) -> _Attachment
                                       f"{nesterov}", "changed during the run, so the momentum "
                                       "buffer is no longer the step",
                                       "attach with use_buffer=False")
-            squared = sums._zero()
+            mu, tau = state["shape"] or (momentum, dampening)
+            norms, polarised = [], []
             with torch.no_grad():
                 for i, (p, moved) in enumerate(zip(attachment.params, attachment.moved)):
                     buffer = opt.state[p].get("momentum_buffer") if moved else None
+                    before, grad = state["norms"][i], state["grads"][i]
                     if buffer is None:
                         state["norms"][i] = None
                         continue
-                    norm = sums._dot(buffer, buffer)
+                    norm = sums._norm2(buffer).to(sums.device)
                     state["norms"][i] = norm
-                    sums._accumulate(squared, norm)
-            squared = squared.mul_(lr * lr)
-            cross = state["cross"]
+                    norms.append(norm)
+                    if grad is not None:
+                        polarised += [norm, before, grad]
+                # One stacked expression per step, not a few small operations per tensor.
+                squared = torch.stack(norms).sum() * (lr * lr) if norms else 0.0
+                cross = state["direct"]
+                if polarised:
+                    n, b, g = torch.stack([x.to(sums.device) for x in polarised]).view(-1, 3).T
+                    part = (n + (mu * mu) * b - ((1 - tau) ** 2) * g).sum() / (2 * mu)
+                    cross = part if cross is None else cross + part
             cross = 0.0 if cross is None else cross * (lr * state["lr"])
-            state["cross"], state["lr"] = None, lr
+            state["direct"], state["shape"], state["lr"] = None, None, lr
         else:
             squared, cross = sums.from_parameters(attachment.params)
         attachment.steps += 1
