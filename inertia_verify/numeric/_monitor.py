@@ -34,7 +34,8 @@ Where the training runs:
 * NumPy arrays: :meth:`InertiaMonitor.update` computes each record at once, on the host.
 * PyTorch tensors (``update(model.parameters(), loss)``, tensors that require grad included) and
   JAX arrays or pytrees: the norms and dot products are computed on the arrays' device, in their
-  dtype with float64 accumulation, and kept there; they are fetched in blocks of
+  dtype with float64 accumulation (PyTorch: over blocks of 1024 summed in the dtype; JAX: when
+  ``jax_enable_x64`` is on), and kept there; they are fetched in blocks of
   :data:`_FETCH_EVERY` steps or when a record is read, so the loop never waits for the host.
 * :meth:`InertiaMonitor.attach` hooks a ``torch.optim.SGD`` and reads its hyper-parameters at every
   step (schedulers included); :meth:`InertiaMonitor.observe` hands it each step's loss.
@@ -197,8 +198,9 @@ class InertiaMonitor:
         The time step :math:`h` (default :math:`\sqrt\alpha`, which makes the ODE
         :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0`).
     track_modified : bool
-        Also track the modified inertia (one more copy of the parameters and one more dot
-        product per step).
+        Also track the modified inertia (NumPy arrays and device copies: one more copy of the
+        parameters and one more dot product per step; an attached SGD with momentum: the norm
+        of the gradient, no copy).
 
     Examples
     --------
@@ -577,6 +579,27 @@ class InertiaMonitor:
             -\text{lr}\,b_{k+1}`), which needs no copy of the parameters; default: when the
             momentum is nonzero and Nesterov is off (then the buffer is the step).  Otherwise a
             copy of the parameters on their device gives the step.
+
+        Examples
+        --------
+        >>> import torch
+        >>> model = torch.nn.Linear(3, 1)
+        >>> opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> monitor = InertiaMonitor().attach(opt)
+        >>> X, y = torch.ones(8, 3), torch.zeros(8, 1)
+        >>> for _ in range(5):
+        ...     opt.zero_grad()
+        ...     loss = ((model(X) - y) ** 2).mean()
+        ...     loss.backward()
+        ...     opt.step()
+        ...     monitor.observe(loss)
+        >>> records = monitor.history()
+        >>> len(records), records[0].kinetic, records[1].alpha, records[1].beta
+        (5, 0.0, 0.1, 0.9)
+        >>> InertiaMonitor().attach(torch.optim.Adam(model.parameters()))
+        Traceback (most recent call last):
+        ...
+        inertia_verify._errors.InvalidArgument: argument 'optimizer' = 'Adam': has no heavy-ball ...
         """
         if self._fixed:
             raise InvalidArgument("lr", self.lr, "is read from the optimizer by attach()",
