@@ -360,7 +360,8 @@ class InertiaMonitor:
         ...     _ = monitor.update([np.array([theta])], theta ** 2 / 2)
         >>> [round(r.kinetic, 6) for r in monitor.history()]
         [0.0, 0.5, 0.125]
-        >>> monitor.history()[1].modified_inertia is not None, monitor.history()[-1].modified_inertia
+        >>> records = monitor.history()
+        >>> records[1].modified_inertia is not None, records[-1].modified_inertia
         (True, None)
         """
         self._check_pairing(final=True)
@@ -529,8 +530,8 @@ class InertiaMonitor:
         """Append the step that :func:`~inertia_verify.numeric.jax_inertia_step` computed
         (``sums`` stays on the device until the records are read).  ``learning_rate``: the value
         of a schedule that this iteration's update uses (optax's ``inject_hyperparams`` state
-        read *after* ``optimizer.update``, which stores the value it used); it is the step :math:`\theta_k\to\theta_{k+1}`'s,
-        so it applies from the next record on."""
+        read *after* ``optimizer.update``, which stores the value it used); it is the step
+        :math:`\theta_k\to\theta_{k+1}`'s, so it applies from the next record on."""
         if not self._fixed:
             raise InvalidArgument("record", "no lr", "this monitor has no learning rate and "
                                   "momentum", "make it with InertiaMonitor.for_optax_sgd(...)")

@@ -43,7 +43,8 @@ def _linear_stack(model, torch) -> list:
         else:
             raise InvalidArgument("model", f"layer {index}: {type(module).__name__}",
                                   "is not a Linear layer or a positively homogeneous activation "
-                                  "(ReLU, LeakyReLU, Identity), so the per-neuron law does not hold",
+                                  "(ReLU, LeakyReLU, Identity), so the per-neuron law does not "
+                                  "hold",
                                   "monitor a stack of nn.Linear with ReLU activations")
     if len(layers) < 2:
         raise InvalidArgument("model", type(model).__name__, "has fewer than two Linear layers, "

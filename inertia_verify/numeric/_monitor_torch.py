@@ -2,10 +2,12 @@ r"""The inertia monitor's PyTorch side: sums on the parameters' device, and an S
 
 Imported only when a monitor meets a tensor or an optimizer, so the package works without torch.
 
-Every norm and dot product is computed on the tensors' device: the elementwise product in the
-tensors' dtype (into a reused scratch buffer, so no allocation per step), summed in blocks of
-1024 in that dtype and the block sums with float64 accumulation (float64 tensors: one float64
-dot product), and the per-tensor sums added into a float64 scalar on the device.  Nothing is copied to the host per step; the monitor fetches the scalars in blocks.
+Every norm and dot product is computed on the tensors' device and added into a float64 scalar
+there: a norm reads its tensor once (Euclidean norms of blocks of 1024 in the tensor's dtype,
+squared and summed in float64); a dot product forms the elementwise product in the dtype (into a
+reused scratch buffer, no allocation per step), sums blocks of 1024 in the dtype and the block
+sums in float64.  float64 tensors use one float64 dot product.  Nothing is copied to the host
+per step; the monitor fetches the scalars in blocks.
 
 Reading an SGD step:
 
@@ -16,10 +18,11 @@ Reading an SGD step:
 * otherwise (Nesterov: the step is :math:`-\text{lr}(g + \mu b)`; no momentum: no buffer) a copy
   of the parameters on their device gives :math:`\theta_{k+1} - \theta_k`.
 
-The modified inertia needs the cross term :math:`(\theta_{k+1}-\theta_k)\cdot(\theta_k-\theta_{k-1})`:
-read from the buffer, it comes from :math:`b_k\cdot g_k` in a step pre-hook (no copy); from
-copies, it needs one more device copy (the previous difference), none with
-``track_modified=False``.
+The modified inertia needs the cross term
+:math:`(\theta_{k+1}-\theta_k)\cdot(\theta_k-\theta_{k-1})`.  Read from the buffer, it comes
+from norms alone (the norm of the gradient, taken in a step pre-hook, and of the buffer before
+and after the step; see :func:`attach_optimizer`), so no copy is kept; from copies, it needs one
+more device copy (the previous difference).  ``track_modified=False`` drops both.
 """
 
 from __future__ import annotations
