@@ -19,7 +19,8 @@ SIMULATE_FLAGS = {**NOISE_FLAGS, "theta0": "--theta0", "v0": "--v0", "t_end": "-
                   "scheme": "--scheme", "paths": "--paths", "spread": "--spread",
                   "seed": "--seed", "t0": "--t0", "values": "--values", "dynamics": "--loss",
                   "save_every": "--save-every", "chunk_paths": "--chunk", "steps": "--dt",
-                  "workers": "--workers", "client": "--dask", "dask": "--dask"}
+                  "workers": "--workers", "client": "--dask", "dask": "--dask",
+                  "backend": "--backend"}
 
 
 def number(text: str, argument: str) -> float:
@@ -141,6 +142,11 @@ def add_scale_options(parser: argparse.ArgumentParser) -> None:
                              "ADDRESS of a running scheduler (tcp://host:8786) or local:N for a "
                              "LocalCluster of N processes (needs the 'dask' extra); the results "
                              "are the same bits as on one machine")
+    parser.add_argument("--backend", default="numpy", choices=["numpy", "jax"],
+                        help="numpy (default) or jax: jit-compiled schemes vmapped over the "
+                             "paths, on a GPU when there is one (needs the 'jax' extra; "
+                             "euler, symplectic-euler, verlet, rk4, and with --noise "
+                             "euler-maruyama and baoab with additive noise)")
 
 
 def workers_from_args(args: argparse.Namespace) -> int | None:
@@ -162,6 +168,7 @@ REFINEMENTS = 2
 def run(args: argparse.Namespace):
     from .._crosscheck import crosscheck
     from .._progress import progress_default
+    from ..numeric._jax_backend import backend_default
     from ..numeric._parallel import workers_default
     from ..numeric._simulate import check_memory
 
@@ -206,7 +213,7 @@ def run(args: argparse.Namespace):
             raise InvalidArgument("--dask", args.dask, "runs noisy ensembles (with --noise) and "
                                   "sweeps", "without --noise use --workers N on this machine")
         with progress_default(False if args.quiet or args.json else None), \
-                workers_default(workers):
+                workers_default(workers), backend_default(args.backend):
             report = crosscheck(dynamics, theta0, v0, t_end, dt, scheme=args.scheme,
                                 paths=paths, values=values_from_text(args.values), spread=spread,
                                 seed=seed, t0=t0, save_every=save_every, refinements=REFINEMENTS,
@@ -264,7 +271,7 @@ def _run_stochastic(args: argparse.Namespace, dynamics):
             dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths, scheme=scheme,
             seed=int(seed), values=values, stationary=args.stationary,
             chunk_paths=chunk, progress=False if quiet else None, workers=workers,
-            client=client)
+            client=client, backend=args.backend)
     payload["dt_requested"] = number(args.dt, "--dt")
     mean, se, pred = (payload["inertia_final_mean"], payload["inertia_final_stderr"],
                       payload["prediction_final"])

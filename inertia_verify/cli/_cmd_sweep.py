@@ -103,7 +103,7 @@ def run(args: argparse.Namespace):
             table = sweep(dynamics, theta0, v0, t_end=t_end, paths=paths, grid=grid, dt=dt,
                           scheme=args.scheme, seed=int(seed),
                           values=values_from_text(args.values), chunk_paths=chunk,
-                          workers=workers, client=client,
+                          workers=workers, client=client, backend=args.backend,
                           progress=False if args.quiet or args.json else None)
     except InvalidArgument as exc:
         raise exc.renamed({**SIMULATE_FLAGS, "grid": "--grid"}) from exc

@@ -131,6 +131,7 @@ class Ensemble:
     diverged_at: float | None
     system: str
     calculus: str
+    backend: str = "numpy"
 
     @property
     def t_end(self) -> float:
@@ -155,7 +156,7 @@ class Ensemble:
             "times": clean(self.times),
             "mean": {k: clean(v) for k, v in self.mean.items()},
             "stderr": {k: clean(v) for k, v in self.stderr.items()},
-            "status": self.status, "diverged_at": self.diverged_at,
+            "status": self.status, "diverged_at": self.diverged_at, "backend": self.backend,
         }
 
     def __str__(self) -> str:
@@ -215,7 +216,7 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
                       records: int | Sequence[int] = 10,
                       chunk_paths: int = DEFAULT_CHUNK_PATHS,
                       progress: bool | None = False, workers: int | None = None,
-                      client=None) -> Ensemble:
+                      client=None, backend: str | None = None) -> Ensemble:
     """Integrate ``paths`` independent paths from ``(theta0, v0)`` and return their statistics.
 
     Parameters
@@ -243,6 +244,10 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
         see :mod:`._parallel`).  Ignored with ``client``.
     client : dask.distributed.Client, optional
         Run the chunks as tasks on a Dask cluster instead (see :mod:`._dask`).
+    backend : {"numpy", "jax"}, optional
+        Default NumPy.  ``"jax"`` integrates with XLA (a GPU when there is one; see :mod:`._jax_backend`): the
+        same statistics, from JAX's own random streams (so they agree with NumPy's within
+        standard errors, not bit for bit).
 
     The statistics are the same bits for one ``seed`` whatever ``chunk_paths``, ``workers`` or
     ``client``: each block draws from its own stream and the blocks' statistics are merged in
@@ -267,7 +272,8 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     from ._parallel import resolve_workers
 
     job = _ensemble_job(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
-                        scheme=scheme, seed=seed, values=values, records=records)
+                        scheme=scheme, seed=seed, values=values, records=records,
+                        backend=backend)
     chunk_paths = _positive_int(chunk_paths, "chunk_paths")
     if client is not None:
         from ._dask import run_jobs
@@ -295,6 +301,7 @@ class _EnsembleJob:
     seed: int
     marks: tuple
     token: str
+    backend: str = "numpy"
 
     @property
     def blocks(self) -> int:
@@ -308,7 +315,7 @@ class _EnsembleJob:
 
 
 def _ensemble_job(dynamics, theta0, v0, *, t_end, steps, paths, scheme, seed, values,
-                  records) -> _EnsembleJob:
+                  records, backend="numpy") -> _EnsembleJob:
     """Check the arguments of :func:`simulate_ensemble` and compile once (errors surface here,
     in the caller's process, before any chunk runs anywhere)."""
     import uuid
@@ -330,13 +337,18 @@ def _ensemble_job(dynamics, theta0, v0, *, t_end, steps, paths, scheme, seed, va
     job_values = None if values is None else dict(values)
     job = _EnsembleJob(dynamics, job_values, scheme, (), (), t_end, t_end / steps, steps, paths,
                        int(seed), (), uuid.uuid4().hex)
+    from ._jax_backend import check_backend, check_sde_jax
+
+    backend = check_backend(backend)
     compiled = _compiled(job)
     d = compiled.sde.dimension
+    if backend == "jax":
+        check_sde_jax(compiled.sde, scheme.name)
     theta_start, v_start = _start(theta0, d, "theta0"), _start(v0, d, "v0")
     marks = _record_steps(records, steps)
     return _EnsembleJob(dynamics, job_values, scheme, tuple(theta_start.tolist()),
                         tuple(v_start.tolist()), t_end, t_end / steps, steps, paths, int(seed),
-                        tuple(int(m) for m in marks), job.token)
+                        tuple(int(m) for m in marks), job.token, backend)
 
 
 class _Compiled:
@@ -405,6 +417,8 @@ def _run_chunk(job: _EnsembleJob, chunk: range, *, index: int = 0, bar=None,
     spans = [(b * BLOCK_PATHS - chunk[0] * BLOCK_PATHS,
               min((b + 1) * BLOCK_PATHS, paths) - chunk[0] * BLOCK_PATHS) for b in chunk]
     width = spans[-1][1]
+    if job.backend == "jax":
+        return _run_chunk_jax(job, compiled, chunk, spans, index, bar, cancel)
     generators = [np.random.Generator(np.random.PCG64(
         np.random.SeedSequence(job.seed, spawn_key=(b,)))) for b in chunk]
     theta = np.repeat(np.asarray(job.theta0)[:, None], width, axis=1)
@@ -439,6 +453,30 @@ def _run_chunk(job: _EnsembleJob, chunk: range, *, index: int = 0, bar=None,
                         break
             if bar is not None:
                 bar.advance()
+    if result.status == "diverged" and cancel is not None:
+        cancel.lower(index)
+    return result
+
+
+def _run_chunk_jax(job, compiled, chunk, spans, index, bar, cancel) -> _ChunkResult:
+    """:func:`_run_chunk` with the states from the JAX backend, observed by the same observer."""
+    from ._jax_backend import sde_chunk_states
+
+    observe = _Observer(compiled.sde, compiled.ito_drift, np.asarray(job.marks), job.dt, spans)
+    result = _ChunkResult(observe.stats)
+    seen = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k, theta, v in sde_chunk_states(job, compiled, chunk, spans, cancel, index, bar):
+            seen += 1
+            if not (np.isfinite(theta).all() and np.isfinite(v).all()):
+                result.status, result.diverged_at = "diverged", k * job.dt
+                break
+            observe(k, theta, v)
+            if observe.overflow:
+                result.status, result.diverged_at = "diverged", k * job.dt
+                break
+    if result.status == "ok" and seen < len(job.marks):
+        result.status = "skipped"  # cancelled: an earlier chunk diverged
     if result.status == "diverged" and cancel is not None:
         cancel.lower(index)
     return result
@@ -500,7 +538,7 @@ def _finish(job: _EnsembleJob, results: Sequence[_ChunkResult], per_chunk: int) 
                     job.theta0, job.v0,
                     {str(k): float(v) for k, v in (job.values or {}).items()},
                     np.asarray(job.marks) * job.dt, mean, err, status, diverged_at,
-                    repr(dynamics), dynamics.calculus)
+                    repr(dynamics), dynamics.calculus, job.backend)
 
 
 class _Observer:
@@ -987,14 +1025,14 @@ def stochastic_simulate_payload(dynamics: Dynamics, theta0, v0, *, t_end: float,
                                 values: Mapping | None = None, stationary: bool = False,
                                 chunk_paths: int = DEFAULT_CHUNK_PATHS,
                                 progress: bool | None = False, workers: int | None = None,
-                                client=None) -> dict:
+                                client=None, backend: str | None = None) -> dict:
     """What ``inertia-verify simulate --noise ... --paths N`` reports: ``inertia_final_mean``,
     ``inertia_final_stderr`` and ``prediction_final`` (exact :math:`E[I](t_{end})` for a
     quadratic loss, the Gibbs value with ``stationary=True``, else ``None``)."""
     run = simulate_ensemble(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
                             scheme=scheme, seed=seed, values=values, records=10,
                             chunk_paths=chunk_paths, progress=progress, workers=workers,
-                            client=client)
+                            client=client, backend=backend)
     prediction, source = None, None
     if stationary:
         from ..symbolic._ito_gibbs import gibbs_stationary

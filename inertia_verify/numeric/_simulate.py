@@ -33,6 +33,7 @@ from .._errors import InvalidArgument
 from .._progress import Progress, default_progress
 from ._compile import CompiledDynamics, compile_dynamics
 from ._montecarlo import DEFAULT_CHUNK_PATHS
+from ._jax_backend import check_backend, run_fixed_step_jax
 from ._parallel import LockedProgress, map_in_order, resolve_workers, split_for_workers
 from ._schemes import get_scheme
 from ._stability import StabilityEstimate, estimate_stability
@@ -410,7 +411,7 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
              spread=None, seed: int | None = None, t0: float = 0.0, keep_states: bool = False,
              energy_balance: bool = True, check_stability: bool = True,
              chunk_paths: int = DEFAULT_CHUNK_PATHS, progress: bool | None = None,
-             workers: int | None = None) -> Simulation:
+             workers: int | None = None, backend: str | None = None) -> Simulation:
     """Integrate an ensemble of paths with a fixed-step scheme (or one path with a reference).
 
     Parameters
@@ -455,6 +456,11 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         Threads integrating chunks at once (default: every available core, see
         :mod:`._parallel`).  The ensemble is cut into at least ``workers`` chunks when it has
         enough paths; the record is the same bits for any ``workers`` and ``chunk_paths``.
+    backend : {"numpy", "jax"}, optional
+        Default NumPy.  ``"jax"`` runs the fixed-step schemes ``euler``, ``symplectic-euler``, ``verlet`` and
+        ``rk4`` jit-compiled and vmapped over the paths, on a GPU when there is one (see
+        :mod:`._jax_backend`); the record agrees with NumPy's to round-off, and divergence is
+        detected at the saved steps.
 
     Returns
     -------
@@ -489,9 +495,13 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         raise InvalidArgument("chunk_paths", chunk_paths, "must be a positive integer",
                               f"e.g. chunk_paths={DEFAULT_CHUNK_PATHS}")
     workers = resolve_workers(workers)
+    backend = check_backend(backend)
     steps, h = step_count(t_end, dt, t0)
     t0, t_end, dt = float(t0), float(t_end), float(dt)
     reference = getattr(method, "reference", False)
+    if reference and backend == "jax":
+        raise InvalidArgument("backend", backend, f"the reference solver {method.name!r} runs "
+                              "on NumPy/SciPy/mpmath only", "use backend='numpy'")
     if reference and paths > 1:
         raise InvalidArgument("paths", paths, f"the reference solver {method.name!r} integrates "
                               "one trajectory", "use paths=1, or a fixed-step scheme such as verlet")
@@ -519,14 +529,21 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         record = _run_reference(method, system, theta, v, t0, h, steps, save_every,
                                 keep_states, energy_balance)
     else:
-        chunk_paths = split_for_workers(paths, int(chunk_paths), workers)
+        # XLA parallelises inside one chunk; NumPy needs a chunk per worker.
+        chunk_paths = min(int(chunk_paths), paths) if backend == "jax" else \
+            split_for_workers(paths, int(chunk_paths), workers)
         chunks = -(-paths // chunk_paths)
         enabled = default_progress() if progress is None else progress
         with Progress(steps * chunks, f"{method.name} dt={h:g} {paths} path(s)",
                       enabled=enabled, delay=1.0) as bar:
-            record = _run_fixed_step(method, system, theta, v, t0, h, steps, save_every,
-                                     keep_states, energy_balance, chunk_paths,
-                                     LockedProgress(bar) if workers > 1 else bar, workers)
+            if backend == "jax":
+                record = run_fixed_step_jax(method, system, theta, v, t0, h, steps,
+                                            _saved_steps(steps, save_every), keep_states,
+                                            energy_balance, chunk_paths, bar)
+            else:
+                record = _run_fixed_step(method, system, theta, v, t0, h, steps, save_every,
+                                         keep_states, energy_balance, chunk_paths,
+                                         LockedProgress(bar) if workers > 1 else bar, workers)
     divergence = record.pop("divergence")
     if divergence is None and stability is not None and stability.beyond_limit:
         divergence = Divergence("unstable step", 0, t0,

@@ -166,7 +166,7 @@ def sweep(dynamics: Dynamics, theta0, v0, *, t_end: float, paths: int,
           grid: Mapping[str, Sequence], dt: float | None = None,
           scheme: str = "euler-maruyama", seed: int = 0, values: Mapping | None = None,
           chunk_paths: int = DEFAULT_CHUNK_PATHS, workers: int | None = None, client=None,
-          progress: bool | None = False) -> SweepTable:
+          progress: bool | None = False, backend: str | None = None) -> SweepTable:
     """An ensemble of ``paths`` paths at every point of ``grid``; the table of their
     :math:`E[I](t_{end})` with the exact prediction where there is one.
 
@@ -184,7 +184,7 @@ def sweep(dynamics: Dynamics, theta0, v0, *, t_end: float, paths: int,
         product, the first key varying slowest.
     dt : float, optional
         The step where ``grid`` has no ``"dt"``.
-    scheme, seed, values, chunk_paths, workers, client, progress
+    scheme, seed, values, chunk_paths, workers, client, progress, backend
         As for :func:`~inertia_verify.numeric.simulate_ensemble` (``values``: the parameters not
         swept; ``seed`` where ``grid`` has no ``"seed"``).
 
@@ -225,7 +225,7 @@ def sweep(dynamics: Dynamics, theta0, v0, *, t_end: float, paths: int,
         point_values = {**fixed, **{k: v for k, v in point.items() if k not in ("dt", "seed")}}
         jobs.append(_ensemble_job(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
                                   scheme=scheme, seed=point.get("seed", seed),
-                                  values=point_values, records=1))
+                                  values=point_values, records=1, backend=backend))
     if client is not None:
         from ._dask import run_jobs
 
