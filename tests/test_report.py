@@ -132,3 +132,66 @@ def test_report_without_matplotlib_says_how_to_get_figures(tmp_path, monkeypatch
     path, pngs, note = write_report(report, tmp_path / "r.md")
     assert pngs == [] and 'pip install "inertia-verify[plot]"' in note
     assert "inertia-verify[plot]" in path.read_text(encoding="utf-8")
+
+
+# -- a report a reviewer can attach (issue 16 §3) --------------------------------------------------
+def test_report_states_papers_provenance_and_rerun_commands():
+    report = CatalogueReport((_result("karagoz2025/thm1"), _result("marcotte2025/resnet")))
+    text = report_markdown(report)
+    assert "Computational Inertia as a Conserved Quantity" in text and "arXiv 2505.19171" in text
+    assert "Transformative or Conservative?" in text and "ICML 2025" in text
+    assert "Keep the Momentum" not in text  # only the papers whose claims are in the report
+    import mpmath
+    import numpy
+    import scipy
+    import sympy
+
+    for name, module in (("sympy", sympy), ("numpy", numpy), ("scipy", scipy), ("mpmath", mpmath)):
+        assert f"| {name} | {module.__version__.replace('_', chr(92) + '_')} |" in text
+    assert re.search(r"\| date \| \d{4}-\d\d-\d\d \d\d:\d\d UTC \|", text)
+    assert "| commit |" in text and "| python |" in text
+    assert "**Rerun.** `inertia-verify prove karagoz2025/thm1`" in text
+    assert "1 claims" not in text
+
+
+def test_counterexamples_in_full_in_an_appendix_without_attribute_pointers():
+    point = {f"x{i}": f"{i}/7" for i in range(40)}
+    claim = Claim(id="mine/long", paper="p", statement="s", check=lambda: None)
+    long_result = ClaimResult(claim, Outcome(
+        "refuted", ["refuted: at x0=0, ... (40 coordinates in .counterexample)"],
+        counterexample=point, corrected="never"), 0.5)
+    text = report_markdown(CatalogueReport((long_result,)))
+    appendix = text[text.index("## Appendix A: counterexamples in full"):]
+    assert all(f"x{i} = {i}/7" in appendix for i in range(40))  # every coordinate, in full
+    assert ".counterexample" not in text
+    assert "coordinates in full in Appendix A.1" in text
+    assert "[Appendix A.1](#appendix-1)" in text and '<a id="appendix-1"></a>' in text
+
+
+def test_html_report_is_one_self_contained_file(tmp_path):
+    pytest.importorskip("matplotlib")
+    report = CatalogueReport((_result("karagoz2025/appD"), _result(
+        "mine/two", "refuted", counterexample={"x": "2"}, corrected="only at x = 0")))
+    path, pngs, note = write_report(report, tmp_path / "review.html")
+    assert note is None and pngs == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["review.html"]  # nothing beside it
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert page.count('src="data:image/png;base64,') == 1
+    assert not re.search(r'src="(?!data:)', page)  # no link to a file
+    assert "<strong>Corrected statement.</strong> only at x = 0" in page
+    assert "θ_k * 2" in page  # Markdown escapes undone, HTML escaped
+    import base64
+
+    data = re.search(r'data:image/png;base64,([A-Za-z0-9+/=]+)"', page).group(1)
+    assert base64.b64decode(data)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_prove_html_report(tmp_path, capsys):
+    out = tmp_path / "review.html"
+    assert main(["prove", "karagoz2025/thm1", "--report", str(out), "--quiet"]) == 0
+    assert "<h2>karagoz2025/thm1: proved</h2>" in out.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["prove", "karagoz2025/thm1", "--report", str(out), "--figures-dir",
+                 str(tmp_path)]) == 2
+    assert "'--figures-dir'" in capsys.readouterr().err
