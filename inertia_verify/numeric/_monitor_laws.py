@@ -13,6 +13,18 @@ step with learning rate :math:`\eta` changes it by
 fixed training time :math:`T = n\eta` the drift is :math:`O(\eta)`: it halves when the step
 halves.  Momentum and mini-batches change the constant, not the order.
 
+The attention blocks of the laws layer (``nn.MultiheadAttention``, anywhere in the model) carry
+matrix-valued laws per head :math:`h`, from the symmetries :math:`Q_h \to AQ_h,\ K_h \to
+A^{-\top}K_h` of the scores :math:`XQ_h^\top K_hX^\top` and :math:`V_h \to BV_h,\ O_h \to
+O_hB^{-1}` of the values (the biases of q, k and v, when present, join their weight as one more
+column, since they enter through the same product):
+
+.. math:: [Q_h\ b^q_h][Q_h\ b^q_h]^\top - [K_h\ b^k_h][K_h\ b^k_h]^\top, \qquad
+          [V_h\ b^v_h][V_h\ b^v_h]^\top - O_h^\top O_h,
+
+each a :math:`d_h\times d_h` matrix, conserved by the gradient flow of any loss in which these
+parameters appear only through the attention.
+
 The torch import happens when a :class:`LawMonitor` is made, so the package loads without torch.
 """
 
@@ -52,13 +64,40 @@ def _linear_stack(model, torch) -> list:
     return layers
 
 
+def _attention_laws(attention, torch) -> list:
+    """Per head, the (heads, d, d) matrices of the query-key and value-output laws."""
+    E, H = attention.embed_dim, attention.num_heads
+    d = E // H
+    if attention.in_proj_weight is not None:
+        q, k, v = attention.in_proj_weight.split(E, dim=0)
+    else:
+        q, k, v = attention.q_proj_weight, attention.k_proj_weight, attention.v_proj_weight
+    bias = attention.in_proj_bias
+    if bias is not None:
+        bq, bk, bv = (b.unsqueeze(1) for b in bias.split(E))
+        q, k, v = torch.cat([q, bq], 1), torch.cat([k, bk], 1), torch.cat([v, bv], 1)
+    if attention.bias_k is not None:
+        raise InvalidArgument("model", "MultiheadAttention(add_bias_kv=True)", "appends learned "
+                              "keys and values, which break the symmetries of the laws",
+                              "use add_bias_kv=False")
+
+    def gram(m):
+        m = m.to(torch.float64).reshape(H, d, -1)
+        return m @ m.transpose(1, 2)
+
+    out = attention.out_proj.weight.to(torch.float64).reshape(E, H, d).permute(1, 2, 0)
+    return [gram(q) - gram(k), gram(v) - out @ out.transpose(1, 2)]
+
+
 class LawMonitor:
     r"""The per-neuron balancedness of a ReLU MLP at every step, and its drift since the start.
 
     Parameters
     ----------
-    model : torch.nn.Sequential
-        ``nn.Linear`` layers (with or without bias) separated by ReLU, LeakyReLU or Identity.
+    model : torch.nn.Module
+        An ``nn.Sequential`` of ``nn.Linear`` layers (with or without bias) separated by ReLU,
+        LeakyReLU or Identity; or any module containing ``nn.MultiheadAttention`` blocks, whose
+        per-head laws are followed.
 
     Examples
     --------
@@ -81,14 +120,22 @@ class LawMonitor:
             raise InvalidArgument("model", type(model).__name__, "is not a torch.nn.Module",
                                   "pass an nn.Sequential of Linear and ReLU layers")
         self._torch = torch
-        self.layers = _linear_stack(model, torch)
+        self.attention = [m for m in model.modules()
+                          if isinstance(m, torch.nn.MultiheadAttention)]
+        if self.attention:
+            # Attention anywhere in the model: its per-head laws (the Linear layers around it
+            # need not form a ReLU stack then, and their per-neuron laws are not followed).
+            self.layers = []
+        else:
+            self.layers = _linear_stack(model, torch)
         self.start = self.current()
         self._history = [self.start]
         self._handle = None
 
     def current(self) -> list:
-        """The balancedness of every hidden neuron now: one float64 tensor per hidden layer, on
-        the parameters' device."""
+        """The laws now, float64 tensors on the parameters' device: the balancedness of the
+        hidden neurons, one vector per hidden layer, or for each attention block two
+        (heads, d, d) tensors (query-key, value-output)."""
         torch = self._torch
         values = []
         with torch.no_grad():
@@ -99,6 +146,8 @@ class LawMonitor:
                     incoming = incoming + before.bias.to(torch.float64) ** 2
                 outgoing = (after.weight * after.weight).sum(dim=0, dtype=torch.float64)
                 values.append(incoming - outgoing)
+            for attention in self.attention:
+                values.extend(_attention_laws(attention, torch))
         return values
 
     def update(self) -> None:
@@ -126,7 +175,7 @@ class LawMonitor:
         return [now - then for now, then in zip(self._history[index], self.start)]
 
     def max_drift(self) -> list[float]:
-        """``max_j |c_j(k) − c_j(0)|`` over the hidden neurons at every recorded step (one
+        """``max |c(k) − c(0)|`` over every law's entries at every recorded step (one
         transfer)."""
         torch = self._torch
         peaks = torch.stack([torch.stack([(now - then).abs().max() for now, then
