@@ -286,3 +286,15 @@ def test_float32_buffer_mode_agrees_with_copies():
                       use_buffer=False)
     np.testing.assert_allclose(fast.kinetic[1:], slow.kinetic[1:], rtol=1e-3)
     np.testing.assert_allclose(fast.modified_inertia, slow.modified_inertia, rtol=1e-3)
+
+
+def test_long_run_is_fetched_in_blocks():
+    # More steps than one fetch block (256): the records fetched mid-run and at the end join up.
+    from inertia_verify.numeric._monitor import _FETCH_EVERY
+
+    steps = _FETCH_EVERY + 40
+    monitor, reference, _ = _run({"lr": 0.05, "momentum": 0.9}, steps=steps)
+    # One block was fetched during the run; the last 40 records still wait on the device.
+    assert len(monitor._lists["loss"]) == _FETCH_EVERY and len(monitor._pending) == 40
+    _assert_same(monitor, reference)
+    assert [r.step for r in monitor.history()] == list(range(steps))
