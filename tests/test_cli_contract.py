@@ -1,5 +1,6 @@
 """The command line's contract: one exit-status rule for every command, --version, help on every
-option, one spelling per option (old ones warn), errors in command-line language, readable tables."""
+option, one spelling per option (old ones warn), errors in command-line language, readable
+tables."""
 
 import argparse
 import json

@@ -134,8 +134,9 @@ def verbose(report, width: int | None = None) -> str:
         lines = [f"{r.claim.id}: {r.verdict}"]
 
         def field(name: str, text: str) -> None:
-            lines.extend(textwrap.wrap(" ".join(str(text).split()), width, initial_indent=
-                                       f"  {name:<10} ", subsequent_indent=" " * 13) or [f"  {name}"])
+            wrapped = textwrap.wrap(" ".join(str(text).split()), width,
+                                    initial_indent=f"  {name:<10} ", subsequent_indent=" " * 13)
+            lines.extend(wrapped or [f"  {name}"])
 
         field("paper:", r.claim.paper)
         field("statement:", r.claim.statement)
@@ -197,6 +198,7 @@ def run(args: argparse.Namespace):
             print(f"report written to {path}", file=sys.stderr)
     counts = report.counts()
     verdict = overall_verdict(counts)
-    payload = {"verdict": verdict, "counts": counts, "claims": [_claim_json(r) for r in report.results]}
+    payload = {"verdict": verdict, "counts": counts,
+               "claims": [_claim_json(r) for r in report.results]}
     status = 3 if report.errors else (1 if verdict in NEGATIVE else 0)
     return payload, text, status
