@@ -12,7 +12,7 @@ round-off, ε·|c|·steps ≈ 1e-13, stays far below every drift measured).
    (:class:`inertia_verify.LawMonitor`) over a fixed training time against the step, full batch:
    plain gradient descent (time T = n·lr; each step changes c by O(lr²), so the drift is O(lr):
    fitted order 1 expected), and heavy ball read as the ODE θ'' + γθ' + ∇L = 0 with γ fixed
-   (lr = h², β = 1 − γh from :func:`inertia_verify.symbolic._optimizers.ode_to_heavy_ball`,
+   (lr = h², β = 1 − γh from :func:`inertia_verify.symbolic.ode_to_heavy_ball`,
    time T = n·h).  The momentum ODE itself does not conserve c (its velocity is not the
    gradient), so its drift tends to the ODE's own change as h → 0: fitted order near 0.
 
@@ -36,7 +36,7 @@ import torch
 from sklearn.datasets import load_digits
 
 from inertia_verify import InertiaMonitor, LawMonitor
-from inertia_verify.symbolic._optimizers import ode_to_heavy_ball
+from inertia_verify.symbolic import ode_to_heavy_ball
 
 
 def load(dtype=torch.float64):
@@ -158,7 +158,8 @@ def plot(results: dict, path: str) -> None:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--small", action="store_true", help="the size the tests run")
-    parser.add_argument("--out", default="digits_heavy_ball.png")
+    parser.add_argument("--out", default="digits_heavy_ball.png",
+                        help="the PNG file to write (default: %(default)s in the current folder)")
     args = parser.parse_args(argv)
     options = dict(steps=80, hidden=16, steps_h=(0.2, 0.1, 0.05), flow_time=1.0) \
         if args.small else {}

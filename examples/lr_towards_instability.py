@@ -183,7 +183,8 @@ def plot(results: dict, path: str) -> None:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--small", action="store_true", help="the size the tests run")
-    parser.add_argument("--out", default="lr_towards_instability.png")
+    parser.add_argument("--out", default="lr_towards_instability.png",
+                        help="the PNG file to write (default: %(default)s in the current folder)")
     args = parser.parse_args(argv)
     options = dict(lrs=[0.1 * 2 ** i for i in range(6)], steps=40, hidden=16) \
         if args.small else {}

@@ -23,7 +23,7 @@ import argparse
 
 import numpy as np
 
-from inertia_verify.numeric._monitor import InertiaMonitor
+from inertia_verify import InertiaMonitor
 
 
 def make_data(n=4000, d=20, seed=0):
@@ -65,7 +65,8 @@ def main(argv=None):
     parser.add_argument("--lr", type=float, default=0.5)
     parser.add_argument("--momentum", type=float, default=0.9)
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--out", default="inertia_monitor.png")
+    parser.add_argument("--out", default="inertia_monitor.png",
+                        help="the PNG file to write (default: %(default)s in the current folder)")
     args = parser.parse_args(argv)
 
     X, y = make_data()
