@@ -46,7 +46,36 @@ def test_check_refuted_has_counterexample_and_exit_1(capsys):
                          "--law", "U1_0_0**2", "--json", "--strict")
     data = json.loads(out)
     assert status == 1 and data["conserved"] is False  # exit status 1 under --strict
+    assert data["verdict"] == "refuted" and data["action"] == "check"
     assert data["counterexample"]["field"].startswith("X_") and data["counterexample"]["point"]
+    # Without --strict a refutation is an answer: exit status 0, the same object.
+    status, out, _ = run(capsys, "laws", "check", "--model", "linear", "--widths", "2,2,2",
+                         "--law", "U1_0_0**2", "--json")
+    assert status == 0 and json.loads(out) == data
+
+
+@pytest.mark.parametrize("action, extra", [("count", []), ("find", ["--degree", "2"]),
+                                           ("check", ["--law", "U1_0_0**2 - U2_0_0**2"])])
+def test_strict_passes_every_non_negative_verdict(capsys, action, extra):
+    # count (computed), find (complete or incomplete: an answer about degrees, not a failure)
+    # and a proved check exit 0 even under --strict.
+    status, out, err = run(capsys, "laws", action, "--model", "linear", "--widths", "1,1,1",
+                           *extra, "--json", "--strict")
+    assert status == 0, err
+    assert json.loads(out)["verdict"] in ("computed", "complete", "incomplete", "proved")
+
+
+def test_help_documents_verdicts_and_flow(capsys):
+    for action, verdicts in [("count", ["computed"]), ("find", ["complete", "incomplete"]),
+                             ("check", ["proved", "numerically verified", "refuted",
+                                        "inconclusive"])]:
+        with pytest.raises(SystemExit):
+            main(["laws", action, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "JSON 'verdict'" in text and all(v in text for v in verdicts)
+        options = text[text.index("options:"):]  # past the usage line, which names --flow too
+        flow_help = options[options.index("--flow {gradient,momentum}"):].split("--tau")[0]
+        assert "gradient:" in flow_help and "heavy ball" in flow_help
 
 
 def test_model_file(capsys, tmp_path):

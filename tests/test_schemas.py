@@ -55,6 +55,22 @@ RUNS = [
     ("inequality", ["inequality", "--expr", "x**4 + y**4 >= x*y", "--vars", "x,y"]),
     ("inequality", ["inequality", "--expr", "x*(1-x) >= 0", "--vars", "x", "--assume",
                     "x >= 0, x <= 1"]),
+    ("laws", ["laws", "count", "--model", "linear", "--widths", "2,2,2"]),
+    ("laws", ["laws", "count", "--model", "relu", "--widths", "2,2,2", "--flow", "momentum",
+              "--tau", "3/t"]),
+    ("laws", ["laws", "find", "--model", "linear", "--widths", "1,1,1", "--flow", "momentum",
+              "--tau", "1/2", "--degree", "2"]),
+    ("laws", ["laws", "find", "--model", "nmf", "--widths", "2,2,2", "--degree", "1"]),
+    ("laws", ["laws", "check", "--model", "linear", "--widths", "1,1,1", "--law",
+              "U1_0_0**2 - U2_0_0**2"]),
+    ("laws", ["laws", "check", "--model", "linear", "--widths", "1,1,1", "--law", "U1_0_0**2",
+              "--flow", "momentum", "--tau", "0.1"]),
+    ("sweep", ["sweep", "--loss", "x**2/2", "--vars", "x", "--damping", "gamma", "--noise",
+               "0.5", "--theta0", "1", "--v0", "0", "--t-end", "0.5", "--dt", "0.05", "--paths",
+               "200", "--grid", "gamma=0.5,1", "--grid", "seed=0,1", "--workers", "1"]),
+    ("sweep", ["sweep", "--loss", "exp(x**2)", "--vars", "x", "--damping", "gamma", "--noise",
+               "0.5", "--theta0", "3", "--v0", "0", "--t-end", "5", "--dt", "0.1", "--paths",
+               "20", "--grid", "gamma=0.5", "--workers", "1"]),
 ]
 
 #: SymPy constructor spellings that must never reach the JSON.
@@ -102,7 +118,7 @@ def user_claims(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("command, argv", RUNS, ids=[" ".join(a[:3]) for _, a in RUNS])
+@pytest.mark.parametrize("command, argv", RUNS, ids=[" ".join(a[:4]) for _, a in RUNS])
 def test_output_validates_against_its_schema(capsys, user_claims, command, argv):
     argv = [a.replace("{tmp}", str(user_claims)) for a in argv]
     status = main(argv + ["--json"])
@@ -153,3 +169,35 @@ def test_figures_output_validates(tmp_path, capsys):
     payload = json.loads(capsys.readouterr().out)
     assert status == 0
     jsonschema.validate(payload, schema("figures"))
+
+
+def test_laws_and_sweep_verdicts(capsys):
+    """The one outcome key of ``laws`` and ``sweep`` on each side of its values, the numbers
+    of a ``laws check`` counterexample as numbers, and ``tau`` a number or an expression."""
+    def run(*argv):
+        main([*argv, "--json"])
+        return json.loads(capsys.readouterr().out)
+
+    law = run("laws", "check", "--model", "linear", "--widths", "1,1,1", "--law", "U1_0_0**2",
+              "--flow", "momentum", "--tau", "0.1")
+    assert law["verdict"] == "refuted" and "status" not in law and law["conserved"] is False
+    assert (law["tau"], law["tau_exact"]) == (0.1, "1/10")
+    point = law["counterexample"]["point"]
+    assert point and all(isinstance(v, (int, float)) for k, v in point.items()
+                         if not k.endswith("_exact"))
+    assert isinstance(law["counterexample"]["value"], (int, float))
+    count = run("laws", "count", "--model", "relu", "--widths", "2,2,2", "--flow", "momentum",
+                "--tau", "3/t")
+    assert count["verdict"] == "computed" and count["tau"] == "3/t" and "tau_exact" not in count
+    # Degree 1 finds no law of the two-layer linear network (its laws U^T U - V^T V are
+    # quadratic), so fewer than the count: incomplete; degree 2 finds them all.
+    assert run("laws", "find", "--model", "linear", "--widths", "2,2,2", "--degree",
+               "1")["verdict"] == "incomplete"
+    assert run("laws", "find", "--model", "linear", "--widths", "2,2,2", "--degree",
+               "2")["verdict"] == "complete"
+    base = ["sweep", "--vars", "x", "--damping", "gamma", "--noise", "0.5", "--v0", "0",
+            "--dt", "0.1", "--paths", "20", "--grid", "gamma=0.5", "--workers", "1"]
+    assert run(*base, "--loss", "x**2/2", "--theta0", "1", "--t-end",
+               "0.5")["verdict"] == "estimated"
+    assert run(*base, "--loss", "exp(x**2)", "--theta0", "3", "--t-end",
+               "5")["verdict"] == "diverged"

@@ -77,6 +77,7 @@ def test_cli_sweep(capsys, tmp_path):
             "--workers", "2", "--csv", str(out), "--json"]
     assert main(args) == 0
     payload = json.loads(capsys.readouterr().out)
+    assert payload["verdict"] == "estimated"
     assert [(r["gamma"], r["dt"]) for r in payload["rows"]] == [(0.5, 0.05), (0.5, 0.025),
                                                                 (1.0, 0.05), (1.0, 0.025)]
     assert out.read_text().count("\n") == 5
@@ -93,3 +94,17 @@ def test_cli_sweep(capsys, tmp_path):
             bad = ["--grid", "gamma=1", *bad]
         assert main(trimmed + bad) == 2, bad
         assert flag in capsys.readouterr().err
+
+
+def test_cli_sweep_diverged_exit_status(capsys):
+    """A point that blows up is an answer (verdict diverged, exit 0); --strict makes it 1."""
+    args = ["sweep", "--loss", "exp(x**2)", "--vars", "x", "--damping", "gamma", "--noise", "0.5",
+            "--theta0", "3", "--v0", "0", "--t-end", "5", "--dt", "0.1", "--paths", "20",
+            "--grid", "gamma=0.5,1", "--workers", "1", "--json"]
+    assert main(args) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["verdict"] == "diverged"
+    assert {r["status"] for r in payload["rows"]} == {"diverged"}
+    assert all(r["inertia_final_mean"] is None for r in payload["rows"])
+    assert main(args + ["--strict"]) == 1
+    capsys.readouterr()

@@ -77,10 +77,10 @@ def build_parser() -> Parser:
     return parser
 
 
-#: The commands whose ``--json`` output has a JSON Schema in ``cli/schemas/`` (``laws`` and
-#: ``sweep`` are not covered yet).
-SCHEMA_COMMANDS = ("derive", "prove", "simulate", "oscillator", "quadratic", "discrete",
-                   "inequality", "figures")
+#: The commands whose ``--json`` output has a JSON Schema in ``cli/schemas/`` (all of them;
+#: ``laws``: one schema for count, find and check, told apart by the key ``action``).
+SCHEMA_COMMANDS = ("derive", "prove", "simulate", "sweep", "oscillator", "quadratic",
+                   "discrete", "inequality", "laws", "figures")
 
 
 def schema(command: str) -> dict:

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
              "find": "the polynomial laws up to a degree, compared with the count",
              "check": "whether a given expression is conserved for every loss"}
     for action, text in helps.items():
-        p = actions.add_parser(action, help=text, description=text)
+        p = actions.add_parser(action, help=text, description=f"{text}.  {VERDICTS[action]}")
         group = p.add_mutually_exclusive_group(required=True)
         group.add_argument("--model", choices=MODELS, help="a built-in model")
         group.add_argument("--model-file", metavar="PATH",
@@ -38,7 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                             "(outputs first, inputs last; relu: 3 widths give the two-layer "
                             "U (n×r), V (m×r), more the deep U1..Uq, at most 1000 parameters "
                             "and 2,000,000 paths); nmf n,r,m")
-        p.add_argument("--flow", choices=["gradient", "momentum"], default="gradient")
+        p.add_argument("--flow", choices=["gradient", "momentum"], default="gradient",
+                       help="gradient: θ' = -M⁻¹∇ℓ(φ(θ)) with the metric M of --metric "
+                            "(default); momentum: the heavy ball θ'' + τθ' = -∇ℓ(φ(θ)) with "
+                            "the damping τ of --tau, laws h(t, θ, v) on the phase space (t, θ, "
+                            "v = θ') of dimension 2D + 1")
         p.add_argument("--tau", metavar="T", default=None,
                        help="momentum damping: a constant >= 0 (default 0) or c/t such as 3/t")
         p.add_argument("--metric", choices=["euclidean", "mirror"], default=None,
@@ -54,6 +58,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                                 "w_<name> for the mirror metric)")
         add_json(p)
         p.set_defaults(handler=run)
+
+
+#: What each action's JSON 'verdict' can be, as its --help states it.
+VERDICTS = {
+    "count": "JSON 'verdict': computed (the count is an answer, never a failure; --strict "
+             "does not fail).",
+    "find": "JSON 'verdict': complete (the independent polynomial laws found are as many as "
+            "the Lie-algebra count: they are all the laws, locally) or incomplete (fewer: some "
+            "laws are not polynomial of this degree); neither is negative, --strict does not "
+            "fail.",
+    "check": "JSON 'verdict': proved, numerically verified (both: 'conserved' is true), "
+             "refuted (a counterexample: the field along which h changes, the point and the "
+             "derivative there) or inconclusive; --strict fails on refuted and inconclusive.",
+}
+#: The verdicts of 'laws check' that --strict turns into exit status 1.
+NEGATIVE = ("refuted", "inconclusive")
 
 
 def _widths(text: str | None) -> list[int]:
@@ -82,12 +102,28 @@ def run(args: argparse.Namespace):
         options = dict(metric=args.metric, tau=args.tau)
         if args.action == "count":
             result = count_laws(model, args.flow, seed=args.seed, **options)
-            return result.to_dict(), str(result), 0
+            return {"verdict": "computed", "action": "count", **result.to_dict()}, str(result), 0
         if args.action == "find":
             result = find_laws(model, args.degree, args.flow, time_degree=args.time_degree,
                                seed=args.seed, **options)
-            return result.to_dict(), str(result), 0
+            # The command always compares with the Lie count, so 'complete' is a bool here.
+            verdict = "complete" if result.complete else "incomplete"
+            return {"verdict": verdict, "action": "find", **result.to_dict()}, str(result), 0
         result = check_law(model, args.law, args.flow, seed=args.seed, **options)
-        return result.to_dict(), str(result), 0 if result.conserved else 1
+        return _check_payload(result), str(result), int(result.verdict.status in NEGATIVE)
     except InvalidArgument as exc:
         raise exc.renamed(_FLAGS) from exc
+
+
+def _check_payload(result) -> dict:
+    """The JSON of ``laws check``: the prover's status is the one outcome key, ``verdict``
+    (it replaces the library's ``status``); the counterexample keeps its SymPy numbers so that
+    the JSON writer gives numbers with their exact values beside them (``to_dict`` has them
+    as text)."""
+    payload = result.to_dict()
+    del payload["status"]
+    ce = result.counterexample
+    if ce is not None:
+        payload["counterexample"] = {"field": ce["field"], "value": ce["value"],
+                                     "point": dict(ce["point"])}
+    return {"verdict": result.verdict.status, "action": "check", **payload}

@@ -26,8 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "loss, constant damping, additive noise), and z = (mean - prediction)/stderr, "
                     "which includes the scheme's O(dt^p) bias.  Chunks of every point run on "
                     "every core (--workers) or on a Dask cluster (--dask); each point is the same "
-                    "bits as its own single-process run.  Exit status 0 when every point ran, 1 "
-                    "when one diverged, 2 for bad input.",
+                    "bits as its own single-process run.  JSON 'verdict': estimated (every point "
+                    "ran) or diverged (some point's run blew up: its row has status 'diverged' "
+                    "and no mean); --strict fails on diverged.",
     )
     add_system(parser)
     add_noise(parser)
@@ -114,5 +115,5 @@ def run(args: argparse.Namespace):
         except OSError as exc:
             raise InvalidArgument("--csv", args.csv, f"cannot be written ({exc.strerror})",
                                   "give a writable path") from exc
-    status = 0 if all(r["status"] == "ok" for r in table.rows) else 1
-    return table.to_dict(), str(table), status
+    verdict = "estimated" if all(r["status"] == "ok" for r in table.rows) else "diverged"
+    return {"verdict": verdict, **table.to_dict()}, str(table), int(verdict == "diverged")
