@@ -61,6 +61,11 @@ def test_decay_rate_matches_the_exact_solution_below_critical_damping():
     # Well above critical damping the paper's "rate = γ" overestimates: the slow mode dominates.
     assert np.all(d["measured"][above] < 0.7 * d["gammas"][above])
     assert _decay_rate.asymptotic_rate(3.0) == pytest.approx(3.0 - np.sqrt(5.0), rel=1e-12)
+    # The figure's explanation of the dip near γ = 2ω: at critical damping θ = (1 + t)e^{−t},
+    # I = ½e^{−2t}(t² + (1 + t)²), so the T-average is 2 − ln(T² + (1 + T)²)/T, well below 2.
+    T = _decay_rate.HORIZON
+    assert d["critical_averaged"] == pytest.approx(2 - np.log(T**2 + (1 + T)**2) / T, rel=1e-12)
+    assert d["critical_averaged"] < 0.85 * _decay_rate.asymptotic_rate(2.0)
 
 
 def test_envelope_figure_simulation_against_the_closed_form():
@@ -69,8 +74,14 @@ def test_envelope_figure_simulation_against_the_closed_form():
     independent = underdamped_inertia(d["times"], _envelope.OMEGA, _envelope.GAMMA)
     assert np.max(np.abs(d["exact"] - independent)) < 1e-12  # the toolkit's closed form
     ratio = d["exact"] / d["envelope"]
-    # (16) is an envelope: the ratio oscillates about 1 by about ±γ/(2ω_d) and is never exactly 1.
+    # (16) is not an envelope: the ratio oscillates about 1 by about ±γ/(2ω_d), above and below.
     assert 0.85 < ratio.min() < 0.95 and 1.05 < ratio.max() < 1.15
+    assert np.array_equal(ratio, d["ratio"])
+    # (16) is I(t)'s average over a period π/ω_d: the ratio's mean over whole periods is exactly 1.
+    # The trapezoid's whole periods end up to one saved step (40/1199) short of the last period's
+    # end, so the mean is off by at most step/period × max|ratio − 1| ≈ 0.033/3.17 × 0.1 ≈ 1e-3.
+    assert abs(d["period_mean"] - 1) < 2e-3
+    assert abs(_envelope.period_mean(d["times"], d["ratio"] ** 2) - 1) > 2e-3  # and can fail
 
 
 def test_discrete_inertia_deviation_is_first_order_in_eta():

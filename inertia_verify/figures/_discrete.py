@@ -45,7 +45,8 @@ def discrete_inertia(eta: float, t_end: float = T_END) -> tuple[np.ndarray, np.n
 
 def data() -> dict:
     runs = {eta: discrete_inertia(eta) for eta in STEPS}
-    return {"runs": runs, "max_error": np.array([np.max(np.abs(i - i[0])) for _, i in runs.values()])}
+    return {"runs": runs,
+            "max_error": np.array([np.max(np.abs(i - i[0])) for _, i in runs.values()])}
 
 
 def draw(plt, d: dict):
@@ -53,7 +54,11 @@ def draw(plt, d: dict):
     for eta, (t, inertia) in d["runs"].items():
         left.plot(t, inertia - inertia[0], lw=1.2, label=f"η = {eta}")
     left.set(xlabel="time t = kη", ylabel=r"$I_k - I_0$", title="discrete inertia, γ = 0")
-    left.legend(fontsize=7, ncol=2)
+    # The oscillations fill the whole panel: the legend goes in headroom above them, one row.
+    top = max(float(np.max(i - i[0])) for _, i in d["runs"].values())
+    bottom = min(float(np.min(i - i[0])) for _, i in d["runs"].values())
+    left.set_ylim(bottom - 0.05 * (top - bottom), top + 0.35 * (top - bottom))
+    left.legend(loc="upper center", ncol=3, fontsize=8, columnspacing=1.0)
     etas = np.array(STEPS)
     right.loglog(etas, d["max_error"], "o-", label=r"$\max_k |I_k - I_0|$")
     right.loglog(etas, d["max_error"][-1] * etas / etas[-1], "k--", lw=1, label="slope 1 (∝ η)")

@@ -24,7 +24,10 @@ RTOL, ATOL = get_scheme(SCHEME).rtol, get_scheme(SCHEME).atol
 
 @dataclass(frozen=True)
 class Trajectory:
-    """Saved states of one path: ``times (n,)``, ``theta (n, d)``, ``v (n, d)``, ``inertia (n,)``."""
+    """Saved states of one path.
+
+    ``times (n,)``, ``theta (n, d)``, ``v (n, d)``, ``inertia (n,)``.
+    """
 
     times: np.ndarray
     theta: np.ndarray

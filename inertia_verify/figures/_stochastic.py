@@ -13,10 +13,10 @@ NAME = "eq7-stochastic-inertia"
 TITLE = "Noisy dynamics: expected inertia"
 CLAIMS = ("karagoz2025/eq7", "karagoz2025/eq6", "karagoz2025/eq5")  # most relevant first
 CAPTION = ("dθ = v dt, dv = (−γv − θ)dt + σ dW, γ = 0.5, σ = 0.5, θ(0) = 1, v(0) = 0. Monte Carlo "
-           "mean of I over 4000 paths (the toolkit's BAOAB ensemble, dt = 0.005, seed 7) with a ±2 standard-error "
-           "band; the exact E[I](t) from the moment equations (Itô: dE[I]/dt = −γE[v²] + σ²/2); "
-           "and the paper's eq. 7 integrated with the exact E[v²] (no σ²/2 term), which falls "
-           "below zero.")
+           "mean of I over 4000 paths (the toolkit's BAOAB ensemble, dt = 0.005, seed 7) with a ±2 "
+           "standard-error band; the exact E[I](t) from the moment equations "
+           "(Itô: dE[I]/dt = −γE[v²] + σ²/2); and the paper's eq. 7 integrated with the exact "
+           "E[v²] (no σ²/2 term), which falls below zero.")
 GAMMA, SIGMA, T_END, DT, PATHS, SEED, RECORDS = 0.5, 0.5, 15.0, 0.005, 4000, 7, 150
 SCHEME = "baoab"
 
@@ -68,7 +68,8 @@ def data() -> dict:
 def draw(plt, d: dict):
     fig, (ax, right) = plt.subplots(1, 2, figsize=WIDE, layout="constrained")
     t, mean, se = d["times"], d["mean"], d["stderr"]
-    ax.fill_between(t, mean - 2 * se, mean + 2 * se, alpha=0.3, color="C0", label="±2 standard errors")
+    ax.fill_between(t, mean - 2 * se, mean + 2 * se, alpha=0.3, color="C0",
+                    label="±2 standard errors")
     ax.plot(t, mean, color="C0", lw=1.5, label=f"Monte Carlo mean of I ({PATHS} paths)")
     ax.plot(d["fine"], d["expected"], "k--", lw=1.2, label="exact E[I] (Itô: −γE[v²] + σ²/2)")
     ax.plot(d["fine"], d["eq7"], ":", color="C3", lw=1.5, label="paper eq. 7: −γE[v²] only")

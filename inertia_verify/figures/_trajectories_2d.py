@@ -11,9 +11,9 @@ from ._simulation import trajectory
 NAME = "appC-trajectories-2d"
 TITLE = "Appendix C: 2-D trajectories coloured by I"
 CLAIMS = ("karagoz2025/appC",)
-CAPTION = ("L = ½(aθ₁² + bθ₂²), a = 1, b = 4, five starts on the unit circle with speed 0.4 along it. Left: "
-           "γ = 0, each trajectory keeps one colour (I conserved). Right: γ = 0.2, the colour "
-           "darkens along each trajectory towards the minimum.")
+CAPTION = ("L = ½(aθ₁² + bθ₂²), a = 1, b = 4, five starts on the unit circle with speed 0.4 along "
+           "it. Left: γ = 0, each trajectory keeps one colour (I conserved). Right: γ = 0.2, "
+           "the colour darkens along each trajectory towards the minimum.")
 A, B, GAMMA, STARTS = 1.0, 4.0, 0.2, 5
 
 
