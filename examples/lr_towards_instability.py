@@ -112,7 +112,7 @@ def verdict(results: dict) -> str:
     s = results["signals"]
     inertia, loss = s["inertia increases on a step"], s["loss increases on a step"]
     worse, diverged = s["final loss worse than at the previous lr"], s["diverged"]
-    lines = [f"smallest lr at which each indicator fires: "
+    lines = ["smallest lr at which each indicator fires: "
              + "; ".join(f"{name}: {'never' if lr is None else f'{lr:.3g}'}"
                          for name, lr in s.items())]
     if inertia is None:
