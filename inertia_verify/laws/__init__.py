@@ -31,9 +31,12 @@ from ._models import matrix_factorisation as matrix_factorisation
 from ._models import two_layer_relu as two_layer_relu
 from ._polynomial import PolynomialLaws as PolynomialLaws
 from ._polynomial import find_laws as find_laws
+from ._sign import SignLawCount as SignLawCount
+from ._sign import count_sign_laws as count_sign_laws
 
 __all__ = ["LawCheck", "check_law", "Flow", "make_flow", "LawCount", "count_laws", "MODELS",
            "Model", "builtin_model", "deep_linear", "deep_relu", "matrix_factorisation",
            "two_layer_relu", "known_laws", "law_rank", "PathProducts", "MAX_PATHS",
            "MAX_PATH_PARAMETERS", "PolynomialLaws", "find_laws", "residual_block", "conv_relu",
-           "attention_head", "multihead_attention", "crossentropy_layer"]
+           "attention_head", "multihead_attention", "crossentropy_layer", "SignLawCount",
+           "count_sign_laws"]

@@ -1,0 +1,36 @@
+"""Sign-gradient flow laws: exact counts, the |u| − |v| law, and errors."""
+
+import pytest
+
+from inertia_verify import InvalidArgument
+from inertia_verify.laws import count_sign_laws, deep_linear
+
+
+@pytest.mark.parametrize("widths, expected", [((1, 1, 1), 1), ((1, 2, 1), 3), ((1, 1, 1, 1), 2)])
+def test_scalar_output_counts_are_exact(widths, expected):
+    c = count_sign_laws(deep_linear(list(widths)), seed=4)
+    assert c.exact and c.n_laws == expected == c.dimension - 1 and len(c.laws) == expected
+
+
+def test_no_law_when_the_output_is_a_matrix():
+    c = count_sign_laws(deep_linear([2, 2, 2]), seed=5, samples=400)
+    assert c.exact and c.rank == c.dimension == 8 and c.n_laws == 0 and not c.laws
+
+
+def test_the_law_depends_on_the_region():
+    # In the quadrant u > 0, v < 0 the law is |u| − |v| too: u + v = |u| − |v| there.
+    c = count_sign_laws(deep_linear([1, 1, 1]), point=[2, -3])
+    assert [str(h) for h in c.laws] == ["Abs(U1_0_0) - Abs(U2_0_0)"]
+
+
+def test_too_few_samples_is_not_called_exact():
+    # One loss gradient finds one sign vector: rank 1 < D, so the count is only an upper bound.
+    c = count_sign_laws(deep_linear([2, 2, 2]), seed=5, samples=1)
+    assert c.rank == 1 and c.n_laws == 7 and not c.exact
+
+
+def test_bad_arguments():
+    with pytest.raises(InvalidArgument, match="nonzero integers"):
+        count_sign_laws(deep_linear([1, 1, 1]), point=[0, 1])
+    with pytest.raises(InvalidArgument, match="positive integer"):
+        count_sign_laws(deep_linear([1, 1, 1]), samples=0)
