@@ -54,6 +54,7 @@ import mpmath
 import sympy
 from sympy import Derivative, Dummy, Expr, Float, Rational, Subs, latex
 from sympy.core.function import AppliedUndef
+from sympy.core.traversal import iterargs
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 from sympy.matrices import MatrixBase
@@ -398,7 +399,36 @@ def _is_rational_over_q(r, syms) -> bool:
         return False  # sin(1), pi, I: not rational numbers even with no symbols at all
     if any(not p.exp.is_Integer for p in r.atoms(sympy.Pow)):
         return False  # sqrt(2), x**y
-    return all(a.is_Rational or a in syms for a in r.atoms()) and r.is_rational_function(*syms)
+    return all(a.is_Rational or a in syms for a in r.atoms()) and _rational_function(r, syms)
+
+
+def _rational_function(r, syms) -> bool:
+    """``r.is_rational_function(*syms)``, with the same answer in linear time.
+
+    SymPy's ``Pow`` asks ``base.has(*syms)``, which builds a set of every symbol for every
+    power: quadratic for a sum of ``d`` squares in ``d`` symbols.  This walks Add, Mul and Pow
+    the way SymPy does, tests containment against the one set, and hands every other node to
+    SymPy's own ``_eval_is_rational_function``.
+    """
+    if not syms:
+        return bool(r.is_rational_function())
+    syms = set(syms)
+
+    def contains(node) -> bool:  # node.has(*syms) for symbols: a structural search
+        return any(i in syms for i in iterargs(node))
+
+    def walk(node) -> bool:
+        if node.is_Add or node.is_Mul:
+            return all(walk(a) for a in node.args)
+        if node.is_Pow:
+            if contains(node.exp):
+                return False
+            if contains(node.base):
+                return bool(walk(node.base) and node.exp.is_Integer)
+            return True
+        return bool(node._eval_is_rational_function(syms))
+
+    return walk(r)
 
 
 # --------------------------------------------------------------------------- domains
@@ -1031,7 +1061,8 @@ def _prove_scalar(expr, opts: _Options) -> Verdict:
     ranges = {s: (_Range(False, 0, True) if s in jets.keys else _Range.of(s)) for s in syms}
     domain_text = _describe_domain(syms, ranges, jets, opts.box)
     rng = random.Random(opts.seed)
-    evaluate = _Evaluator(e, syms)
+    # Built once the order of syms is final (below); judge only runs after that.
+    evaluate = None
     names: list = []
 
     def realizable(values) -> bool:
@@ -1116,7 +1147,9 @@ def _prove_scalar(expr, opts: _Options) -> Verdict:
         return exact_verdict("expand")
     candidates = [residual]
     # Symbols the reduced form still depends on come first, so a shortened display shows them.
-    syms.sort(key=lambda s: s not in residual.free_symbols)
+    # (free_symbols walks the whole tree: compute it once, not once per symbol.)
+    still_there = residual.free_symbols
+    syms.sort(key=lambda s: s not in still_there)
     names = [str(jets.canonical.get(s, s)) for s in syms]
     evaluate = _Evaluator(e, syms)
     if _is_rational_over_q(residual, set(syms)):
