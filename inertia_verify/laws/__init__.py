@@ -12,6 +12,8 @@ from ._blocks import crossentropy_layer as crossentropy_layer
 from ._blocks import multihead_attention as multihead_attention
 from ._blocks import residual_block as residual_block
 from ._criterion import LawCheck as LawCheck
+from ._drift import DriftRun as DriftRun
+from ._drift import law_drift as law_drift
 from ._criterion import check_law as check_law
 from ._flows import Flow as Flow
 from ._flows import make_flow as make_flow
@@ -39,4 +41,4 @@ __all__ = ["LawCheck", "check_law", "Flow", "make_flow", "LawCount", "count_laws
            "two_layer_relu", "known_laws", "law_rank", "PathProducts", "MAX_PATHS",
            "MAX_PATH_PARAMETERS", "PolynomialLaws", "find_laws", "residual_block", "conv_relu",
            "attention_head", "multihead_attention", "crossentropy_layer", "SignLawCount",
-           "count_sign_laws"]
+           "count_sign_laws", "DriftRun", "law_drift"]
