@@ -23,6 +23,8 @@ from ._inequalities import parse_relation as parse_relation
 from ._inequalities import prove_inequality as prove_inequality
 from ._inequalities import prove_nonnegative as prove_nonnegative
 from ._inequalities import prove_nonpositive as prove_nonpositive
+from ._lyapunov import LyapunovResult as LyapunovResult
+from ._lyapunov import lyapunov as lyapunov
 from .catalogue import Claim as Claim
 from .catalogue import Outcome as Outcome
 from .catalogue import discover_claims as discover_claims
