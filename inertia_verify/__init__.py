@@ -67,7 +67,7 @@ __all__ = [
     "parse_expression", "parse_matrix", "parse_names", "parse_scalar_or_matrix",
     "Verdict", "prove_equal", "prove_zero",
     "InequalityVerdict", "parse_relation", "prove_inequality", "prove_nonnegative",
-    "prove_nonpositive",
+    "prove_nonpositive", "LyapunovResult", "lyapunov",
     "Claim", "Outcome", "discover_claims", "run_claims",
     "Derivation", "derive", "dissipation", "inertia", "inertia_rate",
     "CrossCheck", "CrossCheckReport", "crosscheck", "write_report",
