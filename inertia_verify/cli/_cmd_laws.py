@@ -32,7 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         group.add_argument("--model", choices=MODELS, help="a built-in model")
         group.add_argument("--model-file", metavar="PATH",
                            help='a JSON (or .toml) file: {"parameters": "a,b", '
-                                '"components": ["a*b"]}')
+                                '"components": ["a*b"]}, or a block by its matrices: '
+                                '{"matrices": {"Q": [3, 2], "K": [3, 2]}, "products": '
+                                '["Q K^T"]} (also "neurons": [["U", "V"]] for a ReLU layer, '
+                                '"centred": ["W"] for softmax), or {"model": "conv", '
+                                '"widths": [2, 2, 3, 2]}')
         p.add_argument("--widths", metavar="N,N,...",
                        help="matrix sizes in product order: linear and relu n0,n1,...,nq "
                             "(outputs first, inputs last; relu: 3 widths give the two-layer "
