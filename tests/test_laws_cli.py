@@ -74,8 +74,10 @@ def test_help_documents_verdicts_and_flow(capsys):
         text = " ".join(capsys.readouterr().out.split())
         assert "JSON 'verdict'" in text and all(v in text for v in verdicts)
         options = text[text.index("options:"):]  # past the usage line, which names --flow too
-        flow_help = options[options.index("--flow {gradient,momentum}"):].split("--tau")[0]
+        flow_help = options[options.index("--flow {gradient,momentum"):].split("--tau")[0]
         assert "gradient:" in flow_help and "heavy ball" in flow_help
+        flow_all = options[options.index("--flow {"):options.index("--tau T")]
+        assert ("sign:" in flow_all) == (action == "count")  # the sign flow: count only
 
 
 def test_model_file(capsys, tmp_path):

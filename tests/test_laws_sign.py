@@ -1,5 +1,7 @@
 """Sign-gradient flow laws: exact counts, the |u| − |v| law, and errors."""
 
+import json
+
 import pytest
 
 from inertia_verify import InvalidArgument
@@ -34,3 +36,16 @@ def test_bad_arguments():
         count_sign_laws(deep_linear([1, 1, 1]), point=[0, 1])
     with pytest.raises(InvalidArgument, match="positive integer"):
         count_sign_laws(deep_linear([1, 1, 1]), samples=0)
+
+
+def test_sign_count_through_the_cli(capsys):
+    from inertia_verify.cli import main
+
+    status = main(["laws", "count", "--model", "linear", "--widths", "1,1,1", "--flow", "sign",
+                   "--json"])
+    data = json.loads(capsys.readouterr()[0])
+    assert status == 0 and data["flow"] == "sign" and data["n_laws"] == 1
+    assert data["evidence"]["exact"] and data["laws"] == ["Abs(U1_0_0) - Abs(U2_0_0)"]
+    status = main(["laws", "count", "--model", "linear", "--widths", "1,1,1", "--flow", "sign",
+                   "--tau", "1"])
+    assert status == 2 and "does not apply to --flow sign" in capsys.readouterr()[1]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from .._errors import InvalidArgument
-from ..laws import MODELS, Model, builtin_model, check_law, count_laws, find_laws
+from ..laws import (MODELS, Model, builtin_model, check_law, count_laws, count_sign_laws,
+                    find_laws)
 from ._common import add_json
 
 ORDER = 70
@@ -42,11 +43,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                             "(outputs first, inputs last; relu: 3 widths give the two-layer "
                             "U (n×r), V (m×r), more the deep U1..Uq, at most 1000 parameters "
                             "and 2,000,000 paths); nmf n,r,m")
-        p.add_argument("--flow", choices=["gradient", "momentum"], default="gradient",
+        flows = ["gradient", "momentum"] + (["sign"] if action == "count" else [])
+        p.add_argument("--flow", choices=flows, default="gradient",
                        help="gradient: θ' = -M⁻¹∇ℓ(φ(θ)) with the metric M of --metric "
                             "(default); momentum: the heavy ball θ'' + τθ' = -∇ℓ(φ(θ)) with "
                             "the damping τ of --tau, laws h(t, θ, v) on the phase space (t, θ, "
-                            "v = θ') of dimension 2D + 1")
+                            "v = θ') of dimension 2D + 1"
+                            + ("; sign: θ' = -sign(∇ℓ(φ(θ))), laws near a random integer "
+                               "point (linear in |θ|; n_laws exact when evidence.exact, else an "
+                               "upper bound)" if action == "count" else ""))
         p.add_argument("--tau", metavar="T", default=None,
                        help="momentum damping: a constant >= 0 (default 0) or c/t such as 3/t")
         p.add_argument("--metric", choices=["euclidean", "mirror"], default=None,
@@ -104,6 +109,8 @@ def run(args: argparse.Namespace):
     try:
         model = _model(args)
         options = dict(metric=args.metric, tau=args.tau)
+        if args.flow == "sign":
+            return _sign_count(model, args)
         if args.action == "count":
             result = count_laws(model, args.flow, seed=args.seed, **options)
             return {"verdict": "computed", "action": "count", **result.to_dict()}, str(result), 0
@@ -117,6 +124,27 @@ def run(args: argparse.Namespace):
         return _check_payload(result), str(result), int(result.verdict.status in NEGATIVE)
     except InvalidArgument as exc:
         raise exc.renamed(_FLAGS) from exc
+
+
+def _sign_count(model: Model, args: argparse.Namespace):
+    """``laws count --flow sign``: the count's keys, with the span of the sign vectors as the
+    Lie rank (the fields are constant on a region, so no bracket adds to their span)."""
+    for flag, value in (("--metric", args.metric), ("--tau", args.tau)):
+        if value is not None:
+            raise InvalidArgument(flag, value, "does not apply to --flow sign",
+                                  f"drop {flag}")
+    result = count_sign_laws(model, seed=args.seed)
+    method = ("exact integer rank of the sign vectors sign(J(θ)ᵀg) realised at the point "
+              + ("(all of them: N = 1)" if len(model.components) == 1
+                 else "by random integer g (a lower bound on their span)"))
+    payload = {"verdict": "computed", "action": "count", "model": model.to_dict(),
+               "flow": "sign", "metric": "euclidean", "tau": None,
+               "dimension": result.dimension, "lie_rank": result.rank,
+               "n_laws": result.n_laws, "brackets": 0, "depth": 0,
+               "laws": [str(h) for h in result.laws],
+               "evidence": {"method": method, "seed": args.seed, "exact": result.exact,
+                            "patterns": result.patterns, "point": list(result.point)}}
+    return payload, str(result), 0
 
 
 def _check_payload(result) -> dict:

@@ -66,6 +66,13 @@ class SignLawCount:
     patterns: int
     laws: list
 
+    def __str__(self) -> str:
+        bound = "" if self.exact else "at most "
+        laws = "".join(f"\n  {h}" for h in self.laws)
+        return (f"{self.model}, sign-gradient flow: {bound}{self.n_laws} laws near θ = "
+                f"{list(self.point)} (D = {self.dimension}, span of the sign vectors "
+                f"{self.rank}){laws}")
+
     def to_dict(self) -> dict:
         return {"model": self.model, "dimension": self.dimension, "point": list(self.point),
                 "rank": self.rank, "n_laws": self.n_laws, "exact": self.exact,
@@ -140,8 +147,8 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
     laws = []
     for c in null:
         c = c * sympy.ilcm(*[sympy.fraction(x)[1] for x in c])
-        c = c * sympy.sign(next(x for x in c if x != 0))  # first coefficient positive
-        laws.append(sympy.expand(sum(c[k] * (1 if theta[k] > 0 else -1) * absolute[k]
-                                     for k in range(d))))
+        e = [c[k] * (1 if theta[k] > 0 else -1) for k in range(d)]  # coefficients of |θ_k|
+        first = sympy.sign(next(x for x in e if x != 0))  # first coefficient positive
+        laws.append(sympy.expand(sum(first * e[k] * absolute[k] for k in range(d))))
     exact = rank == d or (n == 1 and exact_cells)
     return SignLawCount(model.name, d, tuple(theta), rank, d - rank, exact, len(signs), laws)
