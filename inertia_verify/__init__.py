@@ -25,6 +25,8 @@ from ._inequalities import prove_nonnegative as prove_nonnegative
 from ._inequalities import prove_nonpositive as prove_nonpositive
 from ._lyapunov import LyapunovResult as LyapunovResult
 from ._lyapunov import lyapunov as lyapunov
+from ._rates import RateResult as RateResult
+from ._rates import worst_case_rate as worst_case_rate
 from .catalogue import Claim as Claim
 from .catalogue import Outcome as Outcome
 from .catalogue import discover_claims as discover_claims
@@ -68,6 +70,7 @@ __all__ = [
     "Verdict", "prove_equal", "prove_zero",
     "InequalityVerdict", "parse_relation", "prove_inequality", "prove_nonnegative",
     "prove_nonpositive", "LyapunovResult", "lyapunov",
+    "RateResult", "worst_case_rate",
     "Claim", "Outcome", "discover_claims", "run_claims",
     "Derivation", "derive", "dissipation", "inertia", "inertia_rate",
     "CrossCheck", "CrossCheckReport", "crosscheck", "write_report",

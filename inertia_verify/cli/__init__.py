@@ -80,7 +80,7 @@ def build_parser() -> Parser:
 #: The commands whose ``--json`` output has a JSON Schema in ``cli/schemas/`` (all of them;
 #: ``laws``: one schema for count, find and check, told apart by the key ``action``).
 SCHEMA_COMMANDS = ("derive", "prove", "simulate", "sweep", "oscillator", "quadratic",
-                   "discrete", "inequality", "laws", "figures", "lyapunov")
+                   "discrete", "inequality", "laws", "figures", "lyapunov", "rate")
 
 
 def schema(command: str) -> dict:
