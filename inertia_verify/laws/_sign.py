@@ -55,6 +55,9 @@ class SignLawCount:
         How many distinct sign vectors were found.
     laws : list of sympy.Expr
         A basis of the laws Σ_k c_k σ_k |θ_k| (c ⊥ the sign vectors found; σ the signs of θ₀).
+    directions : tuple of tuple of int
+        ``rank`` independent sign vectors realised at θ₀: a function h with ⟨∇h(θ₀), s⟩ ≠ 0
+        for one of them is refuted (the linear loss that realises s moves it).
     """
 
     model: str
@@ -65,6 +68,7 @@ class SignLawCount:
     exact: bool
     patterns: int
     laws: list
+    directions: tuple = ()
 
     def __str__(self) -> str:
         bound = "" if self.exact else "at most "
@@ -76,7 +80,8 @@ class SignLawCount:
     def to_dict(self) -> dict:
         return {"model": self.model, "dimension": self.dimension, "point": list(self.point),
                 "rank": self.rank, "n_laws": self.n_laws, "exact": self.exact,
-                "patterns": self.patterns, "laws": [str(h) for h in self.laws]}
+                "patterns": self.patterns, "laws": [str(h) for h in self.laws],
+                "directions": [list(x) for x in self.directions]}
 
 
 def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
@@ -151,4 +156,5 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
         first = sympy.sign(next(x for x in e if x != 0))  # first coefficient positive
         laws.append(sympy.expand(sum(first * e[k] * absolute[k] for k in range(d))))
     exact = rank == d or (n == 1 and exact_cells)
-    return SignLawCount(model.name, d, tuple(theta), rank, d - rank, exact, len(signs), laws)
+    return SignLawCount(model.name, d, tuple(theta), rank, d - rank, exact, len(signs), laws,
+                        tuple(basis))
