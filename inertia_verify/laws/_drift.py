@@ -34,6 +34,10 @@ class DriftRun:
 
     Attributes
     ----------
+    time : float
+        The training time T (unused when ``iterations`` is set).
+    iterations : int or None
+        The fixed number of steps, or None for T / τ steps.
     steps : tuple of float
         The step sizes τ.
     drift : tuple of float
@@ -48,6 +52,7 @@ class DriftRun:
     model: str
     stochastic: bool
     time: float
+    iterations: int | None
     steps: tuple[float, ...]
     drift: tuple[float, ...]
     bound: tuple[float, ...]
@@ -55,14 +60,16 @@ class DriftRun:
 
     def to_dict(self) -> dict:
         return {"model": self.model, "stochastic": self.stochastic, "time": self.time,
+                "iterations": self.iterations,
                 "steps": list(self.steps), "drift": list(self.drift), "bound": list(self.bound),
                 "slope": self.slope}
 
 
 def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], *,
               time: float = 1.0, stochastic: bool = False, seeds: Sequence[int] = (0,),
-              samples: int = 20, batch: int = 4) -> DriftRun:
-    """Run GD (or SGD with minibatches of ``batch`` rows) for ``time / τ`` steps at each τ.
+              samples: int = 20, batch: int = 4, iterations: int | None = None) -> DriftRun:
+    """Run GD (or SGD with minibatches of ``batch`` rows) for ``time / τ`` steps at each τ, or
+    for a fixed number of ``iterations`` (then the drift is second order: slope 2).
 
     The loss is ℓ(φ) = ‖Aφ − b‖² / (2·samples) with A, b Gaussian (seeded); the start θ₀ is
     Gaussian with standard deviation 0.5.  The same data and start serve every τ.
@@ -89,6 +96,11 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], 
         raise InvalidArgument("steps", steps, "must be positive numbers", "e.g. [0.02, 0.01]")
     if not time > 0:
         raise InvalidArgument("time", time, "must be positive", "e.g. 1.0")
+    if iterations is not None and (isinstance(iterations, bool) or not isinstance(iterations, int)
+                                   or iterations < 1):
+        raise InvalidArgument("iterations", iterations, "must be a positive integer",
+                              "e.g. 10, or None for a fixed training time")
+    counts = [iterations if iterations is not None else int(round(time / t)) for t in steps]
     phi = sympy.lambdify([theta], list(model.components), "numpy")
     jac = sympy.lambdify([theta], model.jacobian(), "numpy")
     law_f = sympy.lambdify([theta], laws, "numpy")
@@ -106,7 +118,7 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], 
         for k, tau in enumerate(steps):
             x = start.copy()
             batches = np.random.default_rng([seed, k])
-            for _ in range(int(round(time / tau))):
+            for _ in range(counts[k]):
                 rows = batches.choice(samples, batch, replace=False) if stochastic else slice(None)
                 residual = a[rows] @ np.array(phi(x), float) - b[rows]
                 g = np.array(jac(x), float).T @ (a[rows].T @ residual) / len(b[rows])
@@ -115,6 +127,6 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], 
             drift[s, k] = np.max(np.abs(np.array(law_f(x), float) - h0))
     mean = drift.mean(axis=0)
     slope = float(np.polyfit(np.log(steps), np.log(mean), 1)[0])
-    bound = tuple(c_h * c_l / 2 * round(time / t) * t * t for t in steps)
-    return DriftRun(model.name, stochastic, float(time), tuple(float(t) for t in steps),
+    bound = tuple(c_h * c_l / 2 * k * t * t for k, t in zip(counts, steps))
+    return DriftRun(model.name, stochastic, float(time), iterations, tuple(float(t) for t in steps),
                     tuple(float(d) for d in mean), bound, slope)
