@@ -18,7 +18,8 @@ certified upper bound up to the solver's accuracy), ``primal`` the value of the 
 function it found (a lower bound up to the same accuracy); ``solver_accuracy`` gives their
 gap.  ``quadratic_lower_bound`` is an exact rational lower bound independent of the solver:
 the largest ratio over the one-dimensional quadratics :math:`\\lambda x^2/2`,
-:math:`\\lambda` on a grid of :math:`[\\mu, \\ell]` including both ends.
+:math:`\\lambda` on a grid of :math:`[\\mu, \\ell]` including both ends (the maximising
+:math:`\\lambda` is ``quadratic_worst_curvature``).
 
 The methods (step :math:`\\alpha`, momentum :math:`\\beta`):
 
@@ -65,6 +66,7 @@ class RateResult:
     primal: float
     solver_accuracy: dict
     quadratic_lower_bound: Fraction
+    quadratic_worst_curvature: Fraction | None = None
     notes: tuple = field(default=(), compare=False)
 
     @property
@@ -88,6 +90,8 @@ class RateResult:
                "primal_lower_bound": self.primal, "solver_accuracy": dict(self.solver_accuracy),
                "quadratic_lower_bound": num(self.quadratic_lower_bound),
                "quadratic_lower_bound_exact": str(self.quadratic_lower_bound),
+               "quadratic_worst_curvature": (None if self.quadratic_worst_curvature is None
+                                             else float(self.quadratic_worst_curvature)),
                "notes": list(self.notes)}
         for key in ("mu", "smoothness", "lr", "momentum"):
             q = getattr(self, key)
@@ -278,11 +282,12 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
                   - ({Fraction(0)} if mu_q == 0 else set()))
     if not lams:
         lams = [ell]
-    lower = max(quadratic_ratio(method, lam, lr_q, mom_q, steps, metric) for lam in lams)
+    lower, worst_lam = max((quadratic_ratio(method, lam, lr_q, mom_q, steps, metric), lam)
+                           for lam in lams)
     # Beyond the solver's own accuracy (its gap, PEPit's 1e-3-relative alarm level), an exact
     # lower bound above the upper bound means the SDP answer cannot be trusted.
     if lower > dual + max(10 * abs(gap), 1e-3 * abs(dual)):
         notes.append(f"the exact quadratic lower bound {float(lower):.6g} exceeds the SDP's "
                      f"upper bound {dual:.6g}: the solver is inaccurate here")
     return RateResult(method, metric, steps, mu_q, ell, lr_q, mom_q, dual, primal, accuracy,
-                      lower, tuple(notes))
+                      lower, worst_lam, tuple(notes))
