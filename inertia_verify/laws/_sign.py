@@ -107,6 +107,9 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
     (1, True, [Abs(U1_0_0) - Abs(U2_0_0)])
     >>> count_sign_laws(deep_linear([2, 2, 2]), seed=1).n_laws
     0
+    >>> from inertia_verify.laws import crossentropy_layer  # rational coefficients
+    >>> count_sign_laws(crossentropy_layer([2, 1]), point=[8, -6]).laws
+    [Abs(W_0_0) - Abs(W_1_0)]
     """
     if not isinstance(model, Model):
         raise InvalidArgument("model", model, "must be a Model", "build one with deep_linear")
@@ -126,8 +129,14 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
             raise InvalidArgument("point", point, f"must be {d} nonzero integers",
                                   "one nonzero integer per parameter")
     values = dict(zip(model.parameters, theta))
-    jac = np.array([[int(e) for e in row] for row in model.jacobian().subs(values).tolist()],
-                   dtype=object)  # N × D, exact integers
+    rows = []
+    for row in model.jacobian().subs(values).tolist():
+        # Scaling ∇φ_j by a positive constant reparametrises g_j: the sign vectors stay the same,
+        # so clear the denominators of rational coefficients (the centred logits' 1/c).
+        row = [sympy.Rational(e) for e in row]
+        scale = sympy.ilcm(1, *[e.q for e in row])
+        rows.append([int(e * scale) for e in row])
+    jac = np.array(rows, dtype=object)  # N × D, exact integers
     n = jac.shape[0]
     if n == 1:
         signs = [tuple(int(np.sign(x)) for x in jac[0])]
