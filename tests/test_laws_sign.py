@@ -49,3 +49,11 @@ def test_sign_count_through_the_cli(capsys):
     status = main(["laws", "count", "--model", "linear", "--widths", "1,1,1", "--flow", "sign",
                    "--tau", "1"])
     assert status == 2 and "does not apply to --flow sign" in capsys.readouterr()[1]
+
+
+def test_a_parameter_phi_ignores_is_a_law():
+    from inertia_verify.laws import Model
+
+    # φ = (ab, ab + a) leaves c alone: the flow never moves it, and |c| is the one law.
+    c = count_sign_laws(Model.from_text("a, b, c", ["a*b", "a*b + a"]), point=[1, 2, 3])
+    assert c.rank == 2 and [str(h) for h in c.laws] == ["Abs(c)"]

@@ -14,10 +14,11 @@ functions of the linear forms ⟨c, θ⟩ with c ⊥ S: D − dim S of them.  Wr
 θ on the region, ⟨c, θ⟩ = Σ_k c_k σ_k |θ_k|: laws in the absolute values of the parameters (for
 φ = uv, |u| − |v| where gradient flow conserves u² − v²).
 
-The count below is taken at a rational point with exact integer arithmetic.  The sign vectors
-come from random integer g (every coordinate of Jᵀg checked nonzero), so the span found is a
-certified *lower* bound on dim S and D − rank an *upper* bound on the number of laws, except
-when N = 1, where the two cells ±sign(J) are all there is and the count is exact.  When the
+The count below is taken at an integer point with exact integer arithmetic.  The sign vectors
+come from random integer g (every coordinate of Jᵀg that depends on g checked nonzero; one that
+does not is 0 in every cell: that parameter never moves), so the span found is a certified
+*lower* bound on dim S and D − rank an *upper* bound on the number of laws, except when N = 1,
+where the two cells ±sign(J) are all there is and the count is exact.  When the
 rank is D the count 0 is exact: no non-constant C¹ function is conserved near the point.
 """
 
@@ -138,17 +139,18 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
         rows.append([int(e * scale) for e in row])
     jac = np.array(rows, dtype=object)  # N × D, exact integers
     n = jac.shape[0]
+    # A parameter φ does not depend on at θ₀ has (Jᵀg)_k = 0 for every g: it stays put, and
+    # its zero belongs to every cell.
+    active = [k for k in range(d) if any(jac[j, k] != 0 for j in range(n))]
     if n == 1:
         signs = [tuple(int(np.sign(x)) for x in jac[0])]
-        exact_cells = all(signs[0])
     else:
-        exact_cells = False
         found = set()
         for _ in range(samples):
             g = np.array([int(x) for x in rng.integers(-10**6, 10**6, n)], dtype=object)
             s = jac.T.dot(g)
-            if all(x != 0 for x in s):  # a sign with a zero is a boundary case, not a cell
-                found.add(tuple(1 if x > 0 else -1 for x in s))
+            if all(s[k] != 0 for k in active):  # else g lies on a boundary, not in a cell
+                found.add(tuple(int(np.sign(x)) for x in s))
         signs = sorted(found)
     basis: list[tuple[int, ...]] = []
     for s in signs:  # greedy float screen, the final rank is exact
@@ -164,6 +166,6 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
         e = [c[k] * (1 if theta[k] > 0 else -1) for k in range(d)]  # coefficients of |θ_k|
         first = sympy.sign(next(x for x in e if x != 0))  # first coefficient positive
         laws.append(sympy.expand(sum(first * e[k] * absolute[k] for k in range(d))))
-    exact = rank == d or (n == 1 and exact_cells)
+    exact = rank == d or n == 1
     return SignLawCount(model.name, d, tuple(theta), rank, d - rank, exact, len(signs), laws,
                         tuple(basis))
