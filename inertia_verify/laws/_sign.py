@@ -166,6 +166,8 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
         e = [c[k] * (1 if theta[k] > 0 else -1) for k in range(d)]  # coefficients of |θ_k|
         first = sympy.sign(next(x for x in e if x != 0))  # first coefficient positive
         laws.append(sympy.expand(sum(first * e[k] * absolute[k] for k in range(d))))
-    exact = rank == d or n == 1
+    # N = 1: the cells ±sign(J) are all; with a zero in J the point is on a boundary where
+    # nearby points may differ, so only a point inside a region is called exact.
+    exact = rank == d or (n == 1 and len(active) == d)
     return SignLawCount(model.name, d, tuple(theta), rank, d - rank, exact, len(signs), laws,
                         tuple(basis))
