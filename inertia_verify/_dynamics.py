@@ -25,6 +25,7 @@ from functools import cached_property
 from collections.abc import Iterable, Mapping, Sequence
 
 import sympy
+from sympy import Expr
 from sympy.core.function import AppliedUndef
 
 from ._errors import InvalidArgument, UnusedCoordinateWarning, warn
@@ -120,7 +121,9 @@ def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> 
             if k is None:
                 continue
             if direct:
-                pieces[k].append(sympy.Derivative(term, v))
+                # What Derivative(term, v) builds (unevaluated, one plain symbol), without its
+                # argument check, which takes term.free_symbols: O(d) for each of the d partials.
+                pieces[k].append(Expr.__new__(sympy.Derivative, term, sympy.Tuple(v, 1)))
             elif powers is not None:
                 # c·Π s_j^{e_j}: the power rule directly, without SymPy's general machinery
                 # (most of the cost of a polynomial loss in many coordinates).

@@ -1061,9 +1061,17 @@ def _prove_scalar(expr, opts: _Options) -> Verdict:
     ranges = {s: (_Range(False, 0, True) if s in jets.keys else _Range.of(s)) for s in syms}
     domain_text = _describe_domain(syms, ranges, jets, opts.box)
     rng = random.Random(opts.seed)
-    # Built once the order of syms is final (below); judge only runs after that.
-    evaluate = None
     names: list = []
+    evaluator = None
+
+    def evaluate(values, dps):
+        # lambdify prints the whole expression (quadratic in the number of symbols for a big
+        # sum, through SymPy's monomial ordering), so the evaluator is built on first use, after
+        # syms has its final order; an exact refutation or proof never needs it.
+        nonlocal evaluator
+        if evaluator is None:
+            evaluator = _Evaluator(e, syms)
+        return evaluator(values, dps)
 
     def realizable(values) -> bool:
         """Jets of one function whose arguments coincide at the point have equal values."""
@@ -1151,7 +1159,6 @@ def _prove_scalar(expr, opts: _Options) -> Verdict:
     still_there = residual.free_symbols
     syms.sort(key=lambda s: s not in still_there)
     names = [str(jets.canonical.get(s, s)) for s in syms]
-    evaluate = _Evaluator(e, syms)
     if _is_rational_over_q(residual, set(syms)):
         if any(p.exp.is_negative for p in residual.atoms(sympy.Pow)):
             # A rational function: cancel decides it exactly (zero iff the numerator is).
