@@ -45,6 +45,7 @@ from fractions import Fraction
 import sympy
 from sympy import Rational
 
+from ._expressions import as_sympy
 from ._errors import InvalidArgument
 from ._prover import Verdict
 
@@ -258,7 +259,8 @@ def _exact_floats(e):
 
 
 def _setup(f, strict, assume, variables, report=None) -> _Problem:
-    f = sympy.sympify(f) if isinstance(f, (int, float)) and not isinstance(f, bool) else f
+    f = as_sympy(f, argument="expr") if isinstance(f, (int, float)) and not isinstance(f, bool) \
+        else f
     f = _exact_floats(f)
     report = f if report is None else _exact_floats(report)
     if isinstance(f, str):
@@ -1001,11 +1003,13 @@ def check_certificate(f, certificate: dict, constraints=()) -> bool:
     terms = certificate.get("terms")
     if not terms:
         return False
-    offset = sympy.sympify(certificate.get("offset", 0))
+    offset = as_sympy(certificate.get("offset", 0), argument="certificate['offset']")
     allowed = {sympy.Integer(1)} | {sympy.expand(g) for g in constraints}
     total = 0
     for c, g, lin in terms:
-        c, g = sympy.sympify(c), sympy.sympify(g)
+        c = as_sympy(c, argument="certificate['terms'] coefficient")
+        g = as_sympy(g, argument="certificate['terms'] multiplier")
+        lin = as_sympy(lin, argument="certificate['terms'] square")
         if sympy.expand(g) not in allowed:
             return False
         if not (c.is_Rational and c >= 0) and not _manifest(sympy.cancel(c)):
