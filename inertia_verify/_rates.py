@@ -29,6 +29,15 @@ The methods (step :math:`\\alpha`, momentum :math:`\\beta`):
 * Nesterov: :math:`y_k = \\theta_k + \\beta(\\theta_k - \\theta_{k-1})`,
   :math:`\\theta_{k+1} = y_k - \\alpha\\nabla L(y_k)`.
 
+``heavy-ball-ode`` (:math:`\\ddot\\theta + \\gamma\\dot\\theta + \\nabla L = 0`, ``lr`` is
+:math:`\\gamma`, default :math:`2\\sqrt\\mu`) has no steps: its ``worst_case`` is the largest
+:math:`\\dot V` over states with :math:`V = 1`, i.e. the best :math:`\\tau` with
+:math:`\\dot V \\le \\tau V` for every loss of the class (negative: decay at rate
+:math:`-\\tau`), for ``metric="inertia"`` (:math:`V = I - L^*`) or ``metric="lyapunov"``
+(:math:`V = L - L^* + \\tfrac12\\|\\sqrt\\mu(\\theta - \\theta^*) + \\dot\\theta\\|^2`,
+Wilson, Recht and Jordan; PEPit's accelerated gradient flow example).  Its
+``quadratic_lower_bound`` is not computed (``None``).
+
 PEPit is an optional dependency: ``pip install 'inertia-verify[inequalities]'``.
 """
 
@@ -46,8 +55,8 @@ from ._inequalities import require_extra
 
 __all__ = ["RateResult", "worst_case_rate", "METHODS", "METRICS", "quadratic_ratio"]
 
-METHODS = ("gradient-descent", "heavy-ball", "nesterov")
-METRICS = ("loss", "inertia")
+METHODS = ("gradient-descent", "heavy-ball", "nesterov", "heavy-ball-ode")
+METRICS = ("loss", "inertia", "lyapunov")
 MAX_STEPS = 50
 
 
@@ -65,7 +74,7 @@ class RateResult:
     worst_case: float
     primal: float
     solver_accuracy: dict
-    quadratic_lower_bound: Fraction
+    quadratic_lower_bound: Fraction | None
     quadratic_worst_curvature: Fraction | None = None
     notes: tuple = field(default=(), compare=False)
 
@@ -88,11 +97,13 @@ class RateResult:
         out = {"verdict": self.verdict, "method": self.method, "metric": self.metric,
                "steps": self.steps, "worst_case": self.worst_case,
                "primal_lower_bound": self.primal, "solver_accuracy": dict(self.solver_accuracy),
-               "quadratic_lower_bound": num(self.quadratic_lower_bound),
-               "quadratic_lower_bound_exact": str(self.quadratic_lower_bound),
+               "quadratic_lower_bound": (None if self.quadratic_lower_bound is None
+                                         else num(self.quadratic_lower_bound)),
                "quadratic_worst_curvature": (None if self.quadratic_worst_curvature is None
                                              else float(self.quadratic_worst_curvature)),
                "notes": list(self.notes)}
+        if self.quadratic_lower_bound is not None:
+            out["quadratic_lower_bound_exact"] = str(self.quadratic_lower_bound)
         for key in ("mu", "smoothness", "lr", "momentum"):
             q = getattr(self, key)
             out[key] = int(q) if q.denominator == 1 else float(q)
@@ -222,6 +233,15 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
     if metric not in METRICS:
         raise InvalidArgument("metric", metric, "is not a metric",
                               f"choose among {', '.join(METRICS)}")
+    ode = method == "heavy-ball-ode"
+    if ode and metric == "loss":
+        raise InvalidArgument("metric", metric, "is not a metric of the heavy-ball ODE",
+                              "use inertia or lyapunov")
+    if not ode and metric == "lyapunov":
+        raise InvalidArgument("metric", metric, f"is a metric of heavy-ball-ode, not {method}",
+                              "use loss or inertia")
+    if ode:
+        steps = 1  # unused: an instantaneous rate
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
         raise InvalidArgument("steps", steps, f"must be an integer from 1 to {MAX_STEPS}",
                               "the SDP grows with the square of the steps; e.g. 5")
@@ -237,6 +257,11 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
     if method == "gradient-descent" and mom_q not in (None, 0):
         raise InvalidArgument("momentum", momentum, "is given for gradient descent",
                               "use --method heavy-ball or nesterov, or drop the momentum")
+    if ode:
+        if mom_q not in (None, 0):
+            raise InvalidArgument("momentum", momentum, "is given for the heavy-ball ODE",
+                                  "give its damping gamma as lr")
+        return _ode_rate(mu_q, ell, lr_q, metric, solver, notes)
     lr_q, mom_q = _defaults(method, mu_q, ell, lr_q, mom_q, notes)
     if isinstance(grid, bool) or not isinstance(grid, int) or grid < 2:
         raise InvalidArgument("grid", grid, "must be an integer >= 2")
@@ -291,3 +316,54 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
                      f"upper bound {dual:.6g}: the solver is inaccurate here")
     return RateResult(method, metric, steps, mu_q, ell, lr_q, mom_q, dual, primal, accuracy,
                       lower, worst_lam, tuple(notes))
+
+
+def _solve(problem, solver, notes):
+    if solver is None:
+        import cvxpy
+
+        solver = "CLARABEL" if "CLARABEL" in cvxpy.installed_solvers() else None
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        primal = float(problem.solve(verbose=0, return_primal_or_dual="primal",
+                                     **({"solver": solver} if solver else {})))
+        dual = float(problem.check_feasibility(primal, verbose=0))
+    for w in seen:
+        if "inaccurate" in str(w.message).lower():
+            notes.append(f"the solver warns: {' '.join(str(w.message).split())}")
+    gap = dual - primal
+    return primal, dual, {"absolute_gap": gap, "relative_gap": gap / abs(primal) if primal else 0.0,
+                          "primal": primal, "dual": dual,
+                          "solver": str(getattr(problem.wrapper, "solver_name", None) or "cvxpy")}
+
+
+def _ode_rate(mu, ell, gamma, metric, solver, notes):
+    """sup dV/dt subject to V = 1 over the class, for θ̈ + γθ̇ + ∇L = 0 (PEPit)."""
+    require_extra("PEPit")
+    from PEPit import PEP
+    from PEPit.functions import SmoothStronglyConvexFunction
+
+    root = math.sqrt(float(mu))
+    if gamma is None:
+        gamma = Fraction(2 * root).limit_denominator(10**6)
+        notes.append(f"damping gamma = {gamma} (2*sqrt(mu), the default)")
+    problem = PEP()
+    func = problem.declare_function(SmoothStronglyConvexFunction, mu=float(mu), L=float(ell))
+    xs = func.stationary_point()
+    fs = func(xs)
+    x = problem.set_initial_point()
+    g, f = func.oracle(x)
+    v = problem.set_initial_point()
+    a = -float(gamma) * v - g
+    if metric == "inertia":
+        lyap = f - fs + v ** 2 / 2
+        lyap_dot = g * v + v * a
+    else:
+        w = root * (x - xs) + v
+        lyap = f - fs + w ** 2 / 2
+        lyap_dot = g * v + w * (root * v + a)
+    problem.set_initial_condition(lyap == 1)
+    problem.set_performance_metric(lyap_dot)
+    primal, dual, accuracy = _solve(problem, solver, notes)
+    return RateResult("heavy-ball-ode", metric, 0, mu, ell, gamma, Fraction(0), dual, primal,
+                      accuracy, None, None, tuple(notes))

@@ -59,6 +59,18 @@ def test_lessard_parameters_make_the_ratio_exceed_one():
         for lam in (F(1) + F(24 * k, 63) for k in range(64)))
 
 
+@pytest.mark.parametrize("mu", ["1/4", "1/10"])
+def test_heavy_ball_ode_lyapunov_rate_is_sqrt_mu(mu):
+    """PEPit's accelerated gradient flow example: with γ = 2√μ, dV/dt <= -√μ V is tight over
+    μ-strongly convex losses (Wilson, Recht, Jordan); V = I - L* has no exponential rate
+    (dI/dt = 0 at rest), so its worst case is 0 (to the solver's 1e-6)."""
+    root = float(F(mu)) ** 0.5
+    r = worst_case_rate("heavy-ball-ode", mu=mu, smoothness=1, metric="lyapunov")
+    assert r.worst_case == pytest.approx(-root, rel=REL)
+    r = worst_case_rate("heavy-ball-ode", mu=mu, smoothness=1, metric="inertia")
+    assert abs(r.worst_case) < 1e-6
+
+
 def test_quadratic_ratio_by_hand():
     # Heavy ball on x²/2 (λ = 1) from θ_0 = θ_-1 = 1, α = 1/2, β = 1/4: θ_1 = 1/2,
     # θ_2 = 1/2 - 1/4 + (1/4)(1/2 - 1) = 1/8; inertia ratio (θ_2² + (θ_2 - θ_1)²/α)/1.
@@ -94,5 +106,9 @@ def test_cli(capsys):
     assert "absolute_gap" in payload["solver_accuracy"]
     assert main(["rate", "--method", "nesterov", "--mu", "5", "--smoothness", "1"]) == 2
     assert "--mu" in capsys.readouterr().err
+    assert main(["rate", "--method", "heavy-ball-ode", "--mu", "1/4", "--smoothness", "1",
+                 "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["metric"] == "lyapunov" and payload["worst_case"] == pytest.approx(-0.5, rel=REL)
     assert main(["rate", "--method", "heavy-ball", "--steps", "x"]) == 2
     assert "--steps" in capsys.readouterr().err

@@ -63,6 +63,7 @@ RUNS = [
               "--momentum", "4/9", "--steps", "2"]),
     ("rate", ["rate", "--method", "gradient-descent", "--gamma", "1/25", "--steps", "1",
               "--metric", "inertia"]),
+    ("rate", ["rate", "--method", "heavy-ball-ode", "--mu", "1/4", "--smoothness", "1"]),
     ("laws", ["laws", "count", "--model", "linear", "--widths", "2,2,2"]),
     ("laws", ["laws", "count", "--model", "relu", "--widths", "2,2,2", "--flow", "momentum",
               "--tau", "3/t"]),

@@ -20,7 +20,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "dimension: a semidefinite program (performance estimation) solved by "
                     "PEPit.  'worst_case' is the solver's dual bound, 'solver_accuracy' its "
                     "primal/dual gap; 'quadratic_lower_bound' an exact lower bound from 1-D "
-                    "quadratics.  JSON 'verdict': computed.",
+                    "quadratics.  heavy-ball-ode (θ̈ + γθ̇ + ∇L = 0, --gamma γ, default 2√mu): "
+                    "the best τ with dV/dt <= τV over the class, V = I - L* (--metric inertia) "
+                    "or L - L* + ½|√mu(θ - θ*) + θ̇|² (--metric lyapunov).  JSON 'verdict': "
+                    "computed.",
     )
     parser.add_argument("--method", required=True, metavar="|".join(METHODS),
                         help="the iteration: " + ", ".join(METHODS))
@@ -34,10 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="momentum in [0, 1) (heavy-ball, nesterov; default: the "
                              "method's tuning from mu and smoothness)")
     parser.add_argument("--gamma", default=None, metavar="G",
-                        help="gradient descent's step (PEPit's name; the same as --lr)")
+                        help="gradient descent's step (PEPit's name; the same as --lr), or the "
+                             "damping of heavy-ball-ode")
     parser.add_argument("--steps", default="5", metavar="N", help="iterations n (default 5)")
-    parser.add_argument("--metric", default="loss", metavar="|".join(METRICS),
-                        help="loss (default) or inertia")
+    parser.add_argument("--metric", default=None, metavar="|".join(METRICS),
+                        help="loss (default) or inertia; heavy-ball-ode: inertia or lyapunov")
     add_json(parser)
     parser.set_defaults(handler=run)
 
@@ -49,9 +53,10 @@ _FLAGS = {"method": "--method", "mu": "--mu", "smoothness": "--smoothness", "lr"
 def run(args: argparse.Namespace):
     lr = args.lr
     if args.gamma is not None:
-        if args.method != "gradient-descent":
-            raise InvalidArgument("--gamma", args.gamma, f"is a step of gradient descent, not "
-                                  f"of {args.method}", "give --lr and --momentum instead")
+        if args.method not in ("gradient-descent", "heavy-ball-ode"):
+            raise InvalidArgument("--gamma", args.gamma, f"is a step of gradient descent or the "
+                                  f"damping of heavy-ball-ode, not a parameter of {args.method}",
+                                  "give --lr and --momentum instead")
         if lr is not None:
             raise InvalidArgument("--gamma", args.gamma, "repeats --lr", "give only one")
         lr = args.gamma
@@ -59,15 +64,27 @@ def run(args: argparse.Namespace):
         steps = int(args.steps)
     except ValueError as exc:
         raise InvalidArgument("--steps", args.steps, "must be an integer", "e.g. 5") from exc
+    metric = args.metric or ("lyapunov" if args.method == "heavy-ball-ode" else "loss")
     try:
         result = worst_case_rate(args.method, mu=args.mu, smoothness=args.smoothness, lr=lr,
-                                 momentum=args.momentum, steps=steps, metric=args.metric)
+                                 momentum=args.momentum, steps=steps, metric=metric)
     except InvalidArgument as exc:
         renamed = exc.renamed(_FLAGS)
         if args.gamma is not None and exc.argument == "lr":
             renamed = exc.renamed({"lr": "--gamma"})
         raise renamed from exc
     acc = result.solver_accuracy
+    if result.method == "heavy-ball-ode":
+        lines = [f"method:      heavy-ball ODE, damping gamma = {result.lr}",
+                 f"class:       {result.mu}-strongly convex, {result.smoothness}-smooth losses",
+                 "metric:      best tau with dV/dt <= tau*V, V = "
+                 + ("I - L*" if result.metric == "inertia"
+                    else "L - L* + |sqrt(mu)(θ - θ*) + θ'|²/2"),
+                 f"worst case:  {result.worst_case:.8g}  (SDP dual bound; primal "
+                 f"{result.primal:.8g}, gap {acc['absolute_gap']:.1e}, solver {acc['solver']})",
+                 "verdict:     computed"]
+        lines += [f"note:        {n}" for n in result.notes]
+        return result.to_dict(), "\n".join(lines), 0
     lines = [f"method:      {result.method} (lr = {result.lr}, momentum = {result.momentum})",
              f"class:       {result.mu}-strongly convex, {result.smoothness}-smooth losses",
              f"metric:      {result.metric} ratio after {result.steps} steps",
