@@ -392,6 +392,14 @@ def lyapunov(dynamics: Dynamics, function, *, rate=None, best_rate: bool = False
         steps += 1
         if trial.status == "proved":
             lo, decay = mid, trial
+            # A simple rational is often the best rate itself: refuting just above it closes
+            # the bracket at once (and keeps the refuted rate readable).
+            above = mid * (1 + tol)
+            if above < hi:
+                probe = decay_at(above)
+                steps += 1
+                if probe.status == "refuted":
+                    hi, refutation = above, probe
         elif trial.status == "refuted":
             hi, refutation = mid, trial
         else:
