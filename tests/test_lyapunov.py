@@ -115,3 +115,18 @@ def test_cli(capsys):
     assert "--rate" in capsys.readouterr().err
     assert main(argv + ["--best-rate"]) == 0
     assert "best rate:   1/2 certified" in capsys.readouterr().out
+
+
+def test_quartic_loss_with_a_given_equilibrium(capsys):
+    """A non-quadratic V: 'V = 0 only at θ*' comes from V >= ε|z - z*|² (certified), and
+    the energy of the damped flow has dV/dt = -v² <= 0 but no exponential rate (0 at rest)."""
+    argv = ["lyapunov", "--loss", "(x-1)**4/4 + (x-1)**2/2", "--vars", "x", "--damping", "1",
+            "--function", "(x-1)**4/4 + (x-1)**2/2 + v_x**2/2", "--equilibrium", "x=1"]
+    assert main(argv + ["--rate", "0", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["verdict"] == "proved" and payload["equilibrium"] == {"x": 1, "v_x": 0}
+    assert main(argv + ["--rate", "1/10", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["verdict"] == "refuted" and payload["counterexample"]["point"]["v_x"] == 0
+    assert main(argv[:-1] + ["x=2", "--rate", "0"]) == 2
+    assert "--equilibrium" in capsys.readouterr().err
