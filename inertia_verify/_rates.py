@@ -283,26 +283,7 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
     if metric == "inertia":
         measure = measure + (x - x_prev) ** 2 / (2 * float(lr_q))
     problem.set_performance_metric(measure)
-    if solver is None:
-        # Clarabel (interior point) agrees with the closed forms to ~1e-7; SCS (first order),
-        # cvxpy's default here, can be off by 1e-3 while reporting a tiny gap.
-        import cvxpy
-
-        solver = "CLARABEL" if "CLARABEL" in cvxpy.installed_solvers() else None
-    # PEPit prints through print(); keep a command's stdout to its own answer.
-    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        primal = float(problem.solve(verbose=0, return_primal_or_dual="primal",
-                                     **({"solver": solver} if solver else {})))
-        dual = float(problem.check_feasibility(primal, verbose=0))
-    for w in seen:
-        if "inaccurate" in str(w.message).lower():
-            notes.append(f"the solver warns: {' '.join(str(w.message).split())}")
-    gap = dual - primal
-    accuracy = {"absolute_gap": gap,
-                "relative_gap": gap / abs(primal) if primal else 0.0,
-                "primal": primal, "dual": dual,
-                "solver": str(getattr(problem.wrapper, "solver_name", None) or "cvxpy")}
+    primal, dual, accuracy = _solve(problem, solver, notes)
     lams = sorted({mu_q + (ell - mu_q) * Fraction(k, grid - 1) for k in range(grid)}
                   - ({Fraction(0)} if mu_q == 0 else set()))
     if not lams:
@@ -311,7 +292,7 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
                            for lam in lams)
     # Beyond the solver's own accuracy (its gap, PEPit's 1e-3-relative alarm level), an exact
     # lower bound above the upper bound means the SDP answer cannot be trusted.
-    if lower > dual + max(10 * abs(gap), 1e-3 * abs(dual)):
+    if lower > dual + max(10 * abs(accuracy["absolute_gap"]), 1e-3 * abs(dual)):
         notes.append(f"the exact quadratic lower bound {float(lower):.6g} exceeds the SDP's "
                      f"upper bound {dual:.6g}: the solver is inaccurate here")
     return RateResult(method, metric, steps, mu_q, ell, lr_q, mom_q, dual, primal, accuracy,
@@ -319,7 +300,10 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
 
 
 def _solve(problem, solver, notes):
+    """Solve a PEP; ``(primal, dual, accuracy)`` with PEPit's printing kept off stdout."""
     if solver is None:
+        # Clarabel (interior point) agrees with the closed forms to ~1e-7; SCS (first order),
+        # cvxpy's default here, can be off by 1e-3 while reporting a tiny gap.
         import cvxpy
 
         solver = "CLARABEL" if "CLARABEL" in cvxpy.installed_solvers() else None
@@ -332,7 +316,8 @@ def _solve(problem, solver, notes):
         if "inaccurate" in str(w.message).lower():
             notes.append(f"the solver warns: {' '.join(str(w.message).split())}")
     gap = dual - primal
-    return primal, dual, {"absolute_gap": gap, "relative_gap": gap / abs(primal) if primal else 0.0,
+    return primal, dual, {"absolute_gap": gap,
+                          "relative_gap": gap / abs(primal) if primal else 0.0,
                           "primal": primal, "dual": dual,
                           "solver": str(getattr(problem.wrapper, "solver_name", None) or "cvxpy")}
 
