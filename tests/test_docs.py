@@ -54,3 +54,14 @@ def test_docs_build_with_the_catalogue_verdicts(tmp_path):
     catalogue = (tmp_path / "html" / "generated" / "catalogue.html").read_text(encoding="utf-8")
     assert "karagoz2025/thm1" in catalogue and "<strong>proved</strong>" in catalogue
     assert "<strong>refuted</strong>" in catalogue  # eq. 7 is refuted
+
+
+def test_every_public_name_is_in_the_api_reference():
+    import re
+    from pathlib import Path
+
+    import inertia_verify
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "api.rst").read_text()
+    documented = set(re.findall(r"\.\. auto\w+:: (\w+)", text))
+    assert not set(inertia_verify.__all__) - documented
