@@ -195,3 +195,15 @@ def test_cli_prove_html_report(tmp_path, capsys):
     assert main(["prove", "karagoz2025/thm1", "--report", str(out), "--figures-dir",
                  str(tmp_path)]) == 2
     assert "'--figures-dir'" in capsys.readouterr().err
+
+
+def test_rerun_command_of_a_user_claim_names_its_folder(tmp_path):
+    from inertia_verify import run_claims
+
+    (tmp_path / "mine.py").write_text(
+        "from inertia_verify import Claim, Outcome\n"
+        "CLAIM = Claim(id='mine/ok', paper='p', statement='s',\n"
+        "              check=lambda: Outcome('proved', ['by hand']))\n")
+    report = run_claims(["mine/ok"], paths=[tmp_path])
+    text = report_markdown(report)
+    assert f"**Rerun.** `inertia-verify prove mine/ok --path {tmp_path}`" in text

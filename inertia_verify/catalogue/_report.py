@@ -17,7 +17,9 @@ import html
 import os
 import platform
 import re
+import shlex
 import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -98,8 +100,14 @@ def _citation(paper: dict) -> str:
     return f"{paper['authors']} ({paper['year']}). {paper['title']}. {paper['venue']}{arxiv}."
 
 
-def rerun_command(claim_id: str) -> str:
-    """The command that reruns one claim."""
+def rerun_command(claim) -> str:
+    """The command that reruns one claim (a Claim or an id); a claim loaded from a user folder
+    gets the ``--path`` of that folder."""
+    claim_id = getattr(claim, "id", claim)
+    module = sys.modules.get(getattr(getattr(claim, "check", None), "__module__", "") or "")
+    where = getattr(module, "__file__", None)
+    if where and module.__name__.startswith("inertia_verify_user_claims."):
+        return f"inertia-verify prove {claim_id} --path {shlex.quote(str(Path(where).parent))}"
     return f"inertia-verify prove {claim_id}"
 
 
@@ -206,7 +214,7 @@ def report_markdown(report: CatalogueReport, *, figures: Mapping[str, Path] | No
                   f"**The paper says.** {_escape(r.claim.paper)}", "",
                   f"**The toolkit establishes.** {_escape(r.claim.statement)}", "",
                   f"**Verdict: {r.verdict}** (checked in {r.seconds:.2f} s).", "",
-                  f"**Rerun.** `{rerun_command(r.claim.id)}`", ""]
+                  f"**Rerun.** `{rerun_command(r.claim)}`", ""]
         if outcome is None:
             lines += [f"**Could not be checked.** {_escape(r.error or '')}", ""]
             continue
