@@ -13,7 +13,7 @@ import os
 import sys
 import warnings
 
-__all__ = ["InertiaVerifyError", "InvalidArgument", "SimulationDiverged", "InertiaVerifyWarning",
+__all__ = ["InertiaVerifyError", "InvalidArgument", "MissingExtra", "SimulationDiverged", "InertiaVerifyWarning",
            "UnusedCoordinateWarning"]
 
 
@@ -60,6 +60,22 @@ class InvalidArgument(InertiaVerifyError, ValueError):
         if self.argument not in mapping:
             return self
         return InvalidArgument(mapping[self.argument], self.value, self.problem, self.fix)
+
+
+class MissingExtra(InertiaVerifyError, ImportError):
+    """An optional dependency a feature needs is not installed; the message names the extra that
+    installs it.  It subclasses ``ImportError`` so callers can catch either.
+
+    Examples
+    --------
+    >>> print(MissingExtra("PEPit", "inequalities"))
+    PEPit is needed for this feature; install the 'inequalities' extra: pip install 'inertia-verify[inequalities]'
+    """
+
+    def __init__(self, module: str, extra: str):
+        self.module, self.extra = module, extra
+        super().__init__(f"{module} is needed for this feature; install the {extra!r} extra: "
+                         f"pip install 'inertia-verify[{extra}]'")
 
 
 class SimulationDiverged(InertiaVerifyError, ArithmeticError):

@@ -46,7 +46,7 @@ import sympy
 from sympy import Rational
 
 from ._expressions import as_sympy
-from ._errors import InvalidArgument
+from ._errors import InvalidArgument, MissingExtra
 from ._prover import Verdict
 
 __all__ = ["InequalityVerdict", "prove_nonnegative", "prove_nonpositive", "prove_inequality",
@@ -69,8 +69,7 @@ def require_extra(module: str):
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise ImportError(f"{module} is needed for this route; install the {EXTRA!r} extra: "
-                          f"pip install 'inertia-verify[{EXTRA}]'") from exc
+        raise MissingExtra(module, EXTRA) from exc
 
 
 def _optional(module: str):

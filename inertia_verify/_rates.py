@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import importlib.util
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -71,9 +72,9 @@ class RateResult:
     smoothness: Fraction
     lr: Fraction
     momentum: Fraction
-    worst_case: float
-    primal: float
-    solver_accuracy: dict
+    worst_case: float | None  # None only when computed without PEPit (require_solver=False)
+    primal: float | None
+    solver_accuracy: dict | None
     quadratic_lower_bound: Fraction | None
     quadratic_worst_curvature: Fraction | None = None
     notes: tuple = field(default=(), compare=False)
@@ -84,6 +85,11 @@ class RateResult:
         return "computed"
 
     def __str__(self) -> str:
+        if self.worst_case is None:
+            return (f"{self.method}, {self.steps} steps, mu = {self.mu}, smoothness = "
+                    f"{self.smoothness}: worst case not computed (PEPit missing); the exact "
+                    f"quadratic lower bound of the {self.metric} ratio is "
+                    f"{self.quadratic_lower_bound}")
         return (f"{self.method}, {self.steps} steps, mu = {self.mu}, smoothness = "
                 f"{self.smoothness}: worst-case {self.metric} ratio {self.worst_case:.6g} "
                 f"(gap {self.solver_accuracy['absolute_gap']:.1e})")
@@ -96,7 +102,8 @@ class RateResult:
 
         out = {"verdict": self.verdict, "method": self.method, "metric": self.metric,
                "steps": self.steps, "worst_case": self.worst_case,
-               "primal_lower_bound": self.primal, "solver_accuracy": dict(self.solver_accuracy),
+               "primal_lower_bound": self.primal,
+               "solver_accuracy": None if self.solver_accuracy is None else dict(self.solver_accuracy),
                "quadratic_lower_bound": (None if self.quadratic_lower_bound is None
                                          else num(self.quadratic_lower_bound)),
                "quadratic_worst_curvature": (None if self.quadratic_worst_curvature is None
@@ -188,8 +195,8 @@ def _defaults(method, mu, ell, lr, momentum, notes):
 
 
 def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, steps: int = 5,
-                    metric: str = "loss", grid: int = 64, solver: str | None = None
-                    ) -> RateResult:
+                    metric: str = "loss", grid: int = 64, solver: str | None = None,
+                    require_solver: bool = True) -> RateResult:
     r"""The worst-case ratio after ``steps`` iterations over :math:`\mu`-strongly convex
     :math:`\ell`-smooth losses, by performance estimation (PEPit).
 
@@ -211,6 +218,10 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
         Points of :math:`[\mu, \ell]` for the exact quadratic lower bound.
     solver : str, optional
         A cvxpy solver name (default: Clarabel when installed, else cvxpy's choice).
+    require_solver : bool
+        True (default): without PEPit (the ``inequalities`` extra) raise an error naming it.
+        False: return the exact quadratic lower bound alone (``worst_case`` None, a note says
+        why), for callers whose conclusion rests on the exact part.
 
     Returns
     -------
@@ -266,6 +277,17 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
     if isinstance(grid, bool) or not isinstance(grid, int) or grid < 2:
         raise InvalidArgument("grid", grid, "must be an integer >= 2")
 
+    lams = sorted({mu_q + (ell - mu_q) * Fraction(k, grid - 1) for k in range(grid)}
+                  - ({Fraction(0)} if mu_q == 0 else set()))
+    if not lams:
+        lams = [ell]
+    lower, worst_lam = max((quadratic_ratio(method, lam, lr_q, mom_q, steps, metric), lam)
+                           for lam in lams)
+    if not require_solver and importlib.util.find_spec("PEPit") is None:
+        notes.append("PEPit is not installed (the 'inequalities' extra): the worst case over the "
+                     "class was not computed; the exact quadratic lower bound stands alone")
+        return RateResult(method, metric, steps, mu_q, ell, lr_q, mom_q, None, None, None,
+                          lower, worst_lam, tuple(notes))
     require_extra("PEPit")
     from PEPit import PEP
     from PEPit.functions import SmoothStronglyConvexFunction
@@ -284,12 +306,6 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
         measure = measure + (x - x_prev) ** 2 / (2 * float(lr_q))
     problem.set_performance_metric(measure)
     primal, dual, accuracy = _solve(problem, solver, notes)
-    lams = sorted({mu_q + (ell - mu_q) * Fraction(k, grid - 1) for k in range(grid)}
-                  - ({Fraction(0)} if mu_q == 0 else set()))
-    if not lams:
-        lams = [ell]
-    lower, worst_lam = max((quadratic_ratio(method, lam, lr_q, mom_q, steps, metric), lam)
-                           for lam in lams)
     # Beyond the solver's own accuracy (its gap, PEPit's 1e-3-relative alarm level), an exact
     # lower bound above the upper bound means the SDP answer cannot be trusted.
     if lower > dual + max(10 * abs(accuracy["absolute_gap"]), 1e-3 * abs(dual)):
