@@ -350,6 +350,12 @@ def _heaviside_of_names(arg: sympy.Expr, at_zero: sympy.Expr = sympy.Rational(1,
     return sympy.Heaviside(arg, at_zero, evaluate=False)
 
 
+def _big_power(expr: sympy.Expr) -> bool:
+    """True when ``expr`` holds an integer power above 6 of a sum (expensive to query)."""
+    return any(isinstance(p.base, sympy.Add) and p.exp.is_Integer and abs(p.exp) > 6
+               for p in expr.atoms(sympy.Pow))
+
+
 def _depth(expr: sympy.Expr, written: int) -> int:
     """The nesting depth of a built piece: as written, unless SymPy reduced it to a number or a
     name (tanh(tanh(0)) is 0, and nests nothing)."""
@@ -463,6 +469,10 @@ class _Builder:
         # A constant whose size is not known (such as L(1)) is never evaluated numerically.
         evaluate = (simplify and depth <= _EVALUATE_DEPTH and cost <= self.budget
                     and (kind in (sympy.Add, sympy.Mul) or None not in values))
+        if evaluate and (depth or not arithmetic) and any(_big_power(e) for e in exprs):
+            # SymPy's assumption queries on a function of a high power of a sum expand it
+            # (Heaviside(tanh((x + y)**40)): 16 s): such pieces are built unevaluated.
+            evaluate = False
         self.budget -= cost if evaluate else 0
         if evaluate and function is sympy.Heaviside and _SYMBOLIC in values:
             function = _heaviside_of_names

@@ -45,6 +45,11 @@ _REPORTED = [
 
 #: Inputs found slow while fixing it (SymPy's queries grow with nesting and with powers).
 _FOUND = [
+    # found by the 10^4 run: assumption queries on functions of a high power of a sum (16 s each)
+    "Heaviside(tanh((x+y)**40))",
+    "sign(tanh((x+y)**40))",
+    "Max(tanh((x+y)**40), 0)",
+    "log(tanh((x+y)**40))",
     "tanh(" * 10 + "x" + ")" * 10,
     "Max(1, 2*" * 10 + "x" + ")" * 10,
     "exp(-2*" * 30 + "x" + ")" * 30,
