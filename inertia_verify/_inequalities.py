@@ -1242,7 +1242,7 @@ def prove_nonpositive(expr, *, strict: bool = False, **options) -> InequalityVer
     z3t = options.pop("z3_timeout_ms", 3000)
     _options(seed, starts, z3t)
     relation = f"{expr} {'<' if strict else '<='} 0"
-    expr = sympy.sympify(expr) if not isinstance(expr, sympy.Basic) else expr
+    expr = as_sympy(expr, argument="expr")
     return _decide(-expr, strict, relation, report=expr, assume=options.pop("assume", None),
                    variables=options.pop("variables", None), seed=seed, starts=starts,
                    use_sos=options.pop("use_sos", True), use_z3=options.pop("use_z3", True),
@@ -1277,7 +1277,7 @@ def prove_inequality(lhs, op: str, rhs, **options) -> InequalityVerdict:
         if isinstance(side, str):
             raise InvalidArgument(name, side, "is a string; the prover never parses text",
                                   "parse it with inertia_verify.parse_relation")
-    lhs, rhs = sympy.sympify(lhs), sympy.sympify(rhs)  # numbers and sympy objects only
+    lhs, rhs = as_sympy(lhs, argument="lhs"), as_sympy(rhs, argument="rhs")
     f = lhs - rhs if op in (">=", ">") else rhs - lhs
     seed, starts = options.pop("seed", 0), options.pop("starts", 24)
     z3t = options.pop("z3_timeout_ms", 3000)

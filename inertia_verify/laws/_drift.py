@@ -23,6 +23,7 @@ import numpy as np
 import sympy
 
 from .._errors import InvalidArgument
+from .._expressions import as_sympy
 from ._models import Model
 
 __all__ = ["DriftRun", "law_drift"]
@@ -85,7 +86,7 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], 
     if not isinstance(model, Model):
         raise InvalidArgument("model", model, "must be a Model", "build one with deep_linear")
     theta = list(model.parameters)
-    laws = [sympy.sympify(h) for h in laws]  # already SymPy expressions, never user text
+    laws = [as_sympy(h, argument="laws") for h in laws]  # text is refused, never evaluated
     if not laws:
         raise InvalidArgument("laws", laws, "is empty", "give the laws, e.g. known_laws(model)")
     for h in laws:
