@@ -31,9 +31,18 @@ from .catalogue import Claim as Claim
 from .catalogue import Outcome as Outcome
 from .catalogue import discover_claims as discover_claims
 from .catalogue import run_claims as run_claims
-from ._crosscheck import CrossCheck as CrossCheck
-from ._crosscheck import CrossCheckReport as CrossCheckReport
-from ._crosscheck import crosscheck as crosscheck
+from .crosscheck import CrossCheck as CrossCheck
+from .crosscheck import CrossCheckReport as CrossCheckReport
+from .crosscheck import crosscheck as crosscheck
+from .crosscheck import MonteCarloCheck as MonteCarloCheck
+from .crosscheck import crosscheck_expected_inertia as crosscheck_expected_inertia
+from .crosscheck import crosscheck_ito_drift as crosscheck_ito_drift
+from .crosscheck import crosscheck_stationary as crosscheck_stationary
+from .crosscheck import WeakOrderFit as WeakOrderFit
+from .crosscheck import fit_weak_order as fit_weak_order
+from .crosscheck import EnergyDrift as EnergyDrift
+from .crosscheck import energy_drift as energy_drift
+from .crosscheck import fit_order as fit_order
 from .catalogue import write_report as write_report
 from .laws import check_law as check_law
 from .laws import count_laws as count_laws
@@ -41,6 +50,8 @@ from .laws import find_laws as find_laws
 from .numeric import InertiaMonitor as InertiaMonitor
 from .numeric import LawMonitor as LawMonitor
 from .numeric import compile_dynamics as compile_dynamics
+from .numeric import compile_sde as compile_sde
+from .numeric import quadratic_solution as quadratic_solution
 from .numeric import simulate as simulate
 from .numeric import simulate_ensemble as simulate_ensemble
 from .numeric import sweep as sweep
@@ -49,9 +60,8 @@ from .symbolic import discrete_map as discrete_map
 from .symbolic import gibbs_stationary as gibbs_stationary
 from .symbolic import heavy_ball_to_ode as heavy_ball_to_ode
 from .symbolic import ito_differential as ito_differential
-from .symbolic import oscillator as oscillator
+from .symbolic import oscillator_solution as oscillator_solution
 from .symbolic import oscillator_decay_rate as oscillator_decay_rate
-from .symbolic import quadratic as quadratic
 from .symbolic import quadratic_invariant as quadratic_invariant
 from .symbolic import quadratic_moments as quadratic_moments
 from .symbolic import shadow_energy as shadow_energy
@@ -73,10 +83,14 @@ __all__ = [
     "RateResult", "worst_case_rate",
     "Claim", "Outcome", "discover_claims", "run_claims",
     "Derivation", "derive", "dissipation", "inertia", "inertia_rate",
-    "CrossCheck", "CrossCheckReport", "crosscheck", "write_report",
+    "CrossCheck", "CrossCheckReport", "crosscheck", "MonteCarloCheck",
+    "crosscheck_expected_inertia", "crosscheck_stationary", "crosscheck_ito_drift",
+    "WeakOrderFit", "fit_weak_order", "EnergyDrift", "energy_drift", "fit_order", "write_report",
     "check_law", "count_laws", "find_laws",
-    "InertiaMonitor", "LawMonitor", "compile_dynamics", "simulate", "simulate_ensemble", "sweep",
+    "InertiaMonitor", "LawMonitor", "compile_dynamics", "compile_sde", "simulate",
+    "simulate_ensemble", "sweep",
     "analyse_discrete", "discrete_map", "gibbs_stationary", "heavy_ball_to_ode", "ito_differential",
-    "oscillator", "oscillator_decay_rate", "quadratic", "quadratic_invariant", "quadratic_moments",
+    "oscillator_solution", "oscillator_decay_rate", "quadratic_solution", "quadratic_invariant",
+    "quadratic_moments",
     "shadow_energy",
 ]

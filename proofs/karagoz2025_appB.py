@@ -10,7 +10,7 @@ both sides of critical damping γ = 2ω:
 * the same averaged rate from a simulation (RK4, checked at dt, 2dt, 4dt against the closed form
   with order-based tolerances: the error of the averaged rate at dt, 2dt, 4dt must shrink at order
   4 (5 at γ = 0, where RK4's leading energy error vanishes), judge_convergence in
-  inertia_verify._crosscheck).
+  inertia_verify.crosscheck).
 
 In the underdamped regime I(t) = e^{−γt} f(t) with f oscillating between
 ½A²ω²(1 − γ/2ω) and ½A²ω²(1 + γ/2ω) (see karagoz2025/appE), so |r(T) − γ| ≤ log((1 + γ/2ω)/(1 −
@@ -22,10 +22,10 @@ import math
 import sympy
 
 from inertia_verify import Dynamics
-from inertia_verify._crosscheck import judge_convergence
+from inertia_verify.crosscheck import judge_convergence
 from inertia_verify.numeric import compile_dynamics, simulate
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.symbolic._closed_forms import oscillator, oscillator_decay_rate
+from inertia_verify.symbolic import oscillator_decay_rate, oscillator_solution
 
 OMEGA = 1
 HORIZON = 20
@@ -49,7 +49,7 @@ def check():
     simulations_agree = True
     worst = None
     for gamma in GAMMAS:
-        solution = oscillator(OMEGA, gamma, 1, 0)
+        solution = oscillator_solution(OMEGA, gamma, 1, 0)
         exact = float(sympy.N(_averaged_rate(solution, HORIZON), 30))
         asymptotic = solution.decay_rate
         consistent = sympy.simplify(asymptotic - oscillator_decay_rate(OMEGA, gamma))

@@ -19,7 +19,7 @@ from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
 from inertia_verify.numeric import compile_dynamics
 from inertia_verify.numeric._mpmath_reference import MpmathTaylor
-from inertia_verify.symbolic._closed_forms import _regime_solution, oscillator
+from inertia_verify.symbolic._closed_forms import _regime_solution, oscillator_solution
 
 DIGITS = 30
 
@@ -70,7 +70,7 @@ def check():
                     f"(relative gap {sympy.nsimplify(gap / rhs)} ≤ γ/2ω = 1/2)")
 
     # corroboration (not needed for the proof): the closed form against mpmath at 30 digits
-    sol = oscillator(1, sympy.Rational(1, 2), 1, 0)
+    sol = oscillator_solution(1, sympy.Rational(1, 2), 1, 0)
     system = compile_dynamics(Dynamics.from_text("theta**2/2", "theta", damping="1/2"))
     times = [1, 3, 5]
     thetas, velocities = MpmathTaylor(DIGITS).solve_mp(system, [1], [0], 0, times)

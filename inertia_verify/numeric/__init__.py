@@ -1,4 +1,5 @@
-"""The numeric layer: compiling systems to NumPy and integrating ensembles."""
+"""The numeric layer: compiling systems to NumPy, integrating ensembles, and the exact motion
+of linear systems (the quadratic loss)."""
 
 from ._compile import CompiledDynamics as CompiledDynamics
 from ._compile import compile_dynamics as compile_dynamics
@@ -18,13 +19,10 @@ from ._sde_scheme import SDEScheme as SDEScheme
 from ._sde_schemes import SDE_SCHEMES as SDE_SCHEMES
 from ._sde_schemes import get_sde_scheme as get_sde_scheme
 from ._montecarlo import Ensemble as Ensemble
-from ._montecarlo import MonteCarloCheck as MonteCarloCheck
-from ._montecarlo import WeakOrderFit as WeakOrderFit
 from ._montecarlo import simulate_ensemble as simulate_ensemble
-from ._montecarlo import expected_inertia_crosscheck as expected_inertia_crosscheck
-from ._montecarlo import stationary_crosscheck as stationary_crosscheck
-from ._montecarlo import ito_drift_crosscheck as ito_drift_crosscheck
-from ._montecarlo import weak_order_fit as weak_order_fit
+from ._quadratic_solution import QuadraticSolution as QuadraticSolution
+from ._quadratic_solution import linear_flow as linear_flow
+from ._quadratic_solution import quadratic_solution as quadratic_solution
 from ._sweep import SweepTable as SweepTable
 from ._sweep import sweep as sweep
 from ._monitor import InertiaMonitor as InertiaMonitor
@@ -32,11 +30,9 @@ from ._monitor import InertiaStep as InertiaStep
 from ._monitor_jax import jax_inertia_init as jax_inertia_init
 from ._monitor_jax import jax_inertia_step as jax_inertia_step
 from ._monitor_laws import LawMonitor as LawMonitor
-from ._energy_drift import EnergyDrift as EnergyDrift
-from ._energy_drift import energy_drift as energy_drift
-from ._energy_drift import fit_exponent as fit_exponent
 
 __all__ = ["CompiledDynamics", "compile_dynamics", "Scheme", "FIXED_STEP", "REFERENCES", "SCHEMES",
            "get_scheme", "Divergence", "Simulation", "simulate", "StabilityEstimate",
            "estimate_stability",
-           "CompiledSDE", "compile_sde", "SDEScheme", "SDE_SCHEMES", "get_sde_scheme", "Ensemble", "MonteCarloCheck", "WeakOrderFit", "simulate_ensemble", "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck", "weak_order_fit", "SweepTable", "sweep", "InertiaMonitor", "InertiaStep", "jax_inertia_init", "jax_inertia_step", "LawMonitor", "EnergyDrift", "energy_drift", "fit_exponent"]
+           "CompiledSDE", "compile_sde", "SDEScheme", "SDE_SCHEMES", "get_sde_scheme", "Ensemble", "simulate_ensemble",
+           "QuadraticSolution", "quadratic_solution", "linear_flow", "SweepTable", "sweep", "InertiaMonitor", "InertiaStep", "jax_inertia_init", "jax_inertia_step", "LawMonitor"]

@@ -391,6 +391,17 @@ def _initial(value, argument: str, d: int, paths: int) -> np.ndarray:
     return array
 
 
+def infer_paths(paths, theta0, v0) -> int:
+    """The ensemble size: ``paths`` when given, else the leading dimension of a ``(paths, d)``
+    initial state (1 when both states are ``(d,)`` vectors)."""
+    if paths is None:
+        stacked = [np.shape(x)[0] for x in (theta0, v0) if np.ndim(x) == 2]
+        paths = stacked[0] if stacked else 1
+    if isinstance(paths, bool) or not isinstance(paths, (int, np.integer)) or paths < 1:
+        raise InvalidArgument("paths", paths, "must be a positive integer", "e.g. paths=1000")
+    return int(paths)
+
+
 def _spread(spread) -> tuple[float, float] | None:
     if spread is None:
         return None
@@ -407,7 +418,8 @@ def _spread(spread) -> tuple[float, float] | None:
 
 
 def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt: float, *,
-             scheme: str = "verlet", paths: int = 1, values=None, save_every: int | None = None,
+             scheme: str = "verlet", paths: int | None = None, values=None,
+             save_every: int | None = None,
              spread=None, seed: int | None = None, t0: float = 0.0, keep_states: bool = False,
              energy_balance: bool = True, check_stability: bool = True,
              chunk_paths: int = DEFAULT_CHUNK_PATHS, progress: bool | None = None,
@@ -428,8 +440,9 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     scheme : str
         ``euler``, ``rk4``, ``symplectic-euler``, ``verlet`` (default), ``conformal-verlet``, or
         the single-path references ``dop853`` and ``mpmath``.
-    paths : int
-        Ensemble size.
+    paths : int, optional
+        Ensemble size; by default the leading dimension of a ``(paths, d)`` ``theta0`` or ``v0``
+        (1 when both are ``(d,)`` vectors).
     values : mapping, optional
         Parameter values (see :func:`compile_dynamics`).
     save_every : int, optional
@@ -487,9 +500,7 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     system = dynamics if isinstance(dynamics, CompiledDynamics) else compile_dynamics(dynamics, values)
     method = get_scheme(scheme)
     d = system.dimension
-    if isinstance(paths, bool) or not isinstance(paths, (int, np.integer)) or paths < 1:
-        raise InvalidArgument("paths", paths, "must be a positive integer", "e.g. paths=1000")
-    paths = int(paths)
+    paths = infer_paths(paths, theta0, v0)
     if isinstance(chunk_paths, bool) or not isinstance(chunk_paths, (int, np.integer)) \
             or chunk_paths < 1:
         raise InvalidArgument("chunk_paths", chunk_paths, "must be a positive integer",
