@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from inertia_verify import Dynamics, InvalidArgument
-from inertia_verify._crosscheck import crosscheck, judge_convergence
+from inertia_verify.crosscheck import crosscheck, judge_convergence
 from inertia_verify.numeric import FIXED_STEP
 from inertia_verify.numeric._compile import CompiledDynamics
 

@@ -8,7 +8,8 @@ import sympy
 from inertia_verify import Dynamics, InvalidArgument, prove_equal
 from inertia_verify.numeric import FIXED_STEP, compile_dynamics, get_scheme, simulate
 from inertia_verify.numeric._stability import one_step_matrix
-from inertia_verify.symbolic._closed_forms import oscillator, quadratic
+from inertia_verify.numeric import QuadraticSolution, quadratic_solution
+from inertia_verify.symbolic import oscillator_solution
 from inertia_verify.symbolic._discrete_maps import discrete_map
 
 # -- convergence order -------------------------------------------------------------------------
@@ -36,9 +37,7 @@ PROBLEMS = {
 def _exact_state(problem, times):
     dyn = Dynamics.from_text(problem["loss"], problem["coords"], damping=problem["damping"],
                              mass=problem["mass"])
-    from inertia_verify.symbolic._closed_forms import quadratic_from_dynamics
-
-    solution = quadratic_from_dynamics(dyn, problem["theta0"], problem["v0"])
+    solution = QuadraticSolution.from_dynamics(dyn, problem["theta0"], problem["v0"])
     states = [solution.state_at(t) for t in times]
     return dyn, np.array([s[0] for s in states]), np.array([s[1] for s in states])
 
@@ -63,9 +62,9 @@ def test_convergence_order(scheme, problem):
 
 def test_oscillator_closed_form_matches_expm_route():
     # the two exact routes (dsolve and expm) agree, so the slope test's reference is sound
-    sol = oscillator(sympy.Rational(13, 10), sympy.Rational(3, 10), 1, sympy.Rational(1, 2))
+    sol = oscillator_solution(sympy.Rational(13, 10), sympy.Rational(3, 10), 1, sympy.Rational(1, 2))
     theta, v, energy = sol.evaluate(np.linspace(0, 4, 9))
-    quad = quadratic([[1.69]], 0.3, [1.0], [0.5])
+    quad = quadratic_solution([[1.69]], 0.3, [1.0], [0.5])
     np.testing.assert_allclose(energy, quad.inertia_at(np.linspace(0, 4, 9)), rtol=1e-13)
 
 
@@ -181,7 +180,7 @@ def test_spread_is_seeded():
 
 
 def test_references_against_closed_form():
-    sol = quadratic([[1.0]], 0.5, [1.0], [0.0])
+    sol = quadratic_solution([[1.0]], 0.5, [1.0], [0.0])
     dyn = Dynamics.from_text("x**2/2", "x", damping="0.5")
     for scheme, tolerance in (("dop853", 1e-10), ("mpmath", 1e-14)):
         run = simulate(dyn, [1.0], [0.0], 3.0, 0.5, scheme=scheme)

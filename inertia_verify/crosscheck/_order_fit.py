@@ -79,7 +79,7 @@ def fit_order(dts, errors, stderrs=None) -> OrderFit:
     True
     >>> p, se = fit_order([0.2, 0.1, 0.05], [0.04, 0.011, 0.0024], [0.002, 0.001, 0.0004])
     >>> round(p, 2), round(se, 3)
-    (1.99, 0.074)
+    (1.96, 0.102)
     """
     try:
         h = np.asarray(dts, dtype=float).ravel()
