@@ -50,7 +50,7 @@ class MonteCarloCheck:
     Each row gives the time, the prediction, the Monte Carlo mean and standard error at step h and
     h/2, the Richardson estimate with the scheme's weak order p, ``(2^p·m_{h/2} − m_h)/(2^p − 1)``,
     which removes the leading :math:`O(h^p)` bias, its standard error, and ``z`` =
-    |extrapolated − prediction| / its standard error.
+    ``|extrapolated − prediction| / its standard error``.
 
     ``verdict`` is
 
