@@ -141,7 +141,7 @@ def test_quadratic_ensemble_shape():
     ("x**2", "3/t", "depends on time"),
     ("sin(x)", None, "not quadratic"),
 ])
-def test_quadratic_from_dynamics_rejects(loss, damping, match):
+def test_quadratic_solution_from_dynamics_rejects(loss, damping, match):
     with pytest.raises(InvalidArgument, match=match):
         QuadraticSolution.from_dynamics(Dynamics.from_text(loss, "x", damping=damping), [1], [0])
 
