@@ -26,7 +26,8 @@ __all__ = ["QuadraticSolution", "quadratic_solution", "linear_flow"]
 _t = sympy.Symbol("t", real=True)
 
 
-def _carried(generator: np.ndarray, z: np.ndarray, flat: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+def _carried(generator: np.ndarray, z: np.ndarray,
+             flat: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
     """``(index, e^{B t} z)`` for each time of ``flat``, in increasing time: the state is carried
     from one time to the next by ``expm(B Δt)``, one matrix exponential per distinct gap (evenly
     spaced times need one or two), so rounding grows like the number of times × ε."""
@@ -110,7 +111,8 @@ def _matrix(value, argument: str, d: int | None = None) -> np.ndarray:
 
 @dataclass(frozen=True)
 class QuadraticSolution:
-    """The exact inertia for :math:`L = \\tfrac12\\theta^\\top A\\theta` (see :func:`quadratic_solution`).
+    """The exact inertia for :math:`L = \\tfrac12\\theta^\\top A\\theta`
+    (see :func:`quadratic_solution`).
 
     Attributes
     ----------
