@@ -18,6 +18,9 @@ deterministic :math:`dI/dt = -v^\\top M\\Gamma v`, what the ordinary chain rule 
 mean), and at interior records ``slope`` (the per-path central difference of :math:`I` over the
 neighbouring records), ``slope_minus_ito_drift`` and ``slope_minus_rate_without_noise`` (paired
 per path, so their standard errors are those of the differences).
+
+Judging these statistics against predictions is the cross-check layer's work
+(:mod:`inertia_verify.crosscheck`: ``crosscheck_expected_inertia`` and its twins).
 """
 
 from __future__ import annotations
