@@ -55,7 +55,7 @@ import numpy as np
 
 from ._errors import InvalidArgument
 from .numeric._compile import CompiledDynamics, compile_dynamics
-from .numeric._schemes import get_scheme
+from .schemes import ReferenceSolver, get_scheme
 from .numeric._simulate import Simulation, simulate
 
 __all__ = ["CrossCheck", "CrossCheckReport", "crosscheck", "judge_convergence", "VERDICTS",
@@ -378,11 +378,8 @@ def _worst(verdicts) -> str:
 def _floor(run: Simulation, scheme) -> float:
     scale = float(np.max(np.abs(run.inertia))) if run.inertia.size else 1.0
     floor = 100 * _EPS * max(scale, 1e-300) * math.sqrt(max(run.steps, 1))
-    rtol = getattr(scheme, "rtol", None)
-    if rtol is not None:
-        floor = max(floor, 100 * rtol * scale)
-    if scheme.name == "mpmath":
-        floor = max(floor, 100 * _EPS * scale)
+    if isinstance(scheme, ReferenceSolver):
+        floor = max(floor, 100 * scheme.relative_accuracy * scale)
     return floor
 
 
@@ -473,7 +470,7 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
         _seed(seed)  # still refuse a malformed seed
     runs = []
     for k in range(refinements + 1):
-        runs.append(simulate(system, theta0, v0, t_end, dt * 2**k, scheme=method.name,
+        runs.append(simulate(system, theta0, v0, t_end, dt * 2**k, scheme=method,
                              paths=paths, t0=t0, save_every=save_every if k == 0 else None))
     steps = [r.steps for r in runs]
     if len(set(steps)) < len(steps):
@@ -493,7 +490,7 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
             if closed_form:
                 raise
             notes.append(f"no closed form: {exc.problem}")
-    reference = getattr(method, "reference", False)
+    reference = isinstance(method, ReferenceSolver)
     if order is not None:
         balance_order = reference_order = float(order)
         notes.append(f"order {order:g} stated by the caller (the scheme declares {method.order})")

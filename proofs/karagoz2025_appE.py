@@ -18,7 +18,7 @@ import sympy
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
 from inertia_verify.numeric import compile_dynamics
-from inertia_verify.numeric._mpmath_reference import MpmathTaylor
+from inertia_verify.schemes import MpmathTaylor
 from inertia_verify.symbolic._closed_forms import _regime_solution, oscillator
 
 DIGITS = 30

@@ -33,8 +33,7 @@ from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from .._progress import Progress
 from ._compile import _lambdify
-from ._sde_scheme import SDEScheme
-from ._sde_schemes import get_sde_scheme
+from ..schemes import SDEScheme, get_sde_scheme
 from ._sde_system import CompiledSDE, compile_sde
 
 __all__ = ["BLOCK_PATHS", "MIN_PATHS", "Z_SCORE", "Ensemble", "simulate_ensemble",
@@ -228,7 +227,9 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     t_end : float
         The final time; the step is ``t_end / steps``.
     steps, paths : int
-    scheme : {"euler-maruyama", "baoab"} or SDEScheme
+    scheme : str or SDEScheme
+        A name of :data:`~inertia_verify.schemes.SDE_SCHEMES` (``euler-maruyama``, ``baoab``)
+        or an instance.
     seed : int
         Seeds :class:`numpy.random.SeedSequence`; see the module notes for the block design.
     values : mapping, optional
@@ -342,8 +343,9 @@ def _ensemble_job(dynamics, theta0, v0, *, t_end, steps, paths, scheme, seed, va
     backend = check_backend(backend)
     compiled = _compiled(job)
     d = compiled.sde.dimension
+    scheme.check(compiled.sde)
     if backend == "jax":
-        check_sde_jax(compiled.sde, scheme.name)
+        check_sde_jax(compiled.sde, scheme)
     theta_start, v_start = _start(theta0, d, "theta0"), _start(v0, d, "v0")
     marks = _record_steps(records, steps)
     return _EnsembleJob(dynamics, job_values, scheme, tuple(theta_start.tolist()),

@@ -35,7 +35,7 @@ from ._compile import CompiledDynamics, compile_dynamics
 from ._montecarlo import DEFAULT_CHUNK_PATHS
 from ._jax_backend import check_backend, run_fixed_step_jax
 from ._parallel import LockedProgress, map_in_order, resolve_workers, split_for_workers
-from ._schemes import get_scheme
+from ..schemes import ReferenceSolver, get_scheme
 from ._stability import StabilityEstimate, estimate_stability
 
 __all__ = ["simulate", "Simulation", "Divergence", "RECORD_BUDGET", "DEFAULT_CHUNK_PATHS",
@@ -498,7 +498,7 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     backend = check_backend(backend)
     steps, h = step_count(t_end, dt, t0)
     t0, t_end, dt = float(t0), float(t_end), float(dt)
-    reference = getattr(method, "reference", False)
+    reference = isinstance(method, ReferenceSolver)
     if reference and backend == "jax":
         raise InvalidArgument("backend", backend, f"the reference solver {method.name!r} runs "
                               "on NumPy/SciPy/mpmath only", "use backend='numpy'")

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._scheme import Scheme, apply_linear
+from ._base import Scheme, Symplectic, apply_linear
 from ._verlet import verlet_kick_drift_kick
 
 __all__ = ["ConformalVerlet"]
 
 
-class ConformalVerlet(Scheme):
+class ConformalVerlet(Scheme, Symplectic):
     """Conformal-symplectic (damping-split) velocity Verlet, order 2.
 
     Examples
@@ -34,7 +34,6 @@ class ConformalVerlet(Scheme):
 
     name = "conformal-verlet"
     order = 2
-    symplectic = True
     description = "exact damping factor e^{-Gamma h/2} split around a Verlet step (order 2)"
 
     def stepper(self, system, dt):

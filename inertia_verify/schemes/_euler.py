@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from ._scheme import Scheme
+from ._base import JaxForm, Scheme
 
 __all__ = ["Euler"]
 
 
-class Euler(Scheme):
+class Euler(Scheme, JaxForm):
     """Explicit (forward) Euler, order 1.
 
     Examples
@@ -26,4 +26,10 @@ class Euler(Scheme):
             a = system.acceleration_rows(t, theta, v)
             theta += dt * v
             v += dt * a
+        return step
+
+    def jax_step(self, js, dt):
+        def step(t, theta, v):
+            a = js.acceleration(t, theta, v)
+            return theta + dt * v, v + dt * a
         return step

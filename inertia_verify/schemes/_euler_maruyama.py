@@ -9,12 +9,12 @@ import math
 
 import numpy as np
 
-from ._sde_scheme import SDEScheme
+from ._base import JaxForm, SDEScheme
 
 __all__ = ["EulerMaruyama"]
 
 
-class EulerMaruyama(SDEScheme):
+class EulerMaruyama(SDEScheme, JaxForm):
     """Euler–Maruyama for the Itô form of the system (any damping, any noise).
 
     Examples
@@ -53,4 +53,15 @@ class EulerMaruyama(SDEScheme):
             if xi.shape[0]:
                 noise *= root
                 v += noise
+        return step
+
+    def jax_step(self, js, dt, sde):
+        root = math.sqrt(dt)
+        rows = self.draws(sde.dimension, sde.noise_dimension)
+        sigma = None if sde.noise_matrix is None else js.jnp.asarray(sde.noise_matrix)
+
+        def step(t, theta, v, xi):
+            a = js.acceleration(t, theta, v)
+            noise = 0.0 if rows == 0 else sigma @ xi
+            return theta + dt * v, v + dt * a + root * noise
         return step

@@ -29,7 +29,7 @@ import numpy as np
 
 from .._errors import InvalidArgument
 from ..symbolic._optimizers import CONVENTIONS
-from ._scheme import Scheme, apply_linear
+from ._base import Scheme, apply_linear
 
 __all__ = ["MomentumScheme"]
 

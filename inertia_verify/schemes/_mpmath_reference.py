@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
+_EPS = float(np.finfo(float).eps)
+
 from .._errors import InvalidArgument
-from ._scheme import Scheme
+from ._base import ReferenceSolver
 
 __all__ = ["MpmathTaylor"]
 
 
-class MpmathTaylor(Scheme):
+class MpmathTaylor(ReferenceSolver):
     """``mpmath.odefun`` reference at ``digits`` significant digits.
 
     Examples
@@ -32,8 +34,6 @@ class MpmathTaylor(Scheme):
     """
 
     name = "mpmath"
-    order = None
-    reference = True
     description = "mpmath.odefun Taylor method at 30 digits (single trajectory)"
 
     def __init__(self, digits: int = 30) -> None:
@@ -41,6 +41,12 @@ class MpmathTaylor(Scheme):
             raise InvalidArgument("digits", digits, "must be an integer between 15 and 200",
                                   "e.g. digits=30")
         self.digits = digits
+
+    @property
+    def relative_accuracy(self) -> float:
+        """``10**-digits``, but the float results of :meth:`solve` are rounded to double
+        precision: at least the machine epsilon (:meth:`solve_mp` keeps every digit)."""
+        return max(10.0 ** -self.digits, _EPS)
 
     def solve_mp(self, system, theta0, v0, t0, times):
         """Like :meth:`solve`, but returns lists of ``mpmath.mpf`` (full precision)."""

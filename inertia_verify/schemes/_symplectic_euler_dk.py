@@ -11,12 +11,12 @@ kick happens).
 
 from __future__ import annotations
 
-from ._scheme import Scheme
+from ._base import Scheme, Symplectic
 
 __all__ = ["SymplecticEulerDK"]
 
 
-class SymplecticEulerDK(Scheme):
+class SymplecticEulerDK(Scheme, Symplectic):
     """Symplectic Euler (drift, then kick), order 1.
 
     Examples
@@ -27,7 +27,6 @@ class SymplecticEulerDK(Scheme):
 
     name = "symplectic-euler-dk"
     order = 1
-    symplectic = True
     description = "symplectic Euler, drift then kick (order 1)"
 
     def stepper(self, system, dt):

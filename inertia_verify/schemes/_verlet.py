@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._scheme import Scheme, apply_linear
+from ._base import ImplicitDamping, JaxForm, Scheme, Symplectic, apply_linear
 
 __all__ = ["Verlet", "verlet_kick_drift_kick"]
 
@@ -52,18 +52,17 @@ def verlet_kick_drift_kick(system, dt: float):
     return kick_drift_kick
 
 
-class Verlet(Scheme):
+class Verlet(Scheme, Symplectic, ImplicitDamping, JaxForm):
     """Velocity Verlet, order 2.
 
     Examples
     --------
-    >>> Verlet().order, Verlet().symplectic
+    >>> Verlet().order, isinstance(Verlet(), Symplectic)
     (2, True)
     """
 
     name = "verlet"
     order = 2
-    symplectic = True
     description = "velocity Verlet; damping by an explicit then an implicit half kick (order 2)"
 
     def stepper(self, system, dt):
@@ -77,4 +76,14 @@ class Verlet(Scheme):
             theta += dt * v
             v += half * system.force_rows(theta)
             v[...] = apply_linear(system.damping_resolvent(t + dt, half), v)
+        return step
+
+    def jax_step(self, js, dt):
+        half = dt / 2
+
+        def step(t, theta, v):
+            v = v + half * js.acceleration(t, theta, v)
+            theta = theta + dt * v
+            v = v + half * js.force(theta)
+            return theta, js.resolvent_apply(t + dt, half, v)
         return step
