@@ -7,6 +7,20 @@ from ._base import JaxForm, Scheme
 __all__ = ["RK4"]
 
 
+def _increments(acceleration, t, theta, v, dt):
+    """The RK4 increments ``(Δθ, Δv)`` of one step, without touching ``theta`` or ``v``: the
+    NumPy stepper adds them in place, the JAX step returns the sums."""
+    half = dt / 2
+    k1x, k1v = v, acceleration(t, theta, v)
+    x2, v2 = theta + half * k1x, v + half * k1v
+    k2x, k2v = v2, acceleration(t + half, x2, v2)
+    x3, v3 = theta + half * k2x, v + half * k2v
+    k3x, k3v = v3, acceleration(t + half, x3, v3)
+    x4, v4 = theta + dt * k3x, v + dt * k3v
+    k4x, k4v = v4, acceleration(t + dt, x4, v4)
+    return (dt / 6) * (k1x + 2 * k2x + 2 * k3x + k4x), (dt / 6) * (k1v + 2 * k2v + 2 * k3v + k4v)
+
+
 class RK4(Scheme, JaxForm):
     """Classical RK4, order 4.
 
@@ -21,31 +35,14 @@ class RK4(Scheme, JaxForm):
     description = "classical Runge-Kutta (order 4)"
 
     def stepper(self, system, dt):
-        half = dt / 2
-
         def step(t, theta, v):
-            k1x, k1v = v, system.acceleration_rows(t, theta, v)
-            x2, v2 = theta + half * k1x, v + half * k1v
-            k2x, k2v = v2, system.acceleration_rows(t + half, x2, v2)
-            x3, v3 = theta + half * k2x, v + half * k2v
-            k3x, k3v = v3, system.acceleration_rows(t + half, x3, v3)
-            x4, v4 = theta + dt * k3x, v + dt * k3v
-            k4x, k4v = v4, system.acceleration_rows(t + dt, x4, v4)
-            theta += (dt / 6) * (k1x + 2 * k2x + 2 * k3x + k4x)
-            v += (dt / 6) * (k1v + 2 * k2v + 2 * k3v + k4v)
+            d_theta, d_v = _increments(system.acceleration_rows, t, theta, v, dt)
+            theta += d_theta
+            v += d_v
         return step
 
     def jax_step(self, js, dt):
-        half = dt / 2
-
         def step(t, theta, v):
-            k1x, k1v = v, js.acceleration(t, theta, v)
-            x2, v2 = theta + half * k1x, v + half * k1v
-            k2x, k2v = v2, js.acceleration(t + half, x2, v2)
-            x3, v3 = theta + half * k2x, v + half * k2v
-            k3x, k3v = v3, js.acceleration(t + half, x3, v3)
-            x4, v4 = theta + dt * k3x, v + dt * k3v
-            k4x, k4v = v4, js.acceleration(t + dt, x4, v4)
-            return (theta + (dt / 6) * (k1x + 2 * k2x + 2 * k3x + k4x),
-                    v + (dt / 6) * (k1v + 2 * k2v + 2 * k3v + k4v))
+            d_theta, d_v = _increments(js.acceleration, t, theta, v, dt)
+            return theta + d_theta, v + d_v
         return step
