@@ -91,7 +91,8 @@ class Integrator(abc.ABC):
        :class:`ImplicitDamping` if a step solves for ``v`` through ``damping_resolvent`` (an
        implicit part goes through the system, which provides the exact operator in both layers;
        the marker is checked against the calls the stepper makes); :class:`JaxForm` with a
-       functional ``jax_step`` to run on ``backend="jax"``.
+       functional ``jax_step`` to run on ``backend="jax"`` (``tests/test_jax_backend.py`` checks
+       it against the NumPy stepper for every scheme that declares it).
     6. Never dispatch on ``name`` in a driver: when a driver needs to know something about a
        scheme, the scheme declares it (an attribute, a method or a marker).
     """
