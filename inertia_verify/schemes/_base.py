@@ -84,8 +84,7 @@ class Integrator(abc.ABC):
        ``np.multiply(..., out=)``); no ``float()``, ``math`` functions or dtype-specific
        allocations (use ``np.empty_like``).  The symbolic system of the discrete layer then
        gives the exact one-step map, and ``tests/test_scheme_maps.py`` checks that map against
-       one numeric step for every registered fixed-step scheme.  Work path by path (no BLAS
-       across paths), so that a path's numbers do not depend on the ensemble's size.
+       one numeric step for every registered fixed-step scheme.
     5. Declare capabilities by inheriting the markers: :class:`Symplectic` only if the undamped
        map preserves volume exactly (proved symbolically by ``tests/test_integrators.py``);
        :class:`ImplicitDamping` if a step solves for ``v`` through ``damping_resolvent`` (an
