@@ -57,6 +57,10 @@ class LawCount:
 
     Attributes
     ----------
+    model : Model
+        The model counted.
+    flow : Flow
+        The flow whose laws are counted.
     dimension : int
         D for gradient flows, 2D + 1 for momentum flows.
     lie_rank : int
@@ -67,8 +71,17 @@ class LawCount:
         Brackets computed.
     depth : int
         Largest bracket depth among the kept fields (generators have depth 0).
+    seconds : float
+        How long the count took.
     evidence : dict
         The rank decisions (candidates, float64 residual gap, exact fallbacks), seeds, attempts.
+
+    Examples
+    --------
+    >>> from inertia_verify.laws import count_laws, deep_linear
+    >>> count = count_laws(deep_linear([2, 1, 2]))
+    >>> count.dimension, count.lie_rank, count.n_laws
+    (4, 3, 1)
     """
 
     model: Model
