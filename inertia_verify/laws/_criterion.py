@@ -135,7 +135,7 @@ def check_law(model: Model, law: sympy.Expr | str, flow: str = "gradient", *,
 
     Examples
     --------
-    >>> from inertia_verify.laws._models import deep_linear
+    >>> from inertia_verify.laws import deep_linear
     >>> net = deep_linear([2, 2, 2])
     >>> print(check_law(net, "U1_0_0**2 + U1_1_0**2 - U2_0_0**2 - U2_0_1**2"))
     U1_0_0**2 + U1_1_0**2 - U2_0_0**2 - U2_0_1**2: conserved for every loss (proved; ...)

@@ -243,13 +243,13 @@ def count_laws(model: Model, flow: str = "gradient", *, metric: object = None, t
     --------
     Two-layer linear network φ = U Vᵀ, U 3×2, V 4×2: the r(r+1)/2 = 3 entries of UᵀU − VᵀV.
 
-    >>> from inertia_verify.laws._models import deep_linear, two_layer_relu
+    >>> from inertia_verify.laws import deep_linear, two_layer_relu
     >>> c = count_laws(deep_linear([3, 2, 4]))
     >>> c.dimension, c.lie_rank, c.n_laws
     (14, 11, 3)
     >>> count_laws(two_layer_relu([2, 3, 2])).n_laws   # one per neuron
     3
-    >>> from inertia_verify.laws._models import deep_relu
+    >>> from inertia_verify.laws import deep_relu
     >>> deep = count_laws(deep_relu([3, 4, 2, 3], bias=True))   # one per hidden neuron
     >>> deep.n_laws, deep.brackets, deep.evidence["stated_laws_proved"]
     (6, 0, 6)
