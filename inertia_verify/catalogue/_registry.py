@@ -140,8 +140,10 @@ class CatalogueReport:
 
     Examples
     --------
-    >>> from inertia_verify import run_claims
-    >>> report = run_claims(["karagoz2025/thm1"])
+    >>> from inertia_verify.catalogue import Claim, Outcome
+    >>> claim = Claim(id="mine/trivial", paper="0 = 0", statement="0 = 0",
+    ...               check=lambda: Outcome("proved", ["0 - 0 is 0"]))
+    >>> report = CatalogueReport((claim.run(),))
     >>> report.counts()
     {'proved': 1, 'verified': 0, 'inconclusive': 0, 'refuted': 0}
     >>> report.errors
