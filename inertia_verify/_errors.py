@@ -105,13 +105,16 @@ class InertiaVerifyWarning(UserWarning):
 
     Examples
     --------
+    Turned into errors, they stop a script at the doubtful input:
+
     >>> import warnings
     >>> from inertia_verify import Dynamics
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     _ = Dynamics.from_text("x**2 + y**2", "x,z")
-    >>> [issubclass(w.category, InertiaVerifyWarning) for w in caught]
-    [True]
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", InertiaVerifyWarning)
+    ...     Dynamics.from_text("x**2 + y**2", "x,z")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.UnusedCoordinateWarning: coordinate z does not appear in the loss...
     """
 
 

@@ -763,14 +763,8 @@ def parse_matrix(text: str, *, argument: str = "matrix",
     ----------
     text : str
         The matrix as a list of rows, e.g. ``"[[1, 0], [0, a]]"``.
-    argument : str
-        The argument's name as the user knows it, used in error messages.
-    symbols : mapping of str to Symbol, optional
-        Names to resolve to the caller's own symbols (see :func:`parse_expression`).
-    allowed_names : iterable of str, optional
-        If given, any other free name is an error.
-    functions : mapping of str to function class, or iterable of str, optional
-        Extra undefined functions that may be called.
+    argument, symbols, allowed_names, functions
+        As for :func:`parse_expression`.
 
     Returns
     -------
@@ -817,14 +811,8 @@ def parse_scalar_or_matrix(text: str, *, argument: str,
     ----------
     text : str
         A scalar expression (``"gamma/2"``) or a list of rows (``"[[1, 0], [0, 2]]"``).
-    argument : str
-        The argument's name as the user knows it, used in error messages.
-    symbols : mapping of str to Symbol, optional
-        Names to resolve to the caller's own symbols (see :func:`parse_expression`).
-    allowed_names : iterable of str, optional
-        If given, any other free name is an error.
-    functions : mapping of str to function class, or iterable of str, optional
-        Extra undefined functions that may be called.
+    argument, symbols, allowed_names, functions
+        As for :func:`parse_expression`.
 
     Returns
     -------

@@ -68,28 +68,16 @@ def test_the_scanner_finds_private_imports():
 
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.py")) + sorted((ROOT / "examples").glob("*.ipynb"))
-
-
-def test_there_are_examples_to_scan():
-    assert len(EXAMPLES) >= 4, EXAMPLES
-
-
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_examples_import_public_names_only(path):
-    assert private_imports(path) == set(), (
-        f"{path.name} imports private modules; import the name from inertia_verify or its "
-        "subpackage instead (export it there if it is missing)")
-
-
 PROOFS = sorted((ROOT / "proofs").glob("*.py"))
 
 
-def test_there_are_proofs_to_scan():
+def test_there_are_examples_and_proofs_to_scan():
+    assert len(EXAMPLES) >= 4, EXAMPLES
     assert len(PROOFS) >= 20, PROOFS
 
 
-@pytest.mark.parametrize("path", PROOFS, ids=lambda p: p.name)
-def test_proofs_import_public_names_only(path):
+@pytest.mark.parametrize("path", EXAMPLES + PROOFS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_examples_and_proofs_import_public_names_only(path):
     assert private_imports(path) == set(), (
         f"{path.name} imports private modules; import the name from inertia_verify or its "
         "subpackage instead (export it there if it is missing)")

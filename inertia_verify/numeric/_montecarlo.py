@@ -834,7 +834,8 @@ def expected_inertia_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float,
     t_end : float
         The final time.
     steps : int
-        Steps of the finer run (the coarser takes half as many).
+        Steps of the run at :math:`h` = ``t_end / steps`` (the run at :math:`h/2` takes twice as
+        many).
     paths : int
         Paths per run.
     values : mapping, optional
@@ -890,27 +891,10 @@ def stationary_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float, steps
     Parameters
     ----------
     dynamics : Dynamics
-        A Langevin system whose Gibbs law has a computable :math:`E[I]` (:func:`~inertia_verify.gibbs_stationary`).
-    theta0, v0 : sequence of float
-        The common start of every path.
-    t_end : float
-        The final time.
-    steps : int
-        Steps of the finer run (the coarser takes half as many).
-    paths : int
-        Paths per run.
-    values : mapping, optional
-        Numbers for the system's parameters.
-    scheme : str
-        The SDE scheme (see :data:`SDE_SCHEMES`).
-    seed : int
-        The run at ``h`` uses ``seed``, the run at ``h/2`` ``seed + 1``.
-    z_max : float
-        Standard errors allowed between the estimate and the prediction.
-    chunk_paths : int
-        Paths integrated at once; bounds memory only.
-    progress : bool or None
-        Progress bar on stderr (``None``: when stderr is a terminal).
+        A Langevin system whose Gibbs law has a computable :math:`E[I]`
+        (:func:`~inertia_verify.gibbs_stationary`).
+    theta0, v0, t_end, steps, paths, values, scheme, seed, z_max, chunk_paths, progress
+        As for :func:`expected_inertia_crosscheck`.
 
     Returns
     -------
@@ -952,30 +936,9 @@ def ito_drift_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float, steps:
 
     Parameters
     ----------
-    dynamics : Dynamics
-        Quadratic loss, constant damping and mass, additive noise.
-    theta0, v0 : sequence of float
-        The common start of every path.
-    t_end : float
-        The final time.
-    steps : int
-        Steps of the finer run (the coarser takes half as many).
-    paths : int
-        Paths per run.
-    values : mapping, optional
-        Numbers for the system's parameters.
-    scheme : str
-        The SDE scheme (see :data:`SDE_SCHEMES`).
-    seed : int
-        The run at ``h`` uses ``seed``, the run at ``h/2`` ``seed + 1``.
-    records : int
-        Record intervals, evenly spaced: the rows compared.
-    z_max : float
-        Standard errors allowed between the estimate and the prediction.
-    chunk_paths : int
-        Paths integrated at once; bounds memory only.
-    progress : bool or None
-        Progress bar on stderr (``None``: when stderr is a terminal).
+    dynamics, theta0, v0, t_end, steps, paths, values, scheme, seed, records, z_max, \
+chunk_paths, progress
+        As for :func:`expected_inertia_crosscheck`.
 
     Returns
     -------
@@ -1196,26 +1159,12 @@ def weak_order_fit(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: Seque
 
     Parameters
     ----------
-    dynamics : Dynamics
-        Quadratic loss, constant damping and mass, additive noise.
-    theta0, v0 : sequence of float
-        The common start of every path.
-    t_end : float
-        The final time.
+    dynamics, theta0, v0, t_end, paths, values, scheme, chunk_paths, progress
+        As for :func:`expected_inertia_crosscheck`.
     steps : sequence of int
         The step counts, at least three (e.g. doubling).
-    paths : int
-        Paths per run.
-    values : mapping, optional
-        Numbers for the system's parameters.
-    scheme : str
-        The SDE scheme (see :data:`SDE_SCHEMES`).
     seed : int
         The ``k``-th step count runs with ``seed + k``.
-    chunk_paths : int
-        Paths integrated at once; bounds memory only.
-    progress : bool or None
-        Progress bar on stderr (``None``: when stderr is a terminal).
 
     Returns
     -------

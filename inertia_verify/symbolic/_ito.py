@@ -156,10 +156,8 @@ def ito_to_stratonovich(dynamics: Dynamics, velocity_drift: sympy.Matrix) -> sym
 
     Parameters
     ----------
-    dynamics : Dynamics
-        The system, whose noise matrix :math:`\Sigma` gives the correction.
-    velocity_drift : sympy.Matrix
-        A column: the drift of :math:`v`, one entry per coordinate.
+    dynamics, velocity_drift
+        As for :func:`stratonovich_to_ito`.
 
     Returns
     -------
@@ -326,10 +324,8 @@ def expected_rate(dynamics: Dynamics, quantity: sympy.Expr | None = None) -> sym
 
     Parameters
     ----------
-    dynamics : Dynamics
-        The system (without noise the result is the ordinary rate).
-    quantity : sympy.Expr, optional
-        :math:`h(t, \theta, v)`; the inertia :math:`I` by default.
+    dynamics, quantity
+        As for :func:`generator`.
 
     Returns
     -------

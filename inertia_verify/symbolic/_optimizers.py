@@ -139,8 +139,7 @@ def heavy_ball_to_ode(lr: object, momentum: object, *, convention: str = "first-
     lr, momentum : number or sympy.Expr
         :math:`\alpha > 0` and :math:`\beta`.
     convention : {"first-order", "conformal"}
-        How the damping maps to the momentum: :math:`\beta = 1 - \gamma h` (first order in
-        :math:`h`) or :math:`\beta = e^{-\gamma h}` (the exact decay of the velocity).
+        As for :func:`ode_to_heavy_ball`.
 
     Returns
     -------
@@ -225,8 +224,7 @@ def heavy_ball_matching(convention: str = "first-order") -> list[tuple[str, Verd
     Parameters
     ----------
     convention : {"first-order", "conformal"}
-        How the damping maps to the momentum: :math:`\beta = 1 - \gamma h` (first order in
-        :math:`h`) or :math:`\beta = e^{-\gamma h}` (the exact decay of the velocity).
+        As for :func:`ode_to_heavy_ball`.
 
     Returns
     -------
