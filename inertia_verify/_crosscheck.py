@@ -99,6 +99,12 @@ class CrossCheck:
         error is missing or at the floor.
     band : float
         Half-width of the accepted band of orders around ``expected_order``.
+
+    Examples
+    --------
+    >>> check = judge_convergence([0.04, 0.02, 0.01], [1.6e-3, 4e-4, 1e-4], 2, 1e-14, "x")
+    >>> check.verdict, round(check.observed_order, 6), check.step_sizes
+    ('agrees', 2.0, (0.01, 0.02, 0.04))
     """
 
     quantity: str
@@ -311,17 +317,26 @@ class CrossCheckReport:
     simulation : Simulation
         The run at the requested ``dt``.
     checks : tuple of CrossCheck
+        One per quantity judged.
     verdict : str
         The worst verdict of the checks (``diverged`` if the run diverged).
     prediction : object or None
-        The closed form used (a :class:`~inertia_verify.symbolic._closed_forms.QuadraticSolution`).
+        The closed form used (a :class:`~inertia_verify.symbolic.QuadraticSolution`).
     prediction_final : float or None
         The predicted ensemble mean of :math:`I(t_{end})`.
     notes : tuple of str
+        Caveats.
     seed : int or None
         The seed of the random initial states (``None`` when there was no random draw).
     spread : (float, float) or None
         The spread of the random initial states in θ and in v.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> report = crosscheck(Dynamics.from_text("x**2/2", "x"), [1], [0], t_end=1, dt=0.01)
+    >>> report.verdict, report.prediction_final, report.seed
+    ('agrees', 0.5, None)
     """
 
     simulation: Simulation

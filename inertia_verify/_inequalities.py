@@ -94,6 +94,29 @@ class InequalityVerdict(Verdict):
     ``g >= 0``; ``zero_set``, when decided, lists expressions whose common zeros are exactly
     where ``f == 0``.  ``counterexample`` maps names to exact rationals plus ``"value"``: the
     exact value of ``f`` there.
+
+    Attributes
+    ----------
+    status, method, expression, residual, points, digits, max_residual, counterexample, subs, \
+domain, reason
+        As for :class:`~inertia_verify.Verdict`.
+    relation : str
+        The statement as the caller wrote it.
+    strict : bool
+        Whether the statement is strict (``> 0``).
+    certificate : dict or None
+        The certificate of a proof (``terms``, ``offset``, ...), re-checkable exactly.
+    zero_set : tuple or None
+        Expressions whose common zeros are exactly where ``f == 0``, when decided.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from inertia_verify import prove_nonnegative
+    >>> x, y = sympy.symbols("x y")
+    >>> v = prove_nonnegative(x**2 - 2*x*y + 2*y**2)
+    >>> v.status, v.relation, v.zero_set
+    ('proved', 'x**2 - 2*x*y + 2*y**2 >= 0', (x, y))
     """
 
     relation: str = ""
@@ -152,8 +175,22 @@ def _json_certificate(cert: dict) -> dict:
 def parse_relation(text: str, *, argument: str = "expr", symbols=None):
     """Split ``"A >= B"`` on its single comparison operator and parse both sides safely.
 
-    Returns ``(lhs, op, rhs)`` with sympy expressions; the sides go through
-    :func:`inertia_verify.parse_expression` (never ``sympify``).
+    The sides go through :func:`inertia_verify.parse_expression` (never ``sympify``).
+
+    Parameters
+    ----------
+    text : str
+        One relation with one of ``>=``, ``<=``, ``>``, ``<`` (``==`` and ``!=`` are refused).
+    argument : str
+        The argument's name as the user knows it, used in error messages.
+    symbols : mapping of str to Symbol, optional
+        Names to resolve to the caller's own symbols.
+
+    Returns
+    -------
+    lhs : sympy.Expr
+    op : str
+    rhs : sympy.Expr
 
     Examples
     --------
@@ -1152,26 +1189,6 @@ def _check_feasible(p, polys, log):
 
 # --------------------------------------------------------------------------- public API
 
-_DOC_OPTIONS = """
-    assume : relational or iterable of relationals, optional
-        Extra assumptions: ``x >= 0``, ``x <= 1``, ``x**2 + y**2 <= 1``, ``gamma >= 0`` (sympy
-        relationals, ``And``, or ``(lhs, op, rhs)`` tuples).  Symbols' own assumptions
-        (``positive=True``, ...) are respected too.  An infeasible set is an error.
-    variables : sequence of Symbols, optional
-        The variables of a quadratic form whose coefficients hold the other symbols
-        (parameters); every symbol is still quantified over its domain.
-    seed, starts : int
-        Seed and number of starts of the witness search.
-    use_sos, use_z3 : bool
-        Whether to try the SOS and z3 routes (skipped anyway when not installed).
-    trust_z3 : bool
-        Count z3's "no violating point" as proved (default True: nlsat is a complete decision
-        procedure in exact arithmetic; the method names z3, and the certificate says it is not
-        re-checked by this toolkit).  False reports it as numerically verified instead.
-    z3_timeout_ms : int
-        Time budget of z3."""
-
-
 def _options(seed, starts, z3_timeout_ms):
     for name, v, low in (("seed", seed, None), ("starts", starts, 1),
                          ("z3_timeout_ms", z3_timeout_ms, 1)):
@@ -1193,11 +1210,29 @@ def prove_nonnegative(expr, *, assume=None, variables=None, strict: bool = False
         :func:`inertia_verify.parse_expression`).
     strict : bool
         Decide ``expr > 0``.
-    """ + _DOC_OPTIONS + """
+    assume : relational or iterable of relationals, optional
+        Extra assumptions: ``x >= 0``, ``x <= 1``, ``x**2 + y**2 <= 1``, ``gamma >= 0`` (sympy
+        relationals, ``And``, or ``(lhs, op, rhs)`` tuples).  Symbols' own assumptions
+        (``positive=True``, ...) are respected too.  An infeasible set is an error.
+    variables : sequence of Symbols, optional
+        The variables of a quadratic form whose coefficients hold the other symbols
+        (parameters); every symbol is still quantified over its domain.
+    seed, starts : int
+        Seed and number of starts of the witness search.
+    use_sos, use_z3 : bool
+        Whether to try the SOS and z3 routes (skipped anyway when not installed).
+    trust_z3 : bool
+        Count z3's "no violating point" as proved (default True: nlsat is a complete decision
+        procedure in exact arithmetic; the method names z3, and the certificate says it is not
+        re-checked by this toolkit).  False reports it as numerically verified instead.
+    z3_timeout_ms : int
+        Time budget of z3.
 
     Returns
     -------
     InequalityVerdict
+        ``proved`` with a certificate, ``refuted`` with an exact counterexample, or
+        ``numerically verified`` / ``inconclusive`` with the reason.
 
     Examples
     --------
@@ -1226,6 +1261,20 @@ def prove_nonpositive(expr, *, strict: bool = False, **options) -> InequalityVer
     """Decide ``expr <= 0`` (``< 0`` with ``strict``); the same options as
     :func:`prove_nonnegative`.  The verdict's ``expression`` is ``expr`` itself and a
     counterexample's ``value`` is the value of ``expr`` there (positive when refuted).
+
+    Parameters
+    ----------
+    expr : sympy expression
+        Never a string.
+    strict : bool
+        Decide ``expr < 0``.
+    **options
+        The options of :func:`prove_nonnegative`: ``assume``, ``variables``, ``seed``,
+        ``starts``, ``use_sos``, ``use_z3``, ``trust_z3``, ``z3_timeout_ms``.
+
+    Returns
+    -------
+    InequalityVerdict
 
     Examples
     --------
@@ -1261,6 +1310,21 @@ def _no_more(options):
 def prove_inequality(lhs, op: str, rhs, **options) -> InequalityVerdict:
     """Decide ``lhs op rhs`` for ``op`` in ``>=, <=, >, <``; options as for
     :func:`prove_nonnegative`.
+
+    Parameters
+    ----------
+    lhs, rhs : sympy expression
+        The two sides (never strings: parse text with :func:`parse_relation`).
+    op : {">=", "<=", ">", "<"}
+        The comparison.
+    **options
+        The options of :func:`prove_nonnegative`: ``assume``, ``variables``, ``seed``,
+        ``starts``, ``use_sos``, ``use_z3``, ``trust_z3``, ``z3_timeout_ms``.
+
+    Returns
+    -------
+    InequalityVerdict
+        Its ``expression`` is ``lhs - rhs``.
 
     Examples
     --------

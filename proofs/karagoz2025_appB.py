@@ -9,8 +9,7 @@ both sides of critical damping γ = 2ω:
   γ − √(γ² − 4ω²) for γ > 2ω (the slow overdamped mode), which falls back towards 0 like 2ω²/γ;
 * the same averaged rate from a simulation (RK4, checked at dt, 2dt, 4dt against the closed form
   with order-based tolerances: the error of the averaged rate at dt, 2dt, 4dt must shrink at order
-  4 (5 at γ = 0, where RK4's leading energy error vanishes), judge_convergence in
-  inertia_verify._crosscheck).
+  4 (5 at γ = 0, where RK4's leading energy error vanishes), inertia_verify.judge_convergence).
 
 In the underdamped regime I(t) = e^{−γt} f(t) with f oscillating between
 ½A²ω²(1 − γ/2ω) and ½A²ω²(1 + γ/2ω) (see karagoz2025/appE), so |r(T) − γ| ≤ log((1 + γ/2ω)/(1 −
@@ -21,11 +20,10 @@ import math
 
 import sympy
 
-from inertia_verify import Dynamics
-from inertia_verify._crosscheck import judge_convergence
+from inertia_verify import Dynamics, judge_convergence
 from inertia_verify.numeric import compile_dynamics, simulate
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.symbolic._closed_forms import oscillator, oscillator_decay_rate
+from inertia_verify.symbolic import oscillator, oscillator_decay_rate
 
 OMEGA = 1
 HORIZON = 20

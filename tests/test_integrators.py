@@ -8,8 +8,7 @@ import sympy
 from inertia_verify import Dynamics, InvalidArgument, prove_equal
 from inertia_verify.numeric import FIXED_STEP, compile_dynamics, get_scheme, simulate
 from inertia_verify.numeric._stability import one_step_matrix
-from inertia_verify.symbolic._closed_forms import oscillator, quadratic
-from inertia_verify.symbolic._discrete_maps import discrete_map
+from inertia_verify.symbolic import discrete_map, oscillator, quadratic
 
 # -- convergence order -------------------------------------------------------------------------
 #: Step sizes per order: coarse enough that the error stays far above round-off (RK4's smallest
@@ -36,7 +35,7 @@ PROBLEMS = {
 def _exact_state(problem, times):
     dyn = Dynamics.from_text(problem["loss"], problem["coords"], damping=problem["damping"],
                              mass=problem["mass"])
-    from inertia_verify.symbolic._closed_forms import quadratic_from_dynamics
+    from inertia_verify.symbolic import quadratic_from_dynamics
 
     solution = quadratic_from_dynamics(dyn, problem["theta0"], problem["v0"])
     states = [solution.state_at(t) for t in times]

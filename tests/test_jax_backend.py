@@ -12,7 +12,7 @@ import pytest
 from inertia_verify import Dynamics, InvalidArgument
 from inertia_verify.cli import main
 from inertia_verify.numeric import simulate, simulate_ensemble
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.symbolic import quadratic_moments
 
 pytest.importorskip("jax")
 

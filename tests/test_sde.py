@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from inertia_verify import Dynamics, InvalidArgument
-from inertia_verify.numeric._montecarlo import BLOCK_PATHS, simulate_ensemble
-from inertia_verify.numeric._sde_schemes import SDE_SCHEMES, get_sde_scheme
-from inertia_verify.numeric._sde_system import compile_sde
+from inertia_verify.numeric import SDE_SCHEMES, compile_sde, get_sde_scheme, simulate_ensemble
+from inertia_verify.numeric._montecarlo import BLOCK_PATHS
 
 Z = 4.0  # standard errors allowed between a Monte Carlo mean and an exact value
 

@@ -42,6 +42,7 @@ class SignLawCount:
     Attributes
     ----------
     model : str
+        The model's name.
     dimension : int
         D.
     point : tuple of int
@@ -59,6 +60,13 @@ class SignLawCount:
     directions : tuple of tuple of int
         ``rank`` independent sign vectors realised at θ₀: a function h with ⟨∇h(θ₀), s⟩ ≠ 0
         for one of them is refuted (the linear loss that realises s moves it).
+
+    Examples
+    --------
+    >>> from inertia_verify.laws import count_sign_laws, deep_linear
+    >>> c = count_sign_laws(deep_linear([1, 1, 1]), point=[2, -3])
+    >>> c.dimension, c.rank, c.n_laws, c.directions
+    (2, 1, 1, ((-1, 1),))
     """
 
     model: str
@@ -99,6 +107,10 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
         How many random g to draw (ignored when N = 1).
     point : sequence of nonzero int, optional
         θ₀ instead of a random point.
+
+    Returns
+    -------
+    SignLawCount
 
     Examples
     --------

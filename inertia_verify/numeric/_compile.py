@@ -157,15 +157,28 @@ class CompiledDynamics:
     original : Dynamics
         The system as given.
     dimension : int
+        :math:`d`, the number of coordinates.
     damping_kind : str
         As :attr:`Dynamics.damping_kind`.
     mass, mass_inverse : ndarray of shape (d, d)
+        :math:`M` and :math:`M^{-1}`.
     source : dict of str to str
         The generated Python code of each compiled function (``"gradient"``, ``"loss"``,
         ``"rate"``, ``"damping"``).
     block_paths : int or None
         Ensembles larger than this are evaluated in blocks of this many paths (vectorised within
         a block); ``None`` evaluates everything at once.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from inertia_verify import Dynamics
+    >>> system = compile_dynamics(Dynamics.from_text("a*x**2/2", "x", damping="g"),
+    ...                           {"a": 4, "g": 0.5})
+    >>> system.dimension, system.damping_kind, system.dynamics.loss
+    (1, 'scalar', 2*x**2)
+    >>> system.inertia(np.array([[1.0]]), np.array([[2.0]]))
+    array([4.])
     """
 
     #: Paths per block: 16384 float64 (128 KiB) per temporary keeps a block's temporaries in

@@ -55,6 +55,19 @@ _EPS = float(np.finfo(float).eps)
 def fit_exponent(steps, errors) -> tuple[float, float | None]:
     r"""Least-squares slope of :math:`\log` error on :math:`\log h` and its standard error.
 
+    Parameters
+    ----------
+    steps : sequence of float
+        The step sizes :math:`h > 0`.
+    errors : sequence of float
+        The error at each, positive.
+
+    Returns
+    -------
+    slope : float
+    standard_error : float or None
+        None with only two points.
+
     Examples
     --------
     >>> p, se = fit_exponent([0.1, 0.05, 0.025], [2e-2, 5e-3, 1.25e-3])
@@ -108,19 +121,35 @@ class EnergyDrift:
     Attributes
     ----------
     scheme : str
+        The scheme's name.
     rows : list of DriftRow
+        One per step size: the largest inertia and modified-energy errors and their growth.
     exponent, exponent_se : float or None
         Fitted :math:`p` (and standard error) of the inertia error over the non-diverged steps.
     modified_exponent, modified_exponent_se : float or None
         The same for the modified energy.
     modified_kind : {"exact", "shadow", None}
+        An exact quadratic invariant of the scheme, a truncated shadow energy, or neither.
     modified_energy : str or None
+        That modified energy.
     conserved_to_roundoff : bool or None
         For an exact invariant: every non-diverged run stays within :math:`\kappa\varepsilon\sqrt n`.
     verdict : str
         ``"bounded"`` (every run bounded), ``"growing"`` (some run drifts), ``"diverged"`` (some
         run blew up; the others are still reported), ``"inconclusive"`` (no run diverged or grew,
         but some run was too short to tell, see :data:`MIN_STEPS`).
+    t_final : float
+        The time every run reaches.
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> drift = energy_drift(Dynamics.from_text("x**2/2", "x"), "verlet", [0.1, 0.05],
+    ...                      t_final=10.0, theta0=[1.0], v0=[0.0])
+    >>> drift.verdict, round(drift.exponent, 2), drift.modified_kind, drift.conserved_to_roundoff
+    ('bounded', 2.0, 'exact', True)
     """
 
     scheme: str

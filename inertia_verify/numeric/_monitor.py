@@ -6,7 +6,7 @@ A heavy-ball or Nesterov loop with learning rate :math:`\alpha` and momentum :ma
 
 is read as a discretisation of :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0` with step
 :math:`h = \sqrt\alpha` and velocity :math:`v_k = (\theta_k - \theta_{k-1})/h` (see
-:func:`~inertia_verify.symbolic._optimizers.heavy_ball_to_ode`; :math:`\gamma = (1-\beta)/h`, or
+:func:`~inertia_verify.heavy_ball_to_ode`; :math:`\gamma = (1-\beta)/h`, or
 :math:`-\ln\beta/h` in the conformal convention).  The monitor tracks, at every step,
 
 * the discrete inertia :math:`I_k = \tfrac12\|v_k\|^2 + L_k` (the paper's eq. 11);
@@ -47,7 +47,7 @@ of the step :math:`\theta_{k-1}\to\theta_k`: :math:`h_k = \sqrt{\alpha_k}` in
 :math:`v_k = (\theta_k-\theta_{k-1})/h_k`, and :math:`\beta_k` in :math:`D_k`; a change of
 :math:`\alpha` rescales the time, and the jump of :math:`\tfrac12\|v\|^2` it causes shows in
 the remainder.  The heavy-ball reading :math:`(\alpha, \beta) \to (h, \gamma)` is
-:func:`~inertia_verify.symbolic._optimizers.heavy_ball_to_ode`, compiled once per convention.
+:func:`~inertia_verify.heavy_ball_to_ode`, compiled once per convention.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ _FETCH_EVERY = 256
 @lru_cache(maxsize=None)
 def _ode_reading(convention: str):
     """``(α, β) -> (h, γ)`` as compiled functions of floats, from
-    :func:`~inertia_verify.symbolic._optimizers.heavy_ball_to_ode` (derived once, never retyped)."""
+    :func:`~inertia_verify.heavy_ball_to_ode` (derived once, never retyped)."""
     import sympy
 
     from ..symbolic._optimizers import heavy_ball_to_ode
@@ -151,7 +151,40 @@ def _advance(theta, previous, older, scratch):
 
 @dataclass(frozen=True)
 class InertiaStep:
-    """What :meth:`InertiaMonitor.update` measured at one step."""
+    r"""What :meth:`InertiaMonitor.update` measured at one step.
+
+    Attributes
+    ----------
+    step : int
+        :math:`k`, counted from 0.
+    loss : float
+        :math:`L_k`, as passed to ``update``.
+    kinetic : float
+        :math:`\tfrac12\|v_k\|^2` with :math:`v_k = (\theta_k - \theta_{k-1})/h`.
+    inertia : float
+        :math:`I_k = \tfrac12\|v_k\|^2 + L_k`.
+    change : float or None
+        :math:`\Delta I_k = I_k - I_{k-1}` (None at the first step).
+    damping : float or None
+        :math:`D_k = -\tfrac12(1-\beta^2)\|v_{k-1}\|^2`, the part of the change the momentum
+        factor explains.
+    remainder : float or None
+        :math:`R_k = \Delta I_k - D_k`.
+    modified_inertia : float or None
+        :math:`\tilde I_k`, known one step later (None for the last record, and in
+        :meth:`InertiaMonitor.update`'s return value).
+    alpha, beta : float or None
+        The heavy-ball learning rate :math:`\alpha` and momentum :math:`\beta` of the step that
+        led to :math:`\theta_k` (for PyTorch's SGD :math:`\alpha = (1-\tau)\,\text{lr}`).
+
+    Examples
+    --------
+    >>> monitor = InertiaMonitor(lr=0.01, momentum=0.9)
+    >>> for theta in [1.0, 0.9]:
+    ...     record = monitor.update([np.array([theta])], theta ** 2 / 2)
+    >>> record.step, round(record.kinetic, 6), round(record.inertia, 6), round(record.damping, 6)
+    (1, 0.5, 0.905, 0.0)
+    """
 
     step: int
     loss: float
@@ -160,11 +193,7 @@ class InertiaStep:
     change: float | None
     damping: float | None
     remainder: float | None
-    #: :math:`\tilde I_k`, known one step later (None for the last record, and in
-    #: :meth:`InertiaMonitor.update`'s return value).
     modified_inertia: float | None = None
-    #: The heavy-ball learning rate :math:`\alpha` and momentum :math:`\beta` of the step that
-    #: led to :math:`\theta_k` (for PyTorch's SGD :math:`\alpha = (1-\tau)\,\text{lr}`).
     alpha: float | None = None
     beta: float | None = None
 

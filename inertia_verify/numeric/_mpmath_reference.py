@@ -19,6 +19,11 @@ __all__ = ["MpmathTaylor"]
 class MpmathTaylor(Scheme):
     """``mpmath.odefun`` reference at ``digits`` significant digits.
 
+    Parameters
+    ----------
+    digits : int
+        Significant digits of the integration, from 15 to 200.
+
     Examples
     --------
     >>> import mpmath

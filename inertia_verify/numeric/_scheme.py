@@ -68,6 +68,13 @@ class Scheme:
     5. The declared ``order`` is checked by ``tests/test_integrators.py`` (the fitted slope
        against closed forms); declare ``symplectic`` only if the undamped map preserves volume
        exactly (tested symbolically).
+
+    Examples
+    --------
+    >>> from inertia_verify.numeric import FIXED_STEP
+    >>> verlet = FIXED_STEP["verlet"]
+    >>> isinstance(verlet, Scheme), verlet.order, verlet.symplectic, verlet.reference
+    (True, 2, True, False)
     """
 
     name: str = ""

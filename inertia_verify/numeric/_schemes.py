@@ -33,6 +33,17 @@ SCHEMES: dict[str, Scheme] = {**FIXED_STEP, **REFERENCES}
 def get_scheme(name: str | Scheme, argument: str = "scheme") -> Scheme:
     """The scheme called ``name`` (a :class:`Scheme` instance is returned as is).
 
+    Parameters
+    ----------
+    name : str or Scheme
+        A key of :data:`SCHEMES`, or a scheme.
+    argument : str
+        The argument's name as the caller knows it, used in error messages.
+
+    Returns
+    -------
+    Scheme
+
     Examples
     --------
     >>> get_scheme("rk4").order

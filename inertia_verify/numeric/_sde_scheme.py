@@ -26,8 +26,19 @@ class SDEScheme:
     Attributes
     ----------
     name : str
+        The name used by :func:`~inertia_verify.numeric.simulate_ensemble` and the command line.
     strong_order, weak_order, stationary_order : float
+        The declared orders: pathwise error, error of expectations at a fixed time, and error
+        of the stationary expectations.
     description : str
+        One line for the command line's help.
+
+    Examples
+    --------
+    >>> from inertia_verify.numeric import SDE_SCHEMES
+    >>> baoab = SDE_SCHEMES["baoab"]
+    >>> isinstance(baoab, SDEScheme), baoab.strong_order, baoab.weak_order
+    (True, 1.0, 2.0)
     """
 
     name: str = ""

@@ -16,6 +16,17 @@ SDE_SCHEMES: dict[str, SDEScheme] = {s.name: s for s in (EulerMaruyama(), BAOAB(
 def get_sde_scheme(name: str | SDEScheme, argument: str = "scheme") -> SDEScheme:
     """The SDE scheme called ``name``.
 
+    Parameters
+    ----------
+    name : str or SDEScheme
+        A key of :data:`SDE_SCHEMES`, or an SDE scheme (returned as is).
+    argument : str
+        The argument's name as the caller knows it, used in error messages.
+
+    Returns
+    -------
+    SDEScheme
+
     Examples
     --------
     >>> get_sde_scheme("baoab").weak_order

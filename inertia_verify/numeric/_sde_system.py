@@ -26,6 +26,17 @@ __all__ = ["CompiledSDE", "compile_sde"]
 def compile_sde(dynamics: Dynamics, values: Mapping | None = None) -> CompiledSDE:
     """Compile a noisy system (drift and noise) for ensemble simulation.
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system, with or without noise.
+    values : mapping, optional
+        Numbers for its parameters (every parameter needs one).
+
+    Returns
+    -------
+    CompiledSDE
+
     Examples
     --------
     >>> import numpy as np
@@ -55,6 +66,13 @@ class CompiledSDE:
         :math:`m`, the number of Wiener processes (0 without noise).
     noise_matrix : ndarray of shape (d, m) or None
         :math:`\\Sigma` when it is constant.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> sde = compile_sde(Dynamics.from_text("x**2/2 + y**2/2", "x,y", noise="[[1, 0], [0, 2]]"))
+    >>> sde.noise_kind, sde.noise_dimension, sde.noise_matrix.tolist()
+    ('additive', 2, [[1.0, 0.0], [0.0, 2.0]])
     """
 
     def __init__(self, drift: CompiledDynamics) -> None:

@@ -218,7 +218,16 @@ class Divergence:
     step : int
         The step after which the state was first non-finite (``0`` for an unstable step size).
     time : float
+        The time of that step.
     detail : str
+        What was found, in words.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, simulate
+    >>> run = simulate(Dynamics.from_text("x**2/2", "x"), [1.0], [0.0], t_end=10.0, dt=2.5)
+    >>> run.divergence.reason, run.divergence.step
+    ('unstable step', 0)
     """
 
     reason: str
@@ -240,6 +249,7 @@ class Simulation:
     Attributes
     ----------
     scheme : str
+        The scheme's name.
     order : int or None
         The scheme's declared global order.
     dt : float
@@ -247,10 +257,13 @@ class Simulation:
     dt_requested : float or None
         The step asked for (differs from ``dt`` when it does not divide ``t_end - t0``).
     steps, paths, save_every : int
+        Steps taken, trajectories, and steps between saved states.
     t0, t_end : float
+        The time interval.
     times : ndarray, shape (n,)
         Saved times (the initial time, every ``save_every``-th step and the last step).
     inertia : ndarray, shape (n, paths)
+        :math:`I` at the saved times.
     balance : ndarray, shape (n, paths) or None
         :math:`I(t) - I(t_0) - \\int_{t_0}^t \\dot I\\,ds` along the simulated path, the rate
         integrated with the end-corrected trapezoid rule (error :math:`O(h^4)`).
@@ -260,10 +273,26 @@ class Simulation:
     theta, v : ndarray, shape (n, paths, d), or None
         Saved states (only with ``keep_states=True``).
     final_theta, final_v : ndarray, shape (paths, d)
+        The state at the last step.
     initial_theta, initial_v : ndarray, shape (paths, d)
+        The initial states (after the random spread, if any).
     divergence : Divergence or None
+        Where and why the run stopped being a solution, if it did.
     stability : StabilityEstimate or None
+        The linear stability check of the step size.
     compiled : CompiledDynamics
+        The system simulated.
+    seed : int or None
+        The seed of the random initial states (``None`` without a spread).
+    spread : (float, float) or None
+        The spread of the random initial states in θ and in v.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, simulate
+    >>> run = simulate(Dynamics.from_text("x**2/2", "x"), [1.0], [0.0], t_end=1.0, dt=0.1)
+    >>> run.scheme, run.order, run.steps, run.inertia.shape, run.divergence
+    ('verlet', 2, 10, (11, 1), None)
     """
 
     scheme: str

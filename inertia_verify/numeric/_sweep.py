@@ -45,9 +45,21 @@ class SweepTable:
         ``(mean - prediction) / stderr`` (``None`` without a prediction); the mean carries the
         scheme's bias :math:`O(dt^p)` (``p`` its weak order), which ``z`` does not remove.
     scheme : str
+        The SDE scheme's name.
     weak_order : float
+        Its declared weak order.
     t_end : float
+        The final time.
     prediction_source : str
+        Where the predicted :math:`E[I](t_{end})` came from.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, sweep
+    >>> table = sweep(Dynamics.from_text("x**2/2", "x", damping="1", noise="sigma"), [0.0], [0.0],
+    ...               t_end=1.0, paths=200, grid={"sigma": [0.5, 1.0]}, dt=0.1)
+    >>> table.scheme, table.grid, [row["sigma"] for row in table.rows]
+    ('euler-maruyama', {'sigma': (0.5, 1.0)}, [0.5, 1.0])
     """
 
     grid: dict

@@ -29,6 +29,7 @@ class DiscreteAnalysis:
     Attributes
     ----------
     map : DiscreteMap
+        The one-step map analysed.
     inertia_change : sympy.Expr
         :math:`I(\Phi_h z) - I(z)`.
     leading : LeadingOrder or None
@@ -41,6 +42,15 @@ class DiscreteAnalysis:
     ode_step, ode_damping : sympy.Expr or None
         For ``heavy-ball``/``nesterov``: the :math:`h` and :math:`\gamma` of the ODE
         (:math:`\Gamma`, a matrix, for a matrix damping).
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, analyse_discrete
+    >>> a = analyse_discrete(Dynamics.from_text("x**2/2", "x"), "euler", step=0.1)
+    >>> a.map.step, a.leading, a.invariant.exists, a.invariant.contraction
+    (1/10, None, False, 101/100)
     """
 
     map: DiscreteMap
@@ -133,11 +143,17 @@ def analyse_discrete(
     Parameters
     ----------
     dynamics, scheme, step, lr, momentum, convention
-        As :func:`~._discrete_maps.discrete_map`.
+        As :func:`~inertia_verify.discrete_map`.
     order : int
         Order :math:`N` of the shadow energy when there is no exact invariant.
     leading_up_to : int
         How far in :math:`h` to look for the leading term of :math:`\Delta I`.
+
+    Returns
+    -------
+    DiscreteAnalysis
+        The map, :math:`\Delta I` and its leading order, the exact quadratic invariant or the
+        shadow energy.
 
     Examples
     --------

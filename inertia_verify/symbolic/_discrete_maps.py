@@ -260,9 +260,20 @@ class DiscreteMap:
         for a matrix damping, and depends on :math:`t` for a time-dependent one).
     convention : str or None
         How ``(α, β)`` were obtained from the damping, when they were.
+    notes : tuple of str
+        Caveats.
+    options : dict
+        The keyword arguments :func:`discrete_map` was called with (to rebuild the map).
     method : Scheme
         The scheme (from :data:`~inertia_verify.numeric.FIXED_STEP`, configured with ``lr``,
         ``momentum`` and ``convention`` for the optimizers) whose stepper gave the map.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, discrete_map
+    >>> m = discrete_map(Dynamics.from_text("x**2/2", "x"), "symplectic-euler")
+    >>> m.step, m.theta, m.velocity
+    (h, (h*(-h*x + v_x) + x,), (-h*x + v_x,))
     """
 
     scheme: str
@@ -604,6 +615,20 @@ def taylor_coefficients(expr: sympy.Expr, variable: sympy.Symbol, order: int) ->
     Works for concrete and abstract losses alike: derivatives of ``L`` at shifted points become
     ``Derivative(L(θ), …)`` at :math:`\theta` (jets) once the variable is set to 0.
 
+    Parameters
+    ----------
+    expr : sympy.Expr
+        A function of ``variable``, smooth at 0.
+    variable : sympy.Symbol
+        The expansion variable.
+    order : int
+        The highest power kept.
+
+    Returns
+    -------
+    list of sympy.Expr
+        ``order + 1`` coefficients, :math:`c_n = \frac{1}{n!}\partial^n expr|_0`.
+
     Examples
     --------
     >>> x, h = sympy.symbols("x h")
@@ -656,6 +681,22 @@ def leading_order(expr: sympy.Expr, variable: sympy.Symbol, *, max_order: int = 
     Each lower coefficient is proved zero and the leading one shown nonzero (a concrete point
     where it is not zero) by :func:`~inertia_verify.prove_zero`.  For quantities built from a
     scheme with an abstract loss use :meth:`DiscreteMap.series`, which expands through jets.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        A function of ``variable`` (and other symbols).
+    variable : sympy.Symbol
+        The small parameter, usually the step :math:`h`.
+    max_order : int
+        The highest power searched.
+
+    Returns
+    -------
+    LeadingOrder
+        ``order`` and ``coefficient`` (None when every coefficient up to ``max_order``
+        vanishes), with the verdicts ``lower`` (each lower coefficient is zero) and
+        ``nonzero``.
 
     Examples
     --------

@@ -52,6 +52,16 @@ def canonical(expr: sympy.Expr) -> sympy.Expr:
     Only polynomial-style expansion is used (no ``simplify``), so the cost stays proportional to
     the size of the expression.
 
+    Parameters
+    ----------
+    expr : sympy.Expr
+        Any expression.
+
+    Returns
+    -------
+    sympy.Expr
+        Equal to ``expr``; expanded only when it is too large to factor cheaply.
+
     Examples
     --------
     >>> import sympy
@@ -71,9 +81,15 @@ def inertia(dynamics: Dynamics, *, kinetic: str = "mass") -> sympy.Expr:
     Parameters
     ----------
     dynamics : Dynamics
+        The system.
     kinetic : {"mass", "identity"}
         ``"mass"`` (default) uses the system's mass matrix, the energy that is conserved;
         ``"identity"`` uses the paper's :math:`\tfrac12\|v\|^2` whatever the mass.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`I` in the coordinates and the velocities ``v_<name>``.
 
     Examples
     --------
@@ -94,6 +110,16 @@ def inertia(dynamics: Dynamics, *, kinetic: str = "mass") -> sympy.Expr:
 def dissipation(dynamics: Dynamics) -> sympy.Expr:
     r"""The predicted rate :math:`-v^\top M\Gamma v` (zero without damping).
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system.
+
+    Returns
+    -------
+    sympy.Expr
+        In canonical form (:func:`canonical`).
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -112,6 +138,21 @@ def dissipation(dynamics: Dynamics) -> sympy.Expr:
 def inertia_rate(dynamics: Dynamics, quantity: sympy.Expr | None = None, *,
                  kinetic: str = "mass") -> sympy.Expr:
     r"""The time derivative of the inertia (or of any ``quantity``) along the flow, canonicalised.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system.
+    quantity : sympy.Expr, optional
+        A function of time, coordinates and velocities; default the inertia :func:`inertia`.
+    kinetic : {"mass", "identity"}
+        The kinetic energy of the inertia (ignored with ``quantity``), as for :func:`inertia`.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\frac{d}{dt}` of it along the deterministic flow (the noise, if any, is
+        ignored: :func:`~inertia_verify.ito_differential` has the Itô drift).
 
     Examples
     --------
@@ -149,6 +190,9 @@ class Derivation:
     Attributes
     ----------
     dynamics : Dynamics
+        The system derived.
+    kinetic : {"mass", "identity"}
+        The kinetic energy of the inertia.
     inertia : sympy.Expr
         :math:`I`.
     rate : sympy.Expr
@@ -173,6 +217,15 @@ class Derivation:
         Proved with a certificate (for a quadratic form, the exact LDLᵀ, and ``zero_set``:
         where :math:`dI/dt = 0`), or refuted with an exact witness state.  Computed on first
         use.
+    notes : tuple of str
+        Caveats of the derivation.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, derive
+    >>> d = derive(Dynamics.from_text("x**2/2", "x", damping="gamma"))
+    >>> d.inertia, d.rate, d.matches_dissipation.status, d.conservation.status
+    (v_x**2/2 + x**2/2, -gamma*v_x**2, 'proved', 'refuted')
     """
 
     dynamics: Dynamics

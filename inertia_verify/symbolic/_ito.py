@@ -91,6 +91,18 @@ def generator(dynamics: Dynamics, quantity: sympy.Expr | None = None) -> sympy.E
     r"""The Itô generator :math:`\mathcal{A}h`: the drift of :math:`dh` (second-order term
     included), canonicalised.  Without ``quantity``, :math:`h = I`.
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system (without noise the result is the ordinary rate).
+    quantity : sympy.Expr, optional
+        :math:`h(t, \theta, v)`; the inertia :math:`I` by default.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\mathcal{A}h`.
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -117,6 +129,18 @@ def stratonovich_to_ito(dynamics: Dynamics, velocity_drift: sympy.Matrix) -> sym
     r"""The Itô drift of :math:`v` equivalent to a Stratonovich drift :math:`b_S`:
     :math:`b_S + c` with :math:`c_i = \tfrac12\sum_{j,k}\Sigma_{kj}\partial_{v_k}\Sigma_{ij}`.
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system, whose noise matrix :math:`\Sigma` gives the correction.
+    velocity_drift : sympy.Matrix
+        A column: the drift of :math:`v`, one entry per coordinate.
+
+    Returns
+    -------
+    sympy.Matrix
+        The Itô drift :math:`b_S + c`.
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -129,6 +153,16 @@ def stratonovich_to_ito(dynamics: Dynamics, velocity_drift: sympy.Matrix) -> sym
 
 def ito_to_stratonovich(dynamics: Dynamics, velocity_drift: sympy.Matrix) -> sympy.Matrix:
     r"""The Stratonovich drift of :math:`v` equivalent to an Itô drift: :math:`b - c`.
+
+    Parameters
+    ----------
+    dynamics, velocity_drift
+        As for :func:`stratonovich_to_ito`.
+
+    Returns
+    -------
+    sympy.Matrix
+        The Stratonovich drift :math:`b - c`.
 
     Examples
     --------
@@ -160,6 +194,7 @@ class ItoDifferential:
     Attributes
     ----------
     dynamics : Dynamics
+        The system.
     quantity : sympy.Expr
         :math:`h`.
     calculus : {"ito", "stratonovich"}
@@ -173,6 +208,14 @@ class ItoDifferential:
     ordinary_chain_rule : sympy.Expr
         What the ordinary chain rule gives, :math:`\partial_t h + \nabla h\cdot(v, a)` with the
         deterministic acceleration :math:`a`, the noise treated as a smooth force.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, ito_differential
+    >>> dyn = Dynamics.from_text("x**2/2", "x", noise="sigma")
+    >>> dI = ito_differential(dyn)
+    >>> dI.calculus, dI.drift, dI.noise_terms, dI.ordinary_chain_rule
+    ('ito', sigma**2/2, (sigma*v_x,), 0)
     """
 
     dynamics: Dynamics
@@ -235,6 +278,11 @@ def ito_differential(dynamics: Dynamics, quantity: sympy.Expr | None = None, *,
     calculus : {"ito", "stratonovich"}
         The calculus of the result.
 
+    Returns
+    -------
+    ItoDifferential
+        The drift and noise terms of :math:`dh`, and the Itô correction.
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -273,6 +321,16 @@ def _expectation(dynamics: Dynamics, expr: sympy.Expr) -> sympy.Expr:
 def expected_rate(dynamics: Dynamics, quantity: sympy.Expr | None = None) -> sympy.Expr:
     r""":math:`\tfrac{d}{dt}E[h] = E[\mathcal{A}h]`, by linearity: every state-dependent term of
     the Itô drift inside ``E(...)``, the deterministic ones exact.
+
+    Parameters
+    ----------
+    dynamics, quantity
+        As for :func:`generator`.
+
+    Returns
+    -------
+    sympy.Expr
+        The expected rate, with ``E(...)`` around each state-dependent term.
 
     Examples
     --------

@@ -50,6 +50,18 @@ def fokker_planck(dynamics: Dynamics, density: sympy.Expr) -> sympy.Expr:
 
     with the Itô drift :math:`b`.  :math:`\rho` is stationary iff this vanishes.
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system (its noise read in its calculus, converted to Itô).
+    density : sympy.Expr
+        :math:`\rho(\theta, v)`.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\mathcal{A}^*\rho`, not simplified.
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -80,6 +92,8 @@ class GibbsStationary:
 
     Attributes
     ----------
+    dynamics : Dynamics
+        The Langevin system.
     density : sympy.Expr
         The unnormalised density :math:`\\exp(-(\\tfrac12\\|v\\|^2 + L)/T)`.
     temperature : sympy.Expr
@@ -92,6 +106,17 @@ class GibbsStationary:
         How :math:`E[L]` was obtained ("exact", or "quadrature" with its tolerance).
     quadrature_error : float or None
         scipy's error estimate for the quadrature, absolute.
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, gibbs_stationary
+    >>> g = gibbs_stationary(Dynamics.from_text("x**2/2", "x", damping="gamma", noise="sigma"))
+    >>> g.density
+    exp(2*gamma*(-v_x**2/2 - x**2/2)/sigma**2)
+    >>> g.expected_inertia, g.method
+    (sigma**2/(2*gamma), 'exact (closed form per coordinate)')
     """
 
     dynamics: Dynamics
@@ -301,6 +326,11 @@ def gibbs_stationary(dynamics: Dynamics, values: Mapping | None = None, *,
         Also try ``sympy.integrate`` on the one-coordinate pieces without a built-in closed form
         (quadratic: Gaussian; :math:`ax^n`: :math:`T/n`) before falling back to quadrature.  It
         can be slow.
+
+    Returns
+    -------
+    GibbsStationary
+        The density, its stationarity certificate and :math:`E[L]`, :math:`E[I]`.
 
     Notes
     -----

@@ -89,14 +89,30 @@ class QuadraticMoments:
     Build with :func:`quadratic_moments`.  Symbolic matrices (``F``, ``f``, ``G``, ``Q``,
     ``q``, ``c``) keep the system's parameters; numeric methods need ``values`` for them.
 
-    Attributes
+    Parameters
     ----------
-    F, f, G, Q, q : sympy.Matrix
+    dynamics : Dynamics
+        The system.
+    F, f, G : sympy.Matrix
+        The linear SDE :math:`dz = (Fz + f)\\,dt + G\\,dW` of :math:`z = (\\theta, v)`.
+    Q, q : sympy.Matrix
+        The quadratic and linear parts of the inertia, with:
     c : sympy.Expr
+        The inertia :math:`I = \\tfrac12 z^\\top Qz + q^\\top z + c`.
     mean0 : sympy.Matrix
         :math:`E[z(0)]`.
     covariance0 : sympy.Matrix
         :math:`\\operatorname{Cov}[z(0)]` (zero for a deterministic start).
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, quadratic_moments
+    >>> moments = quadratic_moments(Dynamics.from_text("x**2/2", "x", damping="gamma",
+    ...                                                noise="sigma"), [1], [0])
+    >>> moments.F, moments.G.T, moments.size
+    (Matrix([
+    [ 0,      1],
+    [-1, -gamma]]), Matrix([[0, sigma]]), 2)
     """
 
     def __init__(self, dynamics: Dynamics, F, f, G, Q, q, c, mean0, covariance0) -> None:
@@ -269,6 +285,11 @@ def quadratic_moments(dynamics: Dynamics, theta0: Sequence, v0: Sequence, *,
         The mean start :math:`E[\\theta(0)]`, :math:`E[v(0)]`.
     covariance0 : (2d, 2d) array, optional
         The start's covariance (zero: every path starts at the same point).
+
+    Returns
+    -------
+    QuadraticMoments
+        The moment equations, solved exactly on demand (``expected_inertia``, ...).
 
     Examples
     --------

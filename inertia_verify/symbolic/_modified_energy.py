@@ -64,6 +64,7 @@ class QuadraticInvariant:
     Attributes
     ----------
     scheme : str
+        The scheme's name.
     exists : bool
         True when a nonzero :math:`Q` with :math:`\Phi^\top Q\Phi = Q` exists (an exact invariant).
     contraction : sympy.Expr or None
@@ -85,6 +86,15 @@ class QuadraticInvariant:
     limit : Verdict or None
         Proof that :math:`Q \to \tfrac12\operatorname{diag}(A, M)` (the Hessian form of
         :math:`I`) as :math:`h \to 0`.
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, discrete_map, quadratic_invariant
+    >>> q = quadratic_invariant(discrete_map(Dynamics.from_text("x**2/2", "x"), "symplectic-euler"))
+    >>> q.exists, q.contraction, q.energy
+    (True, 1, -h*v_x*x/2 + v_x**2/2 + x**2/2)
     """
 
     scheme: str
@@ -333,6 +343,7 @@ class ShadowEnergy:
     Attributes
     ----------
     scheme : str
+        The scheme's name.
     order : int
         :math:`N`.
     exists : bool
@@ -346,6 +357,15 @@ class ShadowEnergy:
         The leading term of :math:`\tilde H_N(\Phi_h z) - \tilde H_N(z)`, computed in the
         system's own dimension; its order is at least :math:`N + 2` for a successful solve
         (:math:`N + 3` when :math:`H_{N+1} = 0`, as for Verlet at even :math:`N`).
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, discrete_map, shadow_energy
+    >>> s = shadow_energy(discrete_map(Dynamics.from_text("x**2/2", "x"), "symplectic-euler"), 1)
+    >>> s.exists, s.order, s.energy
+    (True, 1, -h*v_x*x/2 + v_x**2/2 + x**2/2)
     """
 
     scheme: str

@@ -98,6 +98,19 @@ def ode_to_heavy_ball(step: object, damping: object, *, convention: str = "first
     r"""The heavy-ball :math:`(\alpha, \beta)` that discretises
     :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0` with step :math:`h`.
 
+    Parameters
+    ----------
+    step, damping : number or sympy.Expr
+        :math:`h > 0` and :math:`\gamma`.
+    convention : {"first-order", "conformal"}
+        How the damping maps to the momentum: :math:`\beta = 1 - \gamma h` (first order in
+        :math:`h`) or :math:`\beta = e^{-\gamma h}` (the exact decay of the velocity).
+
+    Returns
+    -------
+    dict
+        ``lr`` (:math:`\alpha = h^2`), ``momentum`` (:math:`\beta`) and ``convention``.
+
     Examples
     --------
     >>> h, g = sympy.symbols("h gamma", positive=True)
@@ -120,6 +133,18 @@ def ode_to_heavy_ball(step: object, damping: object, *, convention: str = "first
 def heavy_ball_to_ode(lr: object, momentum: object, *, convention: str = "first-order") -> dict:
     r"""The step :math:`h` and damping :math:`\gamma` of the ODE that heavy ball with learning
     rate :math:`\alpha` and momentum :math:`\beta` discretises.
+
+    Parameters
+    ----------
+    lr, momentum : number or sympy.Expr
+        :math:`\alpha > 0` and :math:`\beta`.
+    convention : {"first-order", "conformal"}
+        As for :func:`ode_to_heavy_ball`.
+
+    Returns
+    -------
+    dict
+        ``step`` (:math:`h = \sqrt\alpha`), ``damping`` (:math:`\gamma`) and ``convention``.
 
     Examples
     --------
@@ -153,6 +178,17 @@ def pytorch_to_heavy_ball(lr: object, momentum: object, dampening: object = 0) -
     ``b_k = (θ_{k-1} - θ_k)/lr`` (from the previous step), ``θ_{k+1} - θ_k = μ(θ_k - θ_{k-1})
     - lr (1-τ) g_k``.  The coefficients are solved for, and the two updates are proved equal.
 
+    Parameters
+    ----------
+    lr, momentum, dampening : number or sympy.Expr
+        ``torch.optim.SGD``'s ``lr``, ``momentum`` (μ) and ``dampening`` (τ).
+
+    Returns
+    -------
+    dict
+        ``lr`` and ``momentum`` of the heavy-ball form, and ``proof``: the Verdict that the
+        two updates are equal.
+
     Examples
     --------
     >>> r = pytorch_to_heavy_ball(0.01, 0.9)
@@ -184,6 +220,16 @@ def heavy_ball_matching(convention: str = "first-order") -> list[tuple[str, Verd
     r"""Proofs that the derived mappings are right: heavy ball with :math:`(\alpha, \beta)` from
     :func:`ode_to_heavy_ball` *is* the ODE's kick, and the round trip
     :math:`(h,\gamma)\to(\alpha,\beta)\to(h,\gamma)` is the identity.
+
+    Parameters
+    ----------
+    convention : {"first-order", "conformal"}
+        As for :func:`ode_to_heavy_ball`.
+
+    Returns
+    -------
+    list of (str, Verdict)
+        Each statement and its proof.
 
     Examples
     --------
