@@ -184,8 +184,7 @@ def _modified_energy(step_map: DiscreteMap, shadow_order: int):
         invariant = None
     if invariant is not None and invariant.exists:
         return "exact", invariant.energy
-    if step_map.dynamics.damping_kind == "zero" and step_map.dynamics.mass == sympy.eye(
-            step_map.dynamics.dimension):
+    if step_map.dynamics.undamped and step_map.dynamics.identity_mass:
         shadow = shadow_energy(step_map, order=shadow_order)
         if shadow.exists:
             return "shadow", shadow.energy

@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 
+from .._dynamics import DampingKind
 from .._errors import InvalidArgument
 from ..symbolic._optimizers import CONVENTIONS
 from ._scheme import Scheme, apply_linear
@@ -102,8 +103,8 @@ class MomentumScheme(Scheme):
         return apply_linear(system.damping_propagator(t, dt), v)
 
     def stepper(self, system, dt):
-        if self.lr is not None and system.damping_kind != "zero":
-            raise InvalidArgument("damping", system.damping_kind,
+        if self.lr is not None and system.damping_kind is not DampingKind.ZERO:
+            raise InvalidArgument("damping", str(system.damping_kind),
                                   "cannot be combined with lr and momentum (the momentum is the "
                                   "damping)", "give either the damping (and step) or lr and momentum")
         # α/h: exactly h when α = h², so the map has no spurious h²/h in either layer.

@@ -538,7 +538,7 @@ def _finish(job: _EnsembleJob, results: Sequence[_ChunkResult], per_chunk: int) 
                     job.theta0, job.v0,
                     {str(k): float(v) for k, v in (job.values or {}).items()},
                     np.asarray(job.marks) * job.dt, mean, err, status, diverged_at,
-                    repr(dynamics), dynamics.calculus, job.backend)
+                    repr(dynamics), str(dynamics.calculus), job.backend)
 
 
 class _Observer:

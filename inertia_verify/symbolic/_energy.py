@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .._dynamics import Dynamics
+from .._dynamics import Calculus, Dynamics
 from .._errors import InvalidArgument
 from .._prover import Verdict, prove_equal, prove_zero
 
@@ -84,7 +84,7 @@ def inertia(dynamics: Dynamics, *, kinetic: str = "mass") -> sympy.Expr:
     dynamics = _check_dynamics(dynamics)
     kinetic = _check_kinetic(kinetic)
     v = sympy.Matrix(dynamics.velocities)
-    if kinetic == "identity" or dynamics.mass == sympy.eye(dynamics.dimension):
+    if kinetic == "identity" or dynamics.identity_mass:
         kinetic_energy = sympy.Add(*[vi**2 for vi in dynamics.velocities]) / 2
     else:
         kinetic_energy = (v.T * dynamics.mass * v)[0, 0] / 2
@@ -101,10 +101,10 @@ def dissipation(dynamics: Dynamics) -> sympy.Expr:
     -(v_x**2 + 2*v_y**2)
     """
     dynamics = _check_dynamics(dynamics)
-    if dynamics.damping_kind == "zero":
+    if dynamics.undamped:
         return sympy.Integer(0)
     v = sympy.Matrix(dynamics.velocities)
-    if dynamics.damping_kind in ("scalar", "time") and dynamics.mass == sympy.eye(dynamics.dimension):
+    if dynamics.scalar_damping and dynamics.identity_mass:
         return -dynamics.damping[0, 0] * sympy.Add(*[vi**2 for vi in dynamics.velocities])
     return canonical(-(v.T * dynamics.mass * dynamics.damping * v)[0, 0])
 
@@ -137,7 +137,7 @@ def _energy_rate(dynamics: Dynamics, kinetic: str) -> sympy.Expr:
     """
     a = dynamics.acceleration
     grad = dynamics.gradient
-    identity = kinetic == "identity" or dynamics.mass == sympy.eye(dynamics.dimension)
+    identity = kinetic == "identity" or dynamics.identity_mass
     ka = a if identity else dynamics.mass * a
     return sympy.Add(*[v * (ka[i] + grad[i]) for i, v in enumerate(dynamics.velocities)])
 
@@ -219,9 +219,9 @@ class Derivation:
             "velocities": [v.name for v in dyn.velocities],
             "parameters": [p.name for p in dyn.parameters],
             "loss": str(dyn.loss),
-            "damping": str(dyn.damping[0, 0]) if dyn.damping_kind in ("zero", "scalar", "time")
+            "damping": str(dyn.damping[0, 0]) if dyn.scalar_damping
             else str(dyn.damping.tolist()),
-            "damping_kind": dyn.damping_kind,
+            "damping_kind": dyn.damping_kind.value,
             "mass": str(dyn.mass.tolist()),
             "kinetic": self.kinetic,
             "inertia": str(self.inertia),
@@ -234,8 +234,8 @@ class Derivation:
             "dissipative": self.dissipative.to_dict(),
             **({} if self.differential is None else {
                 "noise": str(dyn.noise.tolist()),
-                "noise_kind": dyn.noise_kind,
-                "calculus": self.differential.calculus,
+                "noise_kind": dyn.noise_kind.value,
+                "calculus": self.differential.calculus.value,
                 "noise_terms": [str(n) for n in self.noise_terms],
                 "ito_drift": str(self.differential.ito_drift),
                 "ito_correction": str(self.ito_correction),
@@ -257,7 +257,7 @@ class Derivation:
             f"dissipative (dI/dt <= 0 for every state): {_sign_line(self.dissipative)}",
         ]
         if self.differential is not None:
-            dw = "∘dW" if self.differential.calculus == "stratonovich" else "dW"
+            dw = "∘dW" if self.differential.calculus is Calculus.STRATONOVICH else "dW"
             lines.insert(3, "noise:     " + (" + ".join(
                 f"({n}) {dw}_{j}" for j, n in enumerate(self.noise_terms)) or "0"))
             lines.insert(4, f"           Itô correction to the chain rule: {self.ito_correction}"
@@ -341,11 +341,11 @@ def derive(dynamics: Dynamics, *, kinetic: str = "mass", **prover_options) -> De
     rate = inertia_rate(dynamics, kinetic=kinetic)
     predicted = dissipation(dynamics)
     notes = []
-    if kinetic == "identity" and dynamics.mass != sympy.eye(dynamics.dimension):
+    if kinetic == "identity" and not dynamics.identity_mass:
         notes.append("with a non-identity mass, ½‖v‖² + L is not the natural energy; "
                      "the rate keeps the remainder vᵀ(I − M⁻¹)∇L")
     differential, without_noise, still = None, None, rate
-    if dynamics.noise is not None:
+    if dynamics.is_noisy:
         from ._ito import ito_differential  # _ito builds on this module
 
         differential = ito_differential(dynamics, energy, calculus=dynamics.calculus)

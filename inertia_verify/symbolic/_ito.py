@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import sympy
 
 from .._expressions import as_sympy
-from .._dynamics import CALCULI, Dynamics
+from .._dynamics import CALCULI, Calculus, Dynamics
 from .._errors import InvalidArgument
 from ._energy import _check_dynamics, canonical, inertia
 
@@ -37,11 +37,11 @@ __all__ = ["ItoDifferential", "ito_differential", "generator", "expected_rate",
 EXPECTATION = sympy.Function("E")
 
 
-def _check_calculus(calculus: str) -> str:
+def _check_calculus(calculus: str) -> Calculus:
     if calculus not in CALCULI:
         raise InvalidArgument("calculus", calculus, "is not a known stochastic calculus",
                               "use 'ito' or 'stratonovich'")
-    return calculus
+    return Calculus(calculus)
 
 
 def _check_quantity(dynamics: Dynamics, quantity: object) -> sympy.Expr:
@@ -196,7 +196,7 @@ class ItoDifferential:
     def to_dict(self) -> dict:
         return {
             "quantity": str(self.quantity),
-            "calculus": self.calculus,
+            "calculus": str(self.calculus),
             "drift": str(self.drift),
             "noise_terms": [str(n) for n in self.noise_terms],
             "ito_drift": str(self.ito_drift),
@@ -206,7 +206,7 @@ class ItoDifferential:
         }
 
     def __str__(self) -> str:
-        dw = "∘dW" if self.calculus == "stratonovich" else "dW"
+        dw = "∘dW" if self.calculus is Calculus.STRATONOVICH else "dW"
         noise = " + ".join(f"({n}) {dw}_{j}" for j, n in enumerate(self.noise_terms)) or "0"
         return "\n".join([
             f"d[{self.quantity}] = ({self.drift}) dt + {noise}   [{self.calculus}]",
@@ -214,10 +214,10 @@ class ItoDifferential:
         ])
 
     def _repr_latex_(self) -> str:
-        dw = r"\circ dW" if self.calculus == "stratonovich" else "dW"
+        dw = r"\circ dW" if self.calculus is Calculus.STRATONOVICH else "dW"
         noise = " + ".join(rf"\left({sympy.latex(n)}\right){dw}_{{{j}}}"
                            for j, n in enumerate(self.noise_terms)) or "0"
-        name = "Itô" if self.calculus == "ito" else "Stratonovich"
+        name = "Itô" if self.calculus is Calculus.ITO else "Stratonovich"
         return (rf"$$d\left[{sympy.latex(self.quantity)}\right] = \left({sympy.latex(self.drift)}"
                 rf"\right)dt + {noise}\quad\text{{({name})}}$$")
 
@@ -251,7 +251,7 @@ def ito_differential(dynamics: Dynamics, quantity: sympy.Expr | None = None, *,
     quantity = _check_quantity(dynamics, quantity)
     calculus = _check_calculus(calculus)
     ito_drift = generator(dynamics, quantity)
-    if calculus == "ito":
+    if calculus is Calculus.ITO:
         drift = ito_drift
     else:
         strat = ito_to_stratonovich(dynamics, dynamics.ito_acceleration)

@@ -27,7 +27,7 @@ import scipy.integrate
 import sympy
 
 from .._expressions import as_sympy
-from .._dynamics import Dynamics
+from .._dynamics import DampingKind, Dynamics, NoiseKind
 from .._errors import InvalidArgument
 from .._prover import Verdict, prove_zero
 from ._energy import _check_dynamics
@@ -136,11 +136,11 @@ class GibbsStationary:
 
 def _check_langevin(dynamics: Dynamics) -> tuple[sympy.Expr, sympy.Expr]:
     problems = []
-    if dynamics.damping_kind != "scalar":
-        problems.append(f"the damping is {dynamics.damping_kind!r}, not a constant scalar γ")
-    if dynamics.noise_kind != "isotropic":
-        problems.append(f"the noise is {dynamics.noise_kind!r}, not σI with constant σ")
-    if dynamics.mass != sympy.eye(dynamics.dimension):
+    if dynamics.damping_kind is not DampingKind.SCALAR:
+        problems.append(f"the damping is {dynamics.damping_kind.value!r}, not a constant scalar γ")
+    if dynamics.noise_kind is not NoiseKind.ISOTROPIC:
+        problems.append(f"the noise is {dynamics.noise_kind.value!r}, not σI with constant σ")
+    if not dynamics.identity_mass:
         problems.append("the mass is not the identity")
     if problems:
         raise InvalidArgument("dynamics", repr(dynamics), "; ".join(problems),
