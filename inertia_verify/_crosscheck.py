@@ -40,9 +40,11 @@ order, less half an order, allows given the next coarser run,
 :math:`\\tau = e_2\\,(h_1/h_2)^{p - 1/2}`: ``error / tolerance ≤ 1`` restates the lower side of the
 band in units of error; it is not an independent accuracy target.
 
-The round-off floor is :math:`100\\,\\varepsilon\\,\\max|I|\\sqrt{N}` for :math:`N` steps (rounding
-errors accumulate like a random walk), and for the adaptive references additionally
-:math:`100 \\cdot \\mathrm{rtol}\\cdot\\max|I|`.
+The round-off floor is :func:`~inertia_verify._tolerances.roundoff_floor`,
+:math:`\\kappa\\,\\varepsilon\\,\\max|I|\\sqrt{N}` for :math:`N` steps (rounding errors accumulate
+like a random walk), and for the adaptive references additionally
+:math:`\\mathrm{REFERENCE\\_BUDGET} \\cdot \\mathrm{rtol}\\cdot\\max|I|` (both in
+:mod:`inertia_verify._tolerances`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import InvalidArgument
+from ._tolerances import REFERENCE_BUDGET, roundoff_floor
 from .numeric._compile import CompiledDynamics, compile_dynamics
 from .numeric._schemes import get_scheme
 from .numeric._simulate import Simulation, simulate
@@ -70,7 +73,6 @@ ORDER_BAND = 0.5
 #: The seed of the random initial states when the caller gives none (reported in the result).
 DEFAULT_SEED = 0
 
-_EPS = np.finfo(float).eps
 
 
 @dataclass(frozen=True)
@@ -377,12 +379,12 @@ def _worst(verdicts) -> str:
 
 def _floor(run: Simulation, scheme) -> float:
     scale = float(np.max(np.abs(run.inertia))) if run.inertia.size else 1.0
-    floor = 100 * _EPS * max(scale, 1e-300) * math.sqrt(max(run.steps, 1))
+    floor = roundoff_floor(run.steps, max(scale, 1e-300))
     rtol = getattr(scheme, "rtol", None)
     if rtol is not None:
-        floor = max(floor, 100 * rtol * scale)
+        floor = max(floor, REFERENCE_BUDGET * rtol * scale)
     if scheme.name == "mpmath":
-        floor = max(floor, 100 * _EPS * scale)
+        floor = max(floor, roundoff_floor(1, scale))
     return floor
 
 

@@ -308,7 +308,7 @@ def lyapunov(dynamics: Dynamics, function, *, rate=None, best_rate: bool = False
     if not isinstance(dynamics, Dynamics):
         raise InvalidArgument("dynamics", dynamics, "must be a Dynamics",
                               "build one with Dynamics.from_text")
-    if dynamics.noise is not None:
+    if dynamics.is_noisy:
         raise InvalidArgument("dynamics", dynamics, "has noise",
                               "a noisy system needs the Itô generator (ito_differential); "
                               "lyapunov decides deterministic flows")

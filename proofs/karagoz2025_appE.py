@@ -17,11 +17,11 @@ import sympy
 
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.numeric import compile_dynamics
+from inertia_verify.numeric import REFERENCE_DIGITS, compile_dynamics
 from inertia_verify.numeric._mpmath_reference import MpmathTaylor
 from inertia_verify.symbolic._closed_forms import _regime_solution, oscillator
 
-DIGITS = 30
+DIGITS = REFERENCE_DIGITS
 
 
 def check():

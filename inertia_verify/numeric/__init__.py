@@ -40,3 +40,11 @@ __all__ = ["CompiledDynamics", "compile_dynamics", "Scheme", "FIXED_STEP", "REFE
            "get_scheme", "Divergence", "Simulation", "simulate", "StabilityEstimate",
            "estimate_stability",
            "CompiledSDE", "compile_sde", "SDEScheme", "SDE_SCHEMES", "get_sde_scheme", "Ensemble", "MonteCarloCheck", "WeakOrderFit", "simulate_ensemble", "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck", "weak_order_fit", "SweepTable", "sweep", "InertiaMonitor", "InertiaStep", "jax_inertia_init", "jax_inertia_step", "LawMonitor", "EnergyDrift", "energy_drift", "fit_exponent"]
+
+# The tolerances the proofs and figures share with the numeric layer (their one home is
+# inertia_verify._tolerances).
+from .._tolerances import REFERENCE_BUDGET as REFERENCE_BUDGET  # noqa: E402
+from .._tolerances import REFERENCE_DIGITS as REFERENCE_DIGITS  # noqa: E402
+from .._tolerances import roundoff_floor as roundoff_floor  # noqa: E402
+
+__all__ += ["REFERENCE_BUDGET", "REFERENCE_DIGITS", "roundoff_floor"]

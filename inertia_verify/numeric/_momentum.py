@@ -29,7 +29,7 @@ import numpy as np
 
 from .._dynamics import DampingKind
 from .._errors import InvalidArgument
-from ..symbolic._optimizers import CONVENTIONS
+from ..symbolic._optimizers import _check_convention
 from ._scheme import Scheme, apply_linear
 
 __all__ = ["MomentumScheme"]
@@ -69,9 +69,7 @@ class MomentumScheme(Scheme):
     lookahead: bool = False
 
     def __init__(self, lr=None, momentum=None, convention: str = "first-order") -> None:
-        if convention not in CONVENTIONS:
-            raise InvalidArgument("convention", convention, "is not a known convention",
-                                  f"use one of {', '.join(CONVENTIONS)}")
+        _check_convention(convention)
         if (lr is None) != (momentum is None):
             missing = "momentum" if momentum is None else "lr"
             raise InvalidArgument(missing, None, "lr and momentum must be given together",

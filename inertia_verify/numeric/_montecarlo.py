@@ -32,6 +32,7 @@ import sympy
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from .._progress import Progress
+from .._tolerances import Z_SCORE
 from ._compile import _lambdify
 from ._sde_scheme import SDEScheme
 from ._sde_schemes import get_sde_scheme
@@ -46,8 +47,6 @@ __all__ = ["BLOCK_PATHS", "MIN_PATHS", "Z_SCORE", "Ensemble", "simulate_ensemble
 BLOCK_PATHS = 8192
 #: Default chunk: 32 blocks (262 144 paths, a few MB per coordinate).
 DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
-#: Differences are judged against this many combined standard errors (two-sided p ≈ 6e-5).
-Z_SCORE = 4.0
 #: Fewer paths per run than this and a Monte Carlo check is inconclusive: the sample standard
 #: deviation is then uncertain by more than 1/sqrt(2N) ≈ 7 %, and the mean of a skewed quantity
 #: such as I is not yet close to normal, so a z-score would not mean what Z_SCORE assumes.

@@ -61,7 +61,7 @@ def _check_quantity(dynamics: Dynamics, quantity: object) -> sympy.Expr:
 def _diffusion_hessian_term(dynamics: Dynamics, quantity: sympy.Expr) -> sympy.Expr:
     r""":math:`\tfrac12\operatorname{tr}(\Sigma\Sigma^\top\nabla_v^2 h)`, summed as
     :math:`\tfrac12\sum_j \sum_{i,k}\Sigma_{ij}\Sigma_{kj}\partial_{v_i}\partial_{v_k} h`."""
-    if dynamics.noise is None:
+    if not dynamics.is_noisy:
         return sympy.Integer(0)
     sigma, vels = dynamics.noise, dynamics.velocities
     d = dynamics.dimension
@@ -104,7 +104,7 @@ def generator(dynamics: Dynamics, quantity: sympy.Expr | None = None) -> sympy.E
 
 
 def _noise_terms(dynamics: Dynamics, quantity: sympy.Expr) -> tuple[sympy.Expr, ...]:
-    if dynamics.noise is None:
+    if not dynamics.is_noisy:
         return ()
     gradient_v = [sympy.diff(quantity, v) for v in dynamics.velocities]
     sigma = dynamics.noise

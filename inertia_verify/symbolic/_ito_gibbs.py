@@ -65,7 +65,7 @@ def fokker_planck(dynamics: Dynamics, density: sympy.Expr) -> sympy.Expr:
         terms.append(-sympy.diff(v * density, c))
     for i, v in enumerate(dynamics.velocities):
         terms.append(-sympy.diff(b[i] * density, v))
-    if dynamics.noise is not None:
+    if dynamics.is_noisy:
         D = dynamics.noise * dynamics.noise.T
         for i, vi in enumerate(dynamics.velocities):
             for k, vk in enumerate(dynamics.velocities):
