@@ -57,6 +57,7 @@ import numpy as np
 
 from ._errors import InvalidArgument
 from ._tolerances import REFERENCE_BUDGET, roundoff_floor
+from ._validation import as_positive_int, as_seed, as_state
 from .numeric._compile import CompiledDynamics, compile_dynamics
 from .numeric._schemes import get_scheme
 from .numeric._simulate import Simulation, simulate
@@ -388,15 +389,6 @@ def _floor(run: Simulation, scheme) -> float:
     return floor
 
 
-def _seed(seed) -> int:
-    if seed is None:
-        return DEFAULT_SEED
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InvalidArgument("seed", seed, "must be a non-negative integer",
-                              f"e.g. seed={DEFAULT_SEED} (the default)")
-    return int(seed)
-
-
 def _shared_initial_states(runs) -> bool:
     first = runs[0]
     return all(np.array_equal(r.initial_theta, first.initial_theta)
@@ -447,11 +439,10 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     >>> crosscheck(dyn, [1, 0], [0, 1], t_end=2, dt=0.01, paths=50, spread=0.1).seed
     0
     """
-    from .numeric._simulate import _initial, _spread
+    from .numeric._simulate import _spread
     from .symbolic._closed_forms import quadratic_from_dynamics
 
-    if isinstance(refinements, bool) or not isinstance(refinements, int) or refinements < 1:
-        raise InvalidArgument("refinements", refinements, "must be a positive integer", "e.g. 2")
+    as_positive_int(refinements, "refinements", example="2")
     if order is not None and (isinstance(order, bool) or not isinstance(
             order, (int, float, np.integer, np.floating)) or not math.isfinite(order)
             or order <= 0):
@@ -463,16 +454,15 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     used_seed = None
     if pair is not None:
         # One draw for the whole experiment: every step size starts from these very states.
-        if isinstance(paths, bool) or not isinstance(paths, (int, np.integer)) or paths < 1:
-            raise InvalidArgument("paths", paths, "must be a positive integer", "e.g. paths=1000")
-        used_seed = _seed(seed)
+        as_positive_int(paths, "paths", example="paths=1000")
+        used_seed = as_seed(seed, DEFAULT_SEED)
         d = system.dimension
         rng = np.random.default_rng(used_seed)
-        theta0 = _initial(theta0, "theta0", d, int(paths)) \
+        theta0 = as_state(theta0, d, int(paths), "theta0") \
             + pair[0] * rng.standard_normal((int(paths), d))
-        v0 = _initial(v0, "v0", d, int(paths)) + pair[1] * rng.standard_normal((int(paths), d))
+        v0 = as_state(v0, d, int(paths), "v0") + pair[1] * rng.standard_normal((int(paths), d))
     elif seed is not None:
-        _seed(seed)  # still refuse a malformed seed
+        as_seed(seed, DEFAULT_SEED)  # still refuse a malformed seed
     runs = []
     for k in range(refinements + 1):
         runs.append(simulate(system, theta0, v0, t_end, dt * 2**k, scheme=method.name,

@@ -22,6 +22,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 from .._dynamics import DampingKind, Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_dynamics
 
 __all__ = ["compile_dynamics", "CompiledDynamics"]
 
@@ -136,9 +137,7 @@ def compile_dynamics(dynamics: Dynamics, values: Mapping | None = None) -> Compi
     >>> compiled.rate(0.0, theta, v)
     array([-0.1, -0.1])
     """
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not {type(dynamics).__name__}",
-                              "build one with Dynamics(...) or Dynamics.from_text(...)")
+    as_dynamics(dynamics)
     if dynamics.is_abstract:
         raise InvalidArgument("dynamics", str(dynamics.loss),
                               "abstract losses cannot be simulated: give a concrete loss",

@@ -40,6 +40,7 @@ import sympy
 from .._display import text_table
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_dynamics
 from .._tolerances import ROUNDOFF_KAPPA, roundoff_floor
 from ..symbolic._discrete_maps import DiscreteMap, _check_scheme, discrete_map
 
@@ -244,8 +245,7 @@ def energy_drift(
     >>> r.verdict, round(r.exponent, 2), r.modified_kind, r.conserved_to_roundoff
     ('bounded', 1.0, 'exact', True)
     """
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, "must be a Dynamics")
+    as_dynamics(dynamics)
     scheme = _check_scheme(scheme)
     if dynamics.is_abstract or dynamics.parameters:
         raise InvalidArgument("dynamics", str(dynamics.loss),

@@ -31,6 +31,7 @@ import sympy
 from .._expressions import as_sympy
 from .._dynamics import DampingKind, Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_dynamics
 from .._prover import Verdict, prove_zero
 from ._optimizers import CONVENTIONS
 
@@ -532,9 +533,7 @@ def discrete_map(
     >>> sympy.fraction(sympy.factor(v_next))[1]
     2*g*h + 4
     """
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not {type(dynamics).__name__}",
-                              "build one with Dynamics(...) or Dynamics.from_text(...)")
+    as_dynamics(dynamics)
     method = _fixed_step(scheme)
     if getattr(dynamics, "noise", None) is not None:
         raise InvalidArgument("dynamics", "noise", "is stochastic; the discrete maps are deterministic",

@@ -21,6 +21,7 @@ import sympy
 
 from .._dynamics import Calculus, Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_dynamics
 from .._prover import Verdict, prove_equal, prove_zero
 
 __all__ = ["inertia", "inertia_rate", "dissipation", "derive", "Derivation", "canonical"]
@@ -30,13 +31,6 @@ _KINETIC = ("mass", "identity")
 #: Above this many operations the canonical form skips ``factor_terms`` (it is cheap, but a
 #: 200-coordinate system should not pay for cosmetics it cannot display anyway).
 _FACTOR_LIMIT = 5000
-
-
-def _check_dynamics(dynamics: object) -> Dynamics:
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not {type(dynamics).__name__}",
-                              "build one with Dynamics(...) or Dynamics.from_text(...)")
-    return dynamics
 
 
 def _check_kinetic(kinetic: str) -> str:
@@ -81,7 +75,7 @@ def inertia(dynamics: Dynamics, *, kinetic: str = "mass") -> sympy.Expr:
     >>> inertia(Dynamics.from_text("x**2/2", "x"))
     v_x**2/2 + x**2/2
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     kinetic = _check_kinetic(kinetic)
     v = sympy.Matrix(dynamics.velocities)
     if kinetic == "identity" or dynamics.identity_mass:
@@ -100,7 +94,7 @@ def dissipation(dynamics: Dynamics) -> sympy.Expr:
     >>> dissipation(Dynamics.from_text("x**2/2 + y**2", "x,y", damping="[[1,0],[0,2]]"))
     -(v_x**2 + 2*v_y**2)
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     if dynamics.undamped:
         return sympy.Integer(0)
     v = sympy.Matrix(dynamics.velocities)
@@ -121,7 +115,7 @@ def inertia_rate(dynamics: Dynamics, quantity: sympy.Expr | None = None, *,
     >>> inertia_rate(Dynamics.from_text("cos(x)", "x", damping="3/t"))
     -3*v_x**2/t
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     if quantity is None:
         return canonical(_energy_rate(dynamics, _check_kinetic(kinetic)))
     return canonical(dynamics.time_derivative(quantity))
@@ -335,7 +329,7 @@ def derive(dynamics: Dynamics, *, kinetic: str = "mass", **prover_options) -> De
     >>> bad.dissipative.status, bad.dissipative.counterexample
     ('refuted', {'v_x': 1, 'v_y': -1, 'value': 1})
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     kinetic = _check_kinetic(kinetic)
     energy = inertia(dynamics, kinetic=kinetic)
     rate = inertia_rate(dynamics, kinetic=kinetic)

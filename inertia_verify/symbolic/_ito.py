@@ -28,7 +28,8 @@ import sympy
 from .._expressions import as_sympy
 from .._dynamics import CALCULI, Calculus, Dynamics
 from .._errors import InvalidArgument
-from ._energy import _check_dynamics, canonical, inertia
+from .._validation import as_dynamics
+from ._energy import canonical, inertia
 
 __all__ = ["ItoDifferential", "ito_differential", "generator", "expected_rate",
            "stratonovich_to_ito", "ito_to_stratonovich", "EXPECTATION"]
@@ -97,7 +98,7 @@ def generator(dynamics: Dynamics, quantity: sympy.Expr | None = None) -> sympy.E
     >>> generator(Dynamics.from_text("x**2/2 + y**2/2", "x,y", damping="gamma", noise="sigma"))
     -gamma*v_x**2 - gamma*v_y**2 + sigma**2
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     quantity = _check_quantity(dynamics, quantity)
     drift = _first_order(dynamics, quantity, dynamics.ito_acceleration)
     return canonical(drift + _diffusion_hessian_term(dynamics, quantity))
@@ -141,7 +142,7 @@ def ito_to_stratonovich(dynamics: Dynamics, velocity_drift: sympy.Matrix) -> sym
 
 
 def _convert(dynamics: Dynamics, velocity_drift: object, sign: int) -> sympy.Matrix:
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     drift = sympy.Matrix(velocity_drift) if isinstance(velocity_drift, (list, tuple)) \
         else velocity_drift
     if not isinstance(drift, sympy.MatrixBase) or drift.shape != (dynamics.dimension, 1):
@@ -247,7 +248,7 @@ def ito_differential(dynamics: Dynamics, quantity: sympy.Expr | None = None, *,
     >>> ito_differential(dyn, calculus="stratonovich").drift
     -gamma*v_x**2
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     quantity = _check_quantity(dynamics, quantity)
     calculus = _check_calculus(calculus)
     ito_drift = generator(dynamics, quantity)
@@ -280,5 +281,5 @@ def expected_rate(dynamics: Dynamics, quantity: sympy.Expr | None = None) -> sym
     >>> expected_rate(Dynamics.from_text("x**2/2", "x", damping="gamma", noise="sigma"))
     -gamma*E(v_x**2) + sigma**2/2
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     return _expectation(dynamics, generator(dynamics, _check_quantity(dynamics, quantity)))

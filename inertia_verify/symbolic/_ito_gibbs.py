@@ -30,7 +30,7 @@ from .._expressions import as_sympy
 from .._dynamics import DampingKind, Dynamics, NoiseKind
 from .._errors import InvalidArgument
 from .._prover import Verdict, prove_zero
-from ._energy import _check_dynamics
+from .._validation import as_dynamics
 
 __all__ = ["GibbsStationary", "gibbs_stationary", "fokker_planck"]
 
@@ -58,7 +58,7 @@ def fokker_planck(dynamics: Dynamics, density: sympy.Expr) -> sympy.Expr:
     >>> sympy.simplify(fokker_planck(dyn, sympy.exp(-(x**2 + v**2)/2)))
     0
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     b = dynamics.ito_acceleration
     terms = []
     for c, v in zip(dynamics.coordinates, dynamics.velocities):
@@ -323,7 +323,7 @@ def gibbs_stationary(dynamics: Dynamics, values: Mapping | None = None, *,
     >>> round(g.expected_inertia, 10), g.method
     (0.1516337576, 'quadrature (epsrel=1e-10)')
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     if not (isinstance(tol, float) and 1e-14 <= tol <= 1e-2):
         raise InvalidArgument("tol", tol, "must be a float in [1e-14, 1e-2]")
     gamma, sigma = _check_langevin(dynamics)

@@ -32,7 +32,7 @@ import sympy
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
-from ._energy import _check_dynamics
+from .._validation import as_dynamics
 
 __all__ = ["QuadraticMoments", "quadratic_moments"]
 
@@ -270,7 +270,7 @@ def quadratic_moments(dynamics: Dynamics, theta0: Sequence, v0: Sequence, *,
     >>> moments.stationary_inertia()  # σ²/(2γ) = dT with T = σ²/(2γ)
     0.125
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     if dynamics.is_abstract:
         raise InvalidArgument("dynamics", str(dynamics.loss), "has an abstract loss",
                               "give a concrete quadratic loss")
