@@ -98,18 +98,7 @@ def as_positive_real(value: object, argument: str, *, example: str | None = None
 
 
 def as_nonnegative_real(value: object, argument: str, *, example: str | None = None) -> float:
-    """A finite real number ≥ 0 (a spread, a floor, a noise level).
-
-    Parameters
-    ----------
-    value : object
-    argument : str
-    example : str, optional
-        A valid value, shown in the error.
-
-    Returns
-    -------
-    float
+    """Like :func:`as_positive_real`, but 0 is allowed (a spread, a floor, a noise level).
 
     Examples
     --------
