@@ -40,9 +40,11 @@ order, less half an order, allows given the next coarser run,
 :math:`\\tau = e_2\\,(h_1/h_2)^{p - 1/2}`: ``error / tolerance ≤ 1`` restates the lower side of the
 band in units of error; it is not an independent accuracy target.
 
-The round-off floor is :math:`100\\,\\varepsilon\\,\\max|I|\\sqrt{N}` for :math:`N` steps (rounding
-errors accumulate like a random walk), and for the adaptive references additionally
-:math:`100 \\cdot \\mathrm{rtol}\\cdot\\max|I|`.
+The round-off floor is :func:`~inertia_verify._tolerances.roundoff_floor`,
+:math:`\\kappa\\,\\varepsilon\\,\\max|I|\\sqrt{N}` for :math:`N` steps (rounding errors accumulate
+like a random walk), and for the adaptive references additionally
+:math:`\\mathrm{REFERENCE\\_BUDGET} \\cdot \\mathrm{rtol}\\cdot\\max|I|` (both in
+:mod:`inertia_verify._tolerances`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ from typing import Any
 import numpy as np
 
 from ._errors import InvalidArgument
+from ._tolerances import REFERENCE_BUDGET, roundoff_floor
+from ._validation import as_positive_int, as_seed, as_state
 from .numeric._compile import CompiledDynamics, compile_dynamics
 from .numeric._schemes import get_scheme
 from .numeric._simulate import Simulation, simulate
@@ -70,7 +74,6 @@ ORDER_BAND = 0.5
 #: The seed of the random initial states when the caller gives none (reported in the result).
 DEFAULT_SEED = 0
 
-_EPS = np.finfo(float).eps
 
 
 @dataclass(frozen=True)
@@ -392,22 +395,13 @@ def _worst(verdicts) -> str:
 
 def _floor(run: Simulation, scheme) -> float:
     scale = float(np.max(np.abs(run.inertia))) if run.inertia.size else 1.0
-    floor = 100 * _EPS * max(scale, 1e-300) * math.sqrt(max(run.steps, 1))
+    floor = roundoff_floor(run.steps, max(scale, 1e-300))
     rtol = getattr(scheme, "rtol", None)
     if rtol is not None:
-        floor = max(floor, 100 * rtol * scale)
+        floor = max(floor, REFERENCE_BUDGET * rtol * scale)
     if scheme.name == "mpmath":
-        floor = max(floor, 100 * _EPS * scale)
+        floor = max(floor, roundoff_floor(1, scale))
     return floor
-
-
-def _seed(seed) -> int:
-    if seed is None:
-        return DEFAULT_SEED
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InvalidArgument("seed", seed, "must be a non-negative integer",
-                              f"e.g. seed={DEFAULT_SEED} (the default)")
-    return int(seed)
 
 
 def _shared_initial_states(runs) -> bool:
@@ -460,11 +454,10 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     >>> crosscheck(dyn, [1, 0], [0, 1], t_end=2, dt=0.01, paths=50, spread=0.1).seed
     0
     """
-    from .numeric._simulate import _initial, _spread
+    from .numeric._simulate import _spread
     from .symbolic._closed_forms import quadratic_from_dynamics
 
-    if isinstance(refinements, bool) or not isinstance(refinements, int) or refinements < 1:
-        raise InvalidArgument("refinements", refinements, "must be a positive integer", "e.g. 2")
+    as_positive_int(refinements, "refinements", example="2")
     if order is not None and (isinstance(order, bool) or not isinstance(
             order, (int, float, np.integer, np.floating)) or not math.isfinite(order)
             or order <= 0):
@@ -476,16 +469,15 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     used_seed = None
     if pair is not None:
         # One draw for the whole experiment: every step size starts from these very states.
-        if isinstance(paths, bool) or not isinstance(paths, (int, np.integer)) or paths < 1:
-            raise InvalidArgument("paths", paths, "must be a positive integer", "e.g. paths=1000")
-        used_seed = _seed(seed)
+        as_positive_int(paths, "paths", example="paths=1000")
+        used_seed = as_seed(seed, DEFAULT_SEED)
         d = system.dimension
         rng = np.random.default_rng(used_seed)
-        theta0 = _initial(theta0, "theta0", d, int(paths)) \
+        theta0 = as_state(theta0, d, int(paths), "theta0") \
             + pair[0] * rng.standard_normal((int(paths), d))
-        v0 = _initial(v0, "v0", d, int(paths)) + pair[1] * rng.standard_normal((int(paths), d))
+        v0 = as_state(v0, d, int(paths), "v0") + pair[1] * rng.standard_normal((int(paths), d))
     elif seed is not None:
-        _seed(seed)  # still refuse a malformed seed
+        as_seed(seed, DEFAULT_SEED)  # still refuse a malformed seed
     runs = []
     for k in range(refinements + 1):
         runs.append(simulate(system, theta0, v0, t_end, dt * 2**k, scheme=method.name,

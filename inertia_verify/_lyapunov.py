@@ -30,6 +30,7 @@ import sympy
 
 from ._dynamics import TIME, Dynamics
 from ._errors import InvalidArgument
+from ._validation import as_dynamics
 from ._inequalities import InequalityVerdict, prove_nonnegative
 
 __all__ = ["LyapunovResult", "lyapunov"]
@@ -338,10 +339,8 @@ def lyapunov(dynamics: Dynamics, function, *, rate=None, best_rate: bool = False
     >>> lyapunov(dyn, V, best_rate=True).rate
     1/2
     """
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, "must be a Dynamics",
-                              "build one with Dynamics.from_text")
-    if dynamics.noise is not None:
+    as_dynamics(dynamics)
+    if dynamics.is_noisy:
         raise InvalidArgument("dynamics", dynamics, "has noise",
                               "a noisy system needs the Itô generator (ito_differential); "
                               "lyapunov decides deterministic flows")

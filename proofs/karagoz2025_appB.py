@@ -21,7 +21,7 @@ import math
 import sympy
 
 from inertia_verify import Dynamics, judge_convergence
-from inertia_verify.numeric import compile_dynamics, simulate
+from inertia_verify.numeric import compile_dynamics, roundoff_floor, simulate
 from inertia_verify.catalogue import Claim, Outcome
 from inertia_verify.symbolic import oscillator, oscillator_decay_rate
 
@@ -30,7 +30,6 @@ HORIZON = 20
 GAMMAS = [sympy.Rational(g) for g in ("0", "1/4", "1/2", "1", "3/2", "19/10", "2", "21/10", "3",
                                        "4", "8")]
 DT = 0.04
-EPS = 2.0**-52
 
 
 def _averaged_rate(solution, horizon):
@@ -63,7 +62,7 @@ def check():
             steps.append(run.dt)
         simulated = rates[0]
         # round-off in log I accumulates like a random walk over the steps
-        floor = 100 * EPS * math.sqrt(HORIZON / DT) / HORIZON
+        floor = roundoff_floor(HORIZON / DT) / HORIZON
         # At γ = 0 the averaged rate is RK4's energy error, whose leading term vanishes on an
         # undamped linear oscillator (|R(ih)|² = 1 − h⁶/72 + …): it converges at order 5.
         judged = judge_convergence(steps, [None if r is None else abs(r - exact) for r in rates],

@@ -17,10 +17,10 @@ import sympy
 
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.numeric import MpmathTaylor, compile_dynamics
+from inertia_verify.numeric import REFERENCE_DIGITS, MpmathTaylor, compile_dynamics
 from inertia_verify.symbolic import oscillator
 
-DIGITS = 30
+DIGITS = REFERENCE_DIGITS
 
 
 def check():

@@ -23,6 +23,7 @@ import numpy as np
 import sympy
 
 from .._errors import InvalidArgument
+from .._validation import as_positive_int
 from .._expressions import as_sympy
 from ._models import Model
 
@@ -135,10 +136,8 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], 
         raise InvalidArgument("steps", steps, "must be positive numbers", "e.g. [0.02, 0.01]")
     if not time > 0:
         raise InvalidArgument("time", time, "must be positive", "e.g. 1.0")
-    if iterations is not None and (isinstance(iterations, bool) or not isinstance(iterations, int)
-                                   or iterations < 1):
-        raise InvalidArgument("iterations", iterations, "must be a positive integer",
-                              "e.g. 10, or None for a fixed training time")
+    if iterations is not None:
+        as_positive_int(iterations, "iterations", example="10, or None for a fixed training time")
     counts = [iterations if iterations is not None else int(round(time / t)) for t in steps]
     phi = sympy.lambdify([theta], list(model.components), "numpy")
     jac = sympy.lambdify([theta], model.jacobian(), "numpy")

@@ -30,6 +30,7 @@ import numpy as np
 import sympy
 
 from .._errors import InvalidArgument
+from .._validation import as_positive_int
 from ._models import Model
 
 __all__ = ["SignLawCount", "count_sign_laws"]
@@ -129,8 +130,7 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
     if not model.is_polynomial():
         raise InvalidArgument("model", model.name, "is not polynomial",
                               "the exact sign count needs integer Jacobians")
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise InvalidArgument("samples", samples, "must be a positive integer", "e.g. 2000")
+    as_positive_int(samples, "samples", example="2000")
     rng = np.random.default_rng(seed)
     d = model.dimension
     if point is None:

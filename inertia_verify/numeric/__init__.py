@@ -54,4 +54,11 @@ __all__ = [
     "SweepTable", "sweep",
     # monitoring training runs
     "InertiaMonitor", "InertiaStep", "jax_inertia_init", "jax_inertia_step", "LawMonitor",
+    # the tolerances the proofs and figures share with the numeric layer
+    "REFERENCE_BUDGET", "REFERENCE_DIGITS", "roundoff_floor",
 ]
+
+# Their one home is inertia_verify._tolerances.
+from .._tolerances import REFERENCE_BUDGET as REFERENCE_BUDGET  # noqa: E402
+from .._tolerances import REFERENCE_DIGITS as REFERENCE_DIGITS  # noqa: E402
+from .._tolerances import roundoff_floor as roundoff_floor  # noqa: E402

@@ -60,10 +60,10 @@ from functools import lru_cache
 import numpy as np
 
 from .._errors import InvalidArgument
+from .._tolerances import roundoff_floor
+from ..symbolic._optimizers import _check_convention, _check_momentum_reading
 
 __all__ = ["InertiaMonitor", "InertiaStep"]
-
-_CONVENTIONS = ("first-order", "conformal")
 
 #: Device-side records are fetched to the host in blocks of this many steps (one transfer each).
 _FETCH_EVERY = 256
@@ -250,10 +250,8 @@ class InertiaMonitor:
     def __init__(self, lr: float | None = None, momentum: float | None = None, *,
                  nesterov: bool = False, convention: str = "first-order",
                  step: float | None = None, track_modified: bool = True) -> None:
-        if convention not in _CONVENTIONS:
-            raise InvalidArgument("convention", convention, "is not a known convention",
-                                  f"use one of {', '.join(_CONVENTIONS)}")
-        self.convention = convention
+        # The convention and its reading (α, β) -> (h, γ) come from the optimizer module, derived.
+        self.convention = _check_convention(convention)
         self.track_modified = bool(track_modified)
         self._step_override = None if step is None else _number(step, "step")
         if self._step_override is not None and not (self._step_override > 0
@@ -301,9 +299,7 @@ class InertiaMonitor:
         if not 0 <= momentum <= 1:
             raise InvalidArgument(momentum_name, momentum, "must lie in [0, 1]",
                                   "heavy ball and Nesterov use 0 <= momentum <= 1")
-        if self.convention == "conformal" and momentum == 0:
-            raise InvalidArgument(momentum_name, momentum, "is 0: infinite damping in the "
-                                  "conformal convention", "use convention='first-order'")
+        _check_momentum_reading(momentum, self.convention, momentum_name)
 
     # -- the records ---------------------------------------------------------------------------
     def _flush(self) -> None:
@@ -703,15 +699,16 @@ class InertiaMonitor:
     def summary(self) -> dict:
         """Totals over the run: how much of the change of :math:`I` the damping explains.
 
-        ``increases`` counts the steps where :math:`I` went up by more than
-        ``64 ε max(1, |I|)`` (round-off of the two sums that make :math:`I`).
+        ``increases`` counts the steps where :math:`I` went up by more than the round-off of one
+        evaluation, ``roundoff_floor(1) * max(1, |I|)`` = ``64 ε max(1, |I|)``
+        (round-off of the two sums that make :math:`I`; see :mod:`inertia_verify._tolerances`).
         """
-        eps = float(np.finfo(float).eps)
+        per_step = roundoff_floor(1)
         inertia = np.asarray(self.inertia)
         change = np.asarray(self.change)
-        tolerance = 64 * eps * np.maximum(1.0, np.abs(inertia[1:])) if change.size else change
+        tolerance = per_step * np.maximum(1.0, np.abs(inertia[1:])) if change.size else change
         modified = np.diff(np.asarray(self.modified_inertia))
-        mod_tol = 64 * eps * np.maximum(1.0, np.abs(np.asarray(self.modified_inertia[1:])))
+        mod_tol = per_step * np.maximum(1.0, np.abs(np.asarray(self.modified_inertia[1:])))
         return {
             "steps": self.steps, "lr": self.lr, "momentum": self.momentum, "h": self.h,
             "gamma": self.damping, "convention": self.convention, "nesterov": self.nesterov,

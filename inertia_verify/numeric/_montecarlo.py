@@ -32,6 +32,8 @@ import sympy
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from .._progress import Progress
+from .._tolerances import Z_SCORE
+from .._validation import as_positive_int, as_state
 from ._compile import _lambdify
 from ._sde_scheme import SDEScheme
 from ._sde_schemes import get_sde_scheme
@@ -46,8 +48,6 @@ __all__ = ["BLOCK_PATHS", "MIN_PATHS", "Z_SCORE", "Ensemble", "simulate_ensemble
 BLOCK_PATHS = 8192
 #: Default chunk: 32 blocks (262 144 paths, a few MB per coordinate).
 DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
-#: Differences are judged against this many combined standard errors (two-sided p ≈ 6e-5).
-Z_SCORE = 4.0
 #: Fewer paths per run than this and a Monte Carlo check is inconclusive: the sample standard
 #: deviation is then uncertain by more than 1/sqrt(2N) ≈ 7 %, and the mean of a skewed quantity
 #: such as I is not yet close to normal, so a z-score would not mean what Z_SCORE assumes.
@@ -203,29 +203,9 @@ class Ensemble:
 
 
 # -- the driver ----------------------------------------------------------------------------------
-def _positive_int(value: object, argument: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise InvalidArgument(argument, value, f"must be an integer ≥ {minimum}")
-    return int(value)
-
-
-def _start(value: object, d: int, argument: str) -> np.ndarray:
-    if isinstance(value, str):
-        raise InvalidArgument(argument, value, "is text", f"give {d} numbers")
-    try:
-        arr = np.asarray(value, dtype=float).reshape(-1)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(argument, value, "is not a list of numbers", f"give {d} numbers") \
-            from exc
-    if arr.shape != (d,) or not np.all(np.isfinite(arr)):
-        raise InvalidArgument(argument, value, f"must be {d} finite numbers",
-                              "one per coordinate")
-    return arr
-
-
 def _record_steps(records: object, steps: int) -> np.ndarray:
     if isinstance(records, (int, np.integer)) and not isinstance(records, bool):
-        count = _positive_int(records, "records")
+        count = as_positive_int(records, "records")
         return np.unique(np.round(np.linspace(0, steps, min(count, steps) + 1)).astype(int))
     try:
         arr = np.unique(np.asarray(records, dtype=int))
@@ -303,7 +283,7 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     job = _ensemble_job(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
                         scheme=scheme, seed=seed, values=values, records=records,
                         backend=backend)
-    chunk_paths = _positive_int(chunk_paths, "chunk_paths")
+    chunk_paths = as_positive_int(chunk_paths, "chunk_paths")
     if client is not None:
         from ._dask import run_jobs
 
@@ -353,8 +333,8 @@ def _ensemble_job(dynamics, theta0, v0, *, t_end, steps, paths, scheme, seed, va
         raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not "
                               f"{type(dynamics).__name__}", "build one with Dynamics.from_text")
     scheme = get_sde_scheme(scheme)
-    steps = _positive_int(steps, "steps")
-    paths = _positive_int(paths, "paths", 2)
+    steps = as_positive_int(steps, "steps")
+    paths = as_positive_int(paths, "paths", minimum=2)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvalidArgument("seed", seed, "must be a non-negative integer")
     try:
@@ -373,7 +353,8 @@ def _ensemble_job(dynamics, theta0, v0, *, t_end, steps, paths, scheme, seed, va
     d = compiled.sde.dimension
     if backend == "jax":
         check_sde_jax(compiled.sde, scheme.name)
-    theta_start, v_start = _start(theta0, d, "theta0"), _start(v0, d, "v0")
+    # One start point, shared by every path.
+    theta_start, v_start = as_state(theta0, d, 1, "theta0")[0], as_state(v0, d, 1, "v0")[0]
     marks = _record_steps(records, steps)
     return _EnsembleJob(dynamics, job_values, scheme, tuple(theta_start.tolist()),
                         tuple(v_start.tolist()), t_end, t_end / steps, steps, paths, int(seed),
@@ -567,7 +548,7 @@ def _finish(job: _EnsembleJob, results: Sequence[_ChunkResult], per_chunk: int) 
                     job.theta0, job.v0,
                     {str(k): float(v) for k, v in (job.values or {}).items()},
                     np.asarray(job.marks) * job.dt, mean, err, status, diverged_at,
-                    repr(dynamics), dynamics.calculus, job.backend)
+                    repr(dynamics), str(dynamics.calculus), job.backend)
 
 
 class _Observer:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._errors import InvalidArgument
+from .._tolerances import REFERENCE_DIGITS
 from ._scheme import Scheme
 
 __all__ = ["MpmathTaylor"]
@@ -41,7 +42,7 @@ class MpmathTaylor(Scheme):
     reference = True
     description = "mpmath.odefun Taylor method at 30 digits (single trajectory)"
 
-    def __init__(self, digits: int = 30) -> None:
+    def __init__(self, digits: int = REFERENCE_DIGITS) -> None:
         if isinstance(digits, bool) or not isinstance(digits, int) or not 15 <= digits <= 200:
             raise InvalidArgument("digits", digits, "must be an integer between 15 and 200",
                                   "e.g. digits=30")

@@ -30,6 +30,7 @@ import numpy as np
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_positive_int, as_positive_real, as_real, as_state
 from .._progress import Progress, default_progress
 from ._compile import CompiledDynamics, compile_dynamics
 from ._montecarlo import DEFAULT_CHUNK_PATHS
@@ -91,11 +92,9 @@ def step_count(t_end: float, dt: float, t0: float = 0.0, *,
     (4, 0.25)
     """
     t_end_name, dt_name, t0_name = names
-    t0 = _number(t0, t0_name)
-    t_end = _number(t_end, t_end_name)
-    dt = _number(dt, dt_name)
-    if dt <= 0:
-        raise InvalidArgument(dt_name, dt, "must be positive", "e.g. 0.01")
+    t0 = as_real(t0, t0_name)
+    t_end = as_real(t_end, t_end_name)
+    dt = as_positive_real(dt, dt_name, example="0.01")
     if t_end <= t0:
         raise InvalidArgument(t_end_name, t_end, f"must be after {t0_name} = {t0:g}",
                               "give a later final time")
@@ -389,44 +388,13 @@ class Simulation:
         return "<pre>" + html.escape(str(self)) + "</pre>"
 
 
-def _number(value, argument: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidArgument(argument, value, "must be a real number")
-    number = float(value)
-    if not math.isfinite(number):
-        raise InvalidArgument(argument, value, "must be finite")
-    return number
-
-
-def _initial(value, argument: str, d: int, paths: int) -> np.ndarray:
-    try:
-        # no copy of a caller's float array: the working state is a separate (d, paths) copy
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(argument, value, "is not a list of numbers",
-                              f"give {d} number(s), one per coordinate") from exc
-    if array.ndim == 0:
-        array = array.reshape(1)
-    if array.ndim == 1:
-        if array.shape[0] != d:
-            raise InvalidArgument(argument, value, f"has {array.shape[0]} entries but the system "
-                                  f"has {d} coordinate(s)", f"give {d} number(s)")
-        array = np.broadcast_to(array, (paths, d))
-    if array.shape != (paths, d):
-        raise InvalidArgument(argument, getattr(value, "shape", value),
-                              f"must have shape ({d},) or (paths, d) = ({paths}, {d})")
-    if not np.all(np.isfinite(array)):
-        raise InvalidArgument(argument, value, "contains NaN or Inf", "give finite numbers")
-    return array
-
-
 def _spread(spread) -> tuple[float, float] | None:
     if spread is None:
         return None
     if isinstance(spread, (int, float, np.floating)) and not isinstance(spread, bool):
         pair = (float(spread), float(spread))
     elif isinstance(spread, (tuple, list)) and len(spread) == 2:
-        pair = (_number(spread[0], "spread"), _number(spread[1], "spread"))
+        pair = (as_real(spread[0], "spread"), as_real(spread[1], "spread"))
     else:
         raise InvalidArgument("spread", spread, "must be a number or a pair (theta, v)",
                               "e.g. spread=0.1 or spread=(0.1, 0.0)")
@@ -516,13 +484,8 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     system = dynamics if isinstance(dynamics, CompiledDynamics) else compile_dynamics(dynamics, values)
     method = get_scheme(scheme)
     d = system.dimension
-    if isinstance(paths, bool) or not isinstance(paths, (int, np.integer)) or paths < 1:
-        raise InvalidArgument("paths", paths, "must be a positive integer", "e.g. paths=1000")
-    paths = int(paths)
-    if isinstance(chunk_paths, bool) or not isinstance(chunk_paths, (int, np.integer)) \
-            or chunk_paths < 1:
-        raise InvalidArgument("chunk_paths", chunk_paths, "must be a positive integer",
-                              f"e.g. chunk_paths={DEFAULT_CHUNK_PATHS}")
+    paths = as_positive_int(paths, "paths", example="paths=1000")
+    as_positive_int(chunk_paths, "chunk_paths", example=f"chunk_paths={DEFAULT_CHUNK_PATHS}")
     workers = resolve_workers(workers)
     backend = check_backend(backend)
     steps, h = step_count(t_end, dt, t0)
@@ -534,9 +497,8 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     if reference and paths > 1:
         raise InvalidArgument("paths", paths, f"the reference solver {method.name!r} integrates "
                               "one trajectory", "use paths=1, or a fixed-step scheme such as verlet")
-    if save_every is not None and (isinstance(save_every, bool) or not isinstance(
-            save_every, (int, np.integer)) or save_every < 1):
-        raise InvalidArgument("save_every", save_every, "must be a positive integer")
+    if save_every is not None:
+        as_positive_int(save_every, "save_every")
     pair = _spread(spread)
     if save_every is None:
         save_every = _default_save_every(paths, d, steps, keep_states)
@@ -544,8 +506,8 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     # Before anything of the ensemble's size is allocated (the spread draws included).
     check_memory(paths, d, steps, save_every=save_every, keep_states=keep_states,
                  spread=pair is not None or np.ndim(theta0) == 2 or np.ndim(v0) == 2)
-    theta = _initial(theta0, "theta0", d, paths)
-    v = _initial(v0, "v0", d, paths)
+    theta = as_state(theta0, d, paths, "theta0")
+    v = as_state(v0, d, paths, "v0")
     nominal_theta = theta[0].copy()
     if pair is not None:
         rng = np.random.default_rng(seed)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dynamics import DampingKind
+
 from ._scheme import Scheme, apply_linear
 
 __all__ = ["Verlet", "verlet_kick_drift_kick"]
@@ -67,7 +69,7 @@ class Verlet(Scheme):
     description = "velocity Verlet; damping by an explicit then an implicit half kick (order 2)"
 
     def stepper(self, system, dt):
-        if system.damping_kind == "zero":
+        if system.damping_kind is DampingKind.ZERO:
             kdk = verlet_kick_drift_kick(system, dt)
             return lambda t, theta, v: kdk(theta, v)
         half = dt / 2

@@ -663,17 +663,15 @@ def quadratic_from_dynamics(dynamics, theta0, v0, values=None) -> QuadraticSolut
     if dynamics.damping.has(dynamics.time):
         raise InvalidArgument("damping", str(dynamics.damping[0, 0]),
                               "depends on time; the closed form needs constant damping")
-    coords = dynamics.coordinates
-    loss = sympy.expand(dynamics.loss)
-    polynomial = loss.as_poly(*coords) if loss.is_polynomial(*coords) else None
-    if polynomial is None or polynomial.total_degree() > 2:
-        raise InvalidArgument("loss", str(dynamics.loss), "is not quadratic",
-                              "the closed form covers L = 1/2 theta^T A theta + c")
-    zero = {c: 0 for c in coords}
-    if any(sympy.simplify(g.subs(zero)) != 0 for g in dynamics.gradient):
+    try:
+        hessian, linear, offset = dynamics.quadratic_parts()
+    except InvalidArgument as exc:
+        raise InvalidArgument(exc.argument, exc.value, exc.problem,
+                              "the closed form covers L = 1/2 theta^T A theta + c") from exc
+    if any(sympy.simplify(b) != 0 for b in linear):
         raise InvalidArgument("loss", str(dynamics.loss), "has linear terms",
                               "shift the coordinates so that the gradient vanishes at 0")
-    hessian = [[float(sympy.diff(loss, ci, cj)) for cj in coords] for ci in coords]
-    return quadratic(hessian, np.array(dynamics.damping.evalf().tolist(), dtype=float),
+    return quadratic([[float(a) for a in row] for row in hessian.tolist()],
+                     np.array(dynamics.damping.evalf().tolist(), dtype=float),
                      theta0, v0, mass=np.array(dynamics.mass.evalf().tolist(), dtype=float),
-                     offset=float(loss.subs(zero)))
+                     offset=float(offset))

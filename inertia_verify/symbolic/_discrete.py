@@ -176,9 +176,9 @@ def analyse_discrete(
     except InvalidArgument:
         pass  # not a quadratic loss: only the series applies
     shadow = None
-    undamped = step_map.dynamics.damping_kind == "zero" and (step_map.momentum is None or
-                                                             step_map.momentum == 1)
-    identity_mass = step_map.dynamics.mass == sympy.eye(step_map.dynamics.dimension)
+    undamped = step_map.dynamics.undamped and (step_map.momentum is None or
+                                               step_map.momentum == 1)
+    identity_mass = step_map.dynamics.identity_mass
     if (invariant is None or not invariant.exists) and undamped and identity_mass:
         if symbolic_step:
             shadow = shadow_energy(step_map, order=order)
@@ -199,8 +199,7 @@ def analyse_discrete(
             mapping = heavy_ball_to_ode(step_map.lr, step_map.momentum, convention=convention)
             ode_step, ode_damping = mapping["step"], mapping["damping"]
         else:
-            scalar = dynamics.damping_kind in ("zero", "scalar", "time")
             ode_step = step_map.step
-            ode_damping = dynamics.damping[0, 0] if scalar else dynamics.damping
+            ode_damping = dynamics.damping_coefficient
     return DiscreteAnalysis(step_map, change, leading, invariant, shadow, ode_step, ode_damping,
                             tuple(notes))

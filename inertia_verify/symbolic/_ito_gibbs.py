@@ -27,10 +27,10 @@ import scipy.integrate
 import sympy
 
 from .._expressions import as_sympy
-from .._dynamics import Dynamics
+from .._dynamics import DampingKind, Dynamics, NoiseKind
 from .._errors import InvalidArgument
 from .._prover import Verdict, prove_zero
-from ._energy import _check_dynamics
+from .._validation import as_dynamics
 
 __all__ = ["GibbsStationary", "gibbs_stationary", "fokker_planck"]
 
@@ -70,14 +70,14 @@ def fokker_planck(dynamics: Dynamics, density: sympy.Expr) -> sympy.Expr:
     >>> sympy.simplify(fokker_planck(dyn, sympy.exp(-(x**2 + v**2)/2)))
     0
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     b = dynamics.ito_acceleration
     terms = []
     for c, v in zip(dynamics.coordinates, dynamics.velocities):
         terms.append(-sympy.diff(v * density, c))
     for i, v in enumerate(dynamics.velocities):
         terms.append(-sympy.diff(b[i] * density, v))
-    if dynamics.noise is not None:
+    if dynamics.is_noisy:
         D = dynamics.noise * dynamics.noise.T
         for i, vi in enumerate(dynamics.velocities):
             for k, vk in enumerate(dynamics.velocities):
@@ -161,11 +161,11 @@ class GibbsStationary:
 
 def _check_langevin(dynamics: Dynamics) -> tuple[sympy.Expr, sympy.Expr]:
     problems = []
-    if dynamics.damping_kind != "scalar":
-        problems.append(f"the damping is {dynamics.damping_kind!r}, not a constant scalar γ")
-    if dynamics.noise_kind != "isotropic":
-        problems.append(f"the noise is {dynamics.noise_kind!r}, not σI with constant σ")
-    if dynamics.mass != sympy.eye(dynamics.dimension):
+    if dynamics.damping_kind is not DampingKind.SCALAR:
+        problems.append(f"the damping is {dynamics.damping_kind.value!r}, not a constant scalar γ")
+    if dynamics.noise_kind is not NoiseKind.ISOTROPIC:
+        problems.append(f"the noise is {dynamics.noise_kind.value!r}, not σI with constant σ")
+    if not dynamics.identity_mass:
         problems.append("the mass is not the identity")
     if problems:
         raise InvalidArgument("dynamics", repr(dynamics), "; ".join(problems),
@@ -353,7 +353,7 @@ def gibbs_stationary(dynamics: Dynamics, values: Mapping | None = None, *,
     >>> round(g.expected_inertia, 10), g.method
     (0.1516337576, 'quadrature (epsrel=1e-10)')
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     if not (isinstance(tol, float) and 1e-14 <= tol <= 1e-2):
         raise InvalidArgument("tol", tol, "must be a float in [1e-14, 1e-2]")
     gamma, sigma = _check_langevin(dynamics)

@@ -32,7 +32,7 @@ import sympy
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
-from ._energy import _check_dynamics
+from .._validation import as_dynamics
 
 __all__ = ["QuadraticMoments", "quadratic_moments"]
 
@@ -41,30 +41,20 @@ _SYMBOLIC_LIMIT = 4
 
 
 def _quadratic_parts(dynamics: Dynamics) -> tuple[sympy.Matrix, sympy.Matrix, sympy.Expr]:
-    coords = dynamics.coordinates
-    loss = sympy.expand(dynamics.loss)
     try:
-        poly = sympy.Poly(loss, *coords)
-    except sympy.PolynomialError as exc:
-        raise InvalidArgument("dynamics", str(dynamics.loss), "the loss is not a polynomial in "
-                              "the coordinates", "the moment equations close only for quadratic "
-                              "losses; use gibbs_stationary or Monte Carlo otherwise") from exc
-    if poly.total_degree() > 2 or any(c.free_symbols & set(coords) for c in poly.coeffs()):
-        raise InvalidArgument("dynamics", str(dynamics.loss), f"the loss has degree "
-                              f"{poly.total_degree()} in the coordinates",
+        return dynamics.quadratic_parts()
+    except InvalidArgument as exc:
+        raise InvalidArgument("dynamics", exc.value, exc.problem,
                               "the moment equations close only for quadratic losses; use "
-                              "gibbs_stationary (stationary value) or Monte Carlo otherwise")
-    zero = {c: 0 for c in coords}
-    hessian = sympy.Matrix([[sympy.diff(loss, a, b) for b in coords] for a in coords])
-    linear = sympy.Matrix([sympy.diff(loss, a).xreplace(zero) for a in coords])
-    return hessian, linear, loss.xreplace(zero)
+                              "gibbs_stationary (stationary value) or Monte Carlo otherwise") \
+            from exc
 
 
 def _check_linear_system(dynamics: Dynamics) -> None:
-    if dynamics.damping_kind in ("time", "matrix-time"):
+    if not dynamics.constant_damping:
         raise InvalidArgument("dynamics", repr(dynamics), "the damping depends on t",
                               "the closed-form moments need a constant damping")
-    if dynamics.noise_kind == "multiplicative":
+    if dynamics.multiplicative_noise:
         raise InvalidArgument("dynamics", repr(dynamics), "the noise depends on the state or t",
                               "the closed-form moments need a constant (additive) noise")
 
@@ -301,7 +291,7 @@ def quadratic_moments(dynamics: Dynamics, theta0: Sequence, v0: Sequence, *,
     >>> moments.stationary_inertia()  # σ²/(2γ) = dT with T = σ²/(2γ)
     0.125
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     if dynamics.is_abstract:
         raise InvalidArgument("dynamics", str(dynamics.loss), "has an abstract loss",
                               "give a concrete quadratic loss")

@@ -62,6 +62,13 @@ def _check_convention(convention: object) -> str:
     return convention
 
 
+def _check_momentum_reading(momentum: object, convention: str, argument: str = "momentum") -> None:
+    """Refuse a momentum that has no damping in ``convention`` (β = 0 is γ = ∞ when conformal)."""
+    if convention == "conformal" and momentum == 0:
+        raise InvalidArgument(argument, momentum, "is 0: infinite damping in the conformal "
+                              "convention", "use convention='first-order'")
+
+
 @lru_cache(maxsize=None)
 def _solved(convention: str) -> tuple[dict, dict]:
     """Solve the coefficient equations once per convention: (α, β) from (h, γ) and back."""
@@ -161,9 +168,8 @@ def heavy_ball_to_ode(lr: object, momentum: object, *, convention: str = "first-
     if beta.is_number and not (0 <= beta < 1):
         raise InvalidArgument("momentum", momentum, "must lie in [0, 1)",
                               "momentum 1 means no damping; momentum < 0 has no damped-ODE reading")
-    if convention == "conformal" and beta.is_number and beta == 0:
-        raise InvalidArgument("momentum", momentum, "is 0: infinite damping in the conformal "
-                              "convention", "use convention='first-order'")
+    if beta.is_number:
+        _check_momentum_reading(momentum, convention)
     _, backward = _solved(convention)
     subs = {_alpha: alpha, _beta: beta}
     gamma = sympy.factor_terms(backward[_gamma].xreplace(subs))
