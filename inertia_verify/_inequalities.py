@@ -45,7 +45,7 @@ from fractions import Fraction
 import sympy
 from sympy import Rational
 from sympy.polys.fields import sfield
-from sympy.polys.rings import sring
+from sympy.polys.rings import PolyRing, sring
 
 from ._expressions import as_sympy
 from ._errors import InvalidArgument, MissingExtra
@@ -543,15 +543,17 @@ class _Signs:
     any real factor being nonnegative; a ratio by the signs of numerator and denominator."""
 
     def __init__(self, gens):
+        self.gens = tuple(gens)
         self.classes = [_generator_class(s) for s in gens]
         self._known: dict = {}
 
-    def terms(self, poly):
+    @staticmethod
+    def terms(poly, classes):
         """The sign class of ``poly`` by its terms alone (None if they disagree)."""
         pos = neg = strict_pos = strict_neg = False
         for monom, c in poly.terms():
             cls = _POS if c > 0 else _NEG
-            for e, gen in zip(monom, self.classes):
+            for e, gen in zip(monom, classes):
                 if e:
                     cls = _times(cls, _power(gen, e))
             if cls is None:
@@ -571,18 +573,29 @@ class _Signs:
     def poly(self, poly):
         if poly in self._known:
             return self._known[poly]
-        cls = self.terms(poly)
-        if cls is None and len(poly) <= 40 and None not in self.classes:
-            try:
-                content, factors = poly.factor_list()
-            except (sympy.PolynomialError, NotImplementedError):
-                factors = None
-            if factors is not None:
-                cls = _POS if content > 0 else _NEG
-                for factor, m in factors:
-                    # every factor is real here: an even power of one is >= 0 whatever its sign
-                    cls = _times(cls, _power(self.terms(factor) or _FREE, m))
+        cls = self.terms(poly, self.classes)
+        if cls is None and len(poly) <= 40:
+            cls = self._factored(poly)
         self._known[poly] = cls
+        return cls
+
+    def _factored(self, poly):
+        """The sign from the factorization, in the ring of the generators ``poly`` uses (a
+        factorization in all of them costs a dense recursion through every one)."""
+        used = sorted({k for m in poly.itermonoms() for k, e in enumerate(m) if e})
+        classes = [self.classes[k] for k in used]
+        if len(used) > 6 or None in classes:
+            return None
+        ring = PolyRing([self.gens[k] for k in used], poly.ring.domain)
+        try:
+            content, factors = ring.from_dict(
+                {tuple(m[k] for k in used): c for m, c in poly.terms()}).factor_list()
+        except (sympy.PolynomialError, NotImplementedError):
+            return None
+        cls = _POS if content > 0 else _NEG
+        for factor, m in factors:
+            # every factor is real here: an even power of one is >= 0 whatever its sign
+            cls = _times(cls, _power(self.terms(factor, classes) or _FREE, m))
         return cls
 
     def __call__(self, element):
@@ -611,8 +624,13 @@ def _rational_class(a):
     return _POS if a > 0 else (_NEG if a < 0 else _ZERO)
 
 
-def _eliminate(entries: dict, n: int, sign=_rational_class, max_terms=None) -> _Elimination:
+def _eliminate(entries: dict, n: int, sign=_rational_class, max_terms=None,
+               monomial_denominators=False) -> _Elimination:
     """Exact symmetric elimination of ``{i: {j: a_ij}}`` (nonzero entries, both triangles).
+
+    For rational functions, ``max_terms`` bounds the terms of each entry and
+    ``monomial_denominators`` stops at the first denominator with several terms (each
+    operation on those costs a gcd that recurses through every generator of the field).
 
     The next pivot is a strictly positive diagonal entry of the sparsest remaining row
     (fewest fill-ins), else a nonnegative one that may vanish; a negative diagonal, or a zero
@@ -659,7 +677,8 @@ def _eliminate(entries: dict, n: int, sign=_rational_class, max_terms=None) -> _
                 if j < i:
                     continue
                 new = A[i].get(j, 0) - li * aj
-                if max_terms is not None and len(new.numer) + len(new.denom) > max_terms:
+                if max_terms is not None and (len(new.numer) + len(new.denom) > max_terms
+                                              or (monomial_denominators and len(new.denom) > 1)):
                     return _Elimination("too large", pivots, best, A)
                 for r, c in ((i, j), (j, i)):
                     if new:
@@ -940,13 +959,19 @@ def _quadratic_route(p: _Problem, relation):
     form = _QuadraticForm.of(p.f, xs)
     if form is None:
         return None
-    # The budget stops the rational-function elimination before it swells (a symbolic
-    # diagonal makes its pivots continuants with 2**k terms); diagonal dominance then tries.
-    elim = _eliminate(form.entries, len(xs), form.sign,
-                      None if form.signs is None else 200)
-    proof = form.ldl_proof(elim, lambda e: str(_orig(e, p))) if elim.status == "psd" else None
-    if proof is None and form.signs is not None:
-        proof = form.dominance_proof()
+    # With parameters, diagonal dominance first: it costs one sign per entry, and when every
+    # slack is > 0 it says all the LDLᵀ would.  The budget stops the rational-function
+    # elimination before it swells (a symbolic diagonal makes its pivots continuants with
+    # 2**k terms, each a gcd in every generator; with many generators only an elimination
+    # whose denominators stay monomials is cheap).
+    dominance = None if form.signs is None else form.dominance_proof()
+    proof = dominance if dominance is not None and dominance[1] else None
+    if proof is None:
+        elim = _eliminate(form.entries, len(xs), form.sign,
+                          None if form.signs is None else 64, len(form.gens) > 8)
+        if elim.status == "psd":
+            proof = form.ldl_proof(elim, lambda e: str(_orig(e, p)))
+    proof = dominance if proof is None else proof
     if proof is not None and form.reassembles(proof[0]):  # never issue one that fails
         squares, zero, conditions, method = proof
         terms = form.terms(squares)
