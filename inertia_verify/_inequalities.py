@@ -22,9 +22,12 @@ unless its assumptions say otherwise (``positive``, ``nonnegative``, ``negative`
 ``nonpositive``); parameters are quantified like coordinates.  Assumptions given as relationals
 (``x >= 0``, ``x <= 1``, ``x**2 + y**2 <= 1``, ``gamma >= 0``) restrict the domain further.
 
-**Routes**, cheapest first: manifest sign; constant; quadratic forms decided exactly by
-completing squares over the rationals (an exact LDLᵀ; symbolic coefficients when each pivot's
-sign is manifest); sums of squares found by a semidefinite program (cvxpy with Clarabel or SCS),
+**Routes**, cheapest first: manifest sign; constant; quadratic forms decided exactly: over the
+rationals by a sparse exact LDLᵀ (completing squares), with symbolic coefficients by diagonal
+dominance or the exact LDLᵀ over the rational functions of the parameters, each pivot's sign
+decided from the sign assumptions (a pivot that vanishes on part of the domain is allowed: the
+certificate's ``conditions`` say why, by continuity where a denominator may vanish), and refuted
+by an exact witness at rational parameters; sums of squares found by a semidefinite program (cvxpy with Clarabel or SCS),
 rounded to rationals and projected exactly onto the coefficient constraints (Peyrl and Parrilo,
 2008), with sum-of-squares multipliers for the assumptions (Putinar form, lowest degree);
 z3's nonlinear real arithmetic for small problems; a seeded multi-start search for a witness,
@@ -150,6 +153,15 @@ def _json_certificate(cert: dict) -> dict:
 
 
 # --------------------------------------------------------------------------- relations
+
+def _show(e) -> str:
+    """``str(e)``, a long expression in SymPy's stored term order: sorting the terms of dI/dt
+    in 50 coordinates for printing costs as much as deciding its sign."""
+    if isinstance(e, sympy.Basic) and \
+            sum(1 for _ in zip(range(200), sympy.preorder_traversal(e))) == 200:
+        return sympy.sstr(e, order="none")
+    return str(e)
+
 
 def parse_relation(text: str, *, argument: str = "expr", symbols=None):
     """Split ``"A >= B"`` on its single comparison operator and parse both sides safely.
@@ -1599,7 +1611,7 @@ def prove_nonnegative(expr, *, assume=None, variables=None, strict: bool = False
     'proved'
     """
     _options(seed, starts, z3_timeout_ms)
-    relation = f"{expr} {'>' if strict else '>='} 0"
+    relation = f"{_show(expr)} {'>' if strict else '>='} 0"
     return _decide(expr, strict, relation, assume=assume, variables=variables, seed=seed,
                    starts=starts, use_sos=use_sos, use_z3=use_z3, trust_z3=trust_z3,
                    z3_timeout_ms=z3_timeout_ms)
@@ -1624,7 +1636,7 @@ def prove_nonpositive(expr, *, strict: bool = False, **options) -> InequalityVer
     seed, starts = options.pop("seed", 0), options.pop("starts", 24)
     z3t = options.pop("z3_timeout_ms", 3000)
     _options(seed, starts, z3t)
-    relation = f"{expr} {'<' if strict else '<='} 0"
+    relation = f"{_show(expr)} {'<' if strict else '<='} 0"
     expr = as_sympy(expr, argument="expr")
     return _decide(-expr, strict, relation, report=expr, assume=options.pop("assume", None),
                    variables=options.pop("variables", None), seed=seed, starts=starts,
@@ -1665,7 +1677,7 @@ def prove_inequality(lhs, op: str, rhs, **options) -> InequalityVerdict:
     seed, starts = options.pop("seed", 0), options.pop("starts", 24)
     z3t = options.pop("z3_timeout_ms", 3000)
     _options(seed, starts, z3t)
-    return _decide(f, op in (">", "<"), f"{lhs} {op} {rhs}", report=lhs - rhs,
+    return _decide(f, op in (">", "<"), f"{_show(lhs)} {op} {_show(rhs)}", report=lhs - rhs,
                    assume=options.pop("assume", None),
                    variables=options.pop("variables", None), seed=seed, starts=starts,
                    use_sos=options.pop("use_sos", True), use_z3=options.pop("use_z3", True),
