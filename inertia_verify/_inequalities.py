@@ -27,13 +27,13 @@ rationals by a sparse exact LDLᵀ (completing squares), with symbolic coefficie
 dominance or the exact LDLᵀ over the rational functions of the parameters, each pivot's sign
 decided from the sign assumptions (a pivot that vanishes on part of the domain is allowed: the
 certificate's ``conditions`` say why, by continuity where a denominator may vanish), and refuted
-by an exact witness at rational parameters; sums of squares found by a semidefinite program (cvxpy with Clarabel or SCS),
-rounded to rationals and projected exactly onto the coefficient constraints (Peyrl and Parrilo,
-2008), with sum-of-squares multipliers for the assumptions (Putinar form, lowest degree);
-z3's nonlinear real arithmetic for small problems; a seeded multi-start search for a witness,
-each candidate rounded to rationals and confirmed exactly.  The optional routes need the
-``inequalities`` extra (``pip install inertia-verify[inequalities]``); without it they are
-skipped and the verdict says so.
+by an exact witness at rational parameters; sums of squares found by a semidefinite program
+(cvxpy with Clarabel or SCS), rounded to rationals and projected exactly onto the coefficient
+constraints (Peyrl and Parrilo, 2008), with sum-of-squares multipliers for the assumptions
+(Putinar form, lowest degree); z3's nonlinear real arithmetic for small problems; a seeded
+multi-start search for a witness, each candidate rounded to rationals and confirmed exactly.
+The optional routes need the ``inequalities`` extra (``pip install
+inertia-verify[inequalities]``); without it they are skipped and the verdict says so.
 """
 
 from __future__ import annotations
