@@ -34,6 +34,7 @@ from .catalogue import run_claims as run_claims
 from ._crosscheck import CrossCheck as CrossCheck
 from ._crosscheck import CrossCheckReport as CrossCheckReport
 from ._crosscheck import crosscheck as crosscheck
+from ._crosscheck import judge_convergence as judge_convergence
 from .catalogue import write_report as write_report
 from .laws import check_law as check_law
 from .laws import count_laws as count_laws
@@ -64,19 +65,34 @@ from .symbolic import inertia_rate as inertia_rate
 __version__ = "0.1.0"
 
 __all__ = [
-    "TIME", "Dynamics", "InertiaVerifyError", "InvalidArgument", "SimulationDiverged",
-    "InertiaVerifyWarning", "UnusedCoordinateWarning",
-    "parse_expression", "parse_matrix", "parse_names", "parse_scalar_or_matrix",
-    "Verdict", "prove_equal", "prove_zero",
-    "InequalityVerdict", "parse_relation", "prove_inequality", "prove_nonnegative",
-    "prove_nonpositive", "LyapunovResult", "lyapunov",
-    "RateResult", "worst_case_rate",
-    "Claim", "Outcome", "discover_claims", "run_claims",
-    "Derivation", "derive", "dissipation", "inertia", "inertia_rate",
-    "CrossCheck", "CrossCheckReport", "crosscheck", "write_report",
+    # errors and warnings
+    "InertiaVerifyError", "InvalidArgument", "SimulationDiverged", "InertiaVerifyWarning",
+    "UnusedCoordinateWarning",
+    # text: the restricted parser, the only door from strings to SymPy
+    "parse_expression", "parse_matrix", "parse_names", "parse_scalar_or_matrix", "parse_relation",
+    # systems
+    "TIME", "Dynamics",
+    # proving identities
+    "Verdict", "prove_zero", "prove_equal",
+    # proving inequalities and rates
+    "InequalityVerdict", "prove_inequality", "prove_nonnegative", "prove_nonpositive",
+    "LyapunovResult", "lyapunov", "RateResult", "worst_case_rate",
+    # symbolic: energies and their rates
+    "Derivation", "derive", "inertia", "inertia_rate", "dissipation",
+    # symbolic: Itô calculus
+    "ito_differential", "gibbs_stationary", "quadratic_moments",
+    # symbolic: closed forms
+    "oscillator", "oscillator_decay_rate", "quadratic",
+    # symbolic: discrete time
+    "discrete_map", "analyse_discrete", "quadratic_invariant", "shadow_energy", "heavy_ball_to_ode",
+    # numeric: compiling and simulating
+    "compile_dynamics", "simulate", "simulate_ensemble", "sweep",
+    # cross-checks: symbolic prediction against simulation
+    "CrossCheck", "CrossCheckReport", "crosscheck", "judge_convergence",
+    # conservation laws of models
     "check_law", "count_laws", "find_laws",
-    "InertiaMonitor", "LawMonitor", "compile_dynamics", "simulate", "simulate_ensemble", "sweep",
-    "analyse_discrete", "discrete_map", "gibbs_stationary", "heavy_ball_to_ode", "ito_differential",
-    "oscillator", "oscillator_decay_rate", "quadratic", "quadratic_invariant", "quadratic_moments",
-    "shadow_energy",
+    # monitoring training runs
+    "InertiaMonitor", "LawMonitor",
+    # the claims catalogue
+    "Claim", "Outcome", "discover_claims", "run_claims", "write_report",
 ]

@@ -40,9 +40,12 @@ order, less half an order, allows given the next coarser run,
 :math:`\\tau = e_2\\,(h_1/h_2)^{p - 1/2}`: ``error / tolerance ≤ 1`` restates the lower side of the
 band in units of error; it is not an independent accuracy target.
 
-The round-off floor is :math:`100\\,\\varepsilon\\,\\max|I|\\sqrt{N}` for :math:`N` steps (rounding
-errors accumulate like a random walk), and for the adaptive references additionally
-:math:`100 \\cdot \\mathrm{rtol}\\cdot\\max|I|`.
+The round-off floor is :func:`~inertia_verify._tolerances.roundoff_floor`,
+:math:`\\kappa\\,\\varepsilon\\,\\max|I|\\sqrt{N}` for :math:`N` steps (rounding errors accumulate
+like a random walk), and for the adaptive references additionally
+:math:`\\mathrm{REFERENCE\\_BUDGET}` times the solver's declared ``relative_accuracy`` times
+:math:`\\max|I|` (both in
+:mod:`inertia_verify._tolerances`).
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ from typing import Any
 import numpy as np
 
 from ._errors import InvalidArgument
+from ._tolerances import REFERENCE_BUDGET, roundoff_floor
+from ._validation import as_positive_int, as_seed, as_state
 from .numeric._compile import CompiledDynamics, compile_dynamics
 from .schemes import ReferenceSolver, get_scheme
 from .numeric._simulate import Simulation, simulate
@@ -70,7 +75,6 @@ ORDER_BAND = 0.5
 #: The seed of the random initial states when the caller gives none (reported in the result).
 DEFAULT_SEED = 0
 
-_EPS = np.finfo(float).eps
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,12 @@ class CrossCheck:
         error is missing or at the floor.
     band : float
         Half-width of the accepted band of orders around ``expected_order``.
+
+    Examples
+    --------
+    >>> check = judge_convergence([0.04, 0.02, 0.01], [1.6e-3, 4e-4, 1e-4], 2, 1e-14, "x")
+    >>> check.verdict, round(check.observed_order, 6), check.step_sizes
+    ('agrees', 2.0, (0.01, 0.02, 0.04))
     """
 
     quantity: str
@@ -311,17 +321,26 @@ class CrossCheckReport:
     simulation : Simulation
         The run at the requested ``dt``.
     checks : tuple of CrossCheck
+        One per quantity judged.
     verdict : str
         The worst verdict of the checks (``diverged`` if the run diverged).
     prediction : object or None
-        The closed form used (a :class:`~inertia_verify.symbolic._closed_forms.QuadraticSolution`).
+        The closed form used (a :class:`~inertia_verify.symbolic.QuadraticSolution`).
     prediction_final : float or None
         The predicted ensemble mean of :math:`I(t_{end})`.
     notes : tuple of str
+        Caveats.
     seed : int or None
         The seed of the random initial states (``None`` when there was no random draw).
     spread : (float, float) or None
         The spread of the random initial states in θ and in v.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> report = crosscheck(Dynamics.from_text("x**2/2", "x"), [1], [0], t_end=1, dt=0.01)
+    >>> report.verdict, report.prediction_final, report.seed
+    ('agrees', 0.5, None)
     """
 
     simulation: Simulation
@@ -377,19 +396,10 @@ def _worst(verdicts) -> str:
 
 def _floor(run: Simulation, scheme) -> float:
     scale = float(np.max(np.abs(run.inertia))) if run.inertia.size else 1.0
-    floor = 100 * _EPS * max(scale, 1e-300) * math.sqrt(max(run.steps, 1))
+    floor = roundoff_floor(run.steps, max(scale, 1e-300))
     if isinstance(scheme, ReferenceSolver):
-        floor = max(floor, 100 * scheme.relative_accuracy * scale)
+        floor = max(floor, REFERENCE_BUDGET * scheme.relative_accuracy * scale)
     return floor
-
-
-def _seed(seed) -> int:
-    if seed is None:
-        return DEFAULT_SEED
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InvalidArgument("seed", seed, "must be a non-negative integer",
-                              f"e.g. seed={DEFAULT_SEED} (the default)")
-    return int(seed)
 
 
 def _shared_initial_states(runs) -> bool:
@@ -442,11 +452,10 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     >>> crosscheck(dyn, [1, 0], [0, 1], t_end=2, dt=0.01, paths=50, spread=0.1).seed
     0
     """
-    from .numeric._simulate import _initial, _spread
+    from .numeric._simulate import _spread
     from .symbolic._closed_forms import quadratic_from_dynamics
 
-    if isinstance(refinements, bool) or not isinstance(refinements, int) or refinements < 1:
-        raise InvalidArgument("refinements", refinements, "must be a positive integer", "e.g. 2")
+    as_positive_int(refinements, "refinements", example="2")
     if order is not None and (isinstance(order, bool) or not isinstance(
             order, (int, float, np.integer, np.floating)) or not math.isfinite(order)
             or order <= 0):
@@ -458,16 +467,15 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     used_seed = None
     if pair is not None:
         # One draw for the whole experiment: every step size starts from these very states.
-        if isinstance(paths, bool) or not isinstance(paths, (int, np.integer)) or paths < 1:
-            raise InvalidArgument("paths", paths, "must be a positive integer", "e.g. paths=1000")
-        used_seed = _seed(seed)
+        as_positive_int(paths, "paths", example="paths=1000")
+        used_seed = as_seed(seed, DEFAULT_SEED)
         d = system.dimension
         rng = np.random.default_rng(used_seed)
-        theta0 = _initial(theta0, "theta0", d, int(paths)) \
+        theta0 = as_state(theta0, d, int(paths), "theta0") \
             + pair[0] * rng.standard_normal((int(paths), d))
-        v0 = _initial(v0, "v0", d, int(paths)) + pair[1] * rng.standard_normal((int(paths), d))
+        v0 = as_state(v0, d, int(paths), "v0") + pair[1] * rng.standard_normal((int(paths), d))
     elif seed is not None:
-        _seed(seed)  # still refuse a malformed seed
+        as_seed(seed, DEFAULT_SEED)  # still refuse a malformed seed
     runs = []
     for k in range(refinements + 1):
         runs.append(simulate(system, theta0, v0, t_end, dt * 2**k, scheme=method,

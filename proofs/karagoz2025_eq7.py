@@ -22,12 +22,10 @@ import sympy
 
 from inertia_verify import Dynamics, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.numeric._montecarlo import (expected_inertia_crosscheck, simulate_ensemble,
-                                                stationary_crosscheck)
-from inertia_verify.symbolic._energy import dissipation
-from inertia_verify.symbolic._ito import expected_rate, generator
-from inertia_verify.symbolic._ito_gibbs import gibbs_stationary
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.numeric import (expected_inertia_crosscheck, simulate_ensemble,
+                                    stationary_crosscheck)
+from inertia_verify.symbolic import (dissipation, expected_rate, generator, gibbs_stationary,
+                                     quadratic_moments)
 
 SEED, PATHS = 20250507, 20000
 GAMMA, SIGMA = 1.0, 1.0

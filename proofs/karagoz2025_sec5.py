@@ -8,7 +8,7 @@ Made precise and checked two ways:
   f_min e^{−γt} and f_max e^{−γt} (it is not a pure exponential);
 * by simulation (velocity Verlet for γ = 0, conformal Verlet for γ > 0, and RK4, dt = 0.01 to t = 30, checked at
   dt, 2dt, 4dt): the energy balance and the closed form agree in units of the order-based
-  tolerance (see inertia_verify._crosscheck); with γ = 0 the Verlet inertia stays within
+  tolerance (see inertia_verify.crosscheck); with γ = 0 the Verlet inertia stays within
   its O(h²) band and RK4's within its O(h⁵) band of ½ (one order above RK4's 4: its leading
   energy error vanishes on an undamped linear oscillator) — "constant up to numerical precision"
   means: up to the scheme's own truncation error, which shrinks at the declared order.
@@ -18,10 +18,9 @@ import numpy as np
 import sympy
 from sympy.simplify.fu import TR8
 
-from inertia_verify import Dynamics, prove_equal, prove_zero
-from inertia_verify._crosscheck import crosscheck
+from inertia_verify import Dynamics, crosscheck, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.symbolic._closed_forms import oscillator
+from inertia_verify.symbolic import oscillator
 
 GAMMA = sympy.Rational(1, 10)
 T_END, DT = 30.0, 0.01

@@ -10,8 +10,8 @@ import sympy
 from inertia_verify import Dynamics, InvalidArgument, prove_zero
 from inertia_verify.numeric import compile_dynamics, simulate
 from inertia_verify.schemes import MpmathTaylor
-from inertia_verify.symbolic._closed_forms import (oscillator, oscillator_decay_rate, quadratic,
-                                                   quadratic_from_dynamics)
+from inertia_verify.symbolic import (oscillator, oscillator_decay_rate, quadratic,
+                                     quadratic_from_dynamics)
 
 R = sympy.Rational
 CASES = [  # (omega, gamma, theta0, v0, regime)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from inertia_verify import Dynamics, InvalidArgument
-from inertia_verify.numeric._energy_drift import ROUNDOFF_KAPPA, energy_drift, fit_exponent
+from inertia_verify.numeric import energy_drift, fit_exponent
+from inertia_verify.numeric._energy_drift import ROUNDOFF_KAPPA
 
 HARMONIC = Dynamics.from_text("x**2/2", "x")
 

@@ -10,8 +10,7 @@ from inertia_verify import Dynamics, InvalidArgument, prove_equal
 from inertia_verify.numeric import FIXED_STEP, compile_dynamics, get_scheme, simulate
 from inertia_verify.schemes import Symplectic
 from inertia_verify.numeric._stability import one_step_matrix
-from inertia_verify.symbolic._closed_forms import oscillator, quadratic
-from inertia_verify.symbolic._discrete_maps import discrete_map
+from inertia_verify.symbolic import discrete_map, oscillator, quadratic
 
 # -- convergence order: tests/test_scheme_orders.py fits every registered scheme --------------
 

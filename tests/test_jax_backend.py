@@ -13,7 +13,7 @@ from inertia_verify import Dynamics, InvalidArgument
 from inertia_verify.cli import main
 from inertia_verify.numeric import simulate, simulate_ensemble
 from inertia_verify.numeric._jax_backend import JAX_SCHEMES
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.symbolic import quadratic_moments
 
 pytest.importorskip("jax")
 

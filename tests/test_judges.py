@@ -20,14 +20,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import inertia_verify._crosscheck as crosscheck_module
-from inertia_verify import Dynamics, InvalidArgument
-from inertia_verify._crosscheck import DEFAULT_SEED, ORDER_BAND, crosscheck, judge_convergence
+from inertia_verify import Dynamics, InvalidArgument, crosscheck, judge_convergence
+from inertia_verify._crosscheck import DEFAULT_SEED, ORDER_BAND
 from inertia_verify.cli import main
-from inertia_verify.numeric._energy_drift import (MIN_STEPS, ROUNDOFF_KAPPA, _run, energy_drift,
-                                                  fit_exponent)
-from inertia_verify.numeric._montecarlo import (MIN_PATHS, Ensemble, _judge, _pair,
-                                                _weak_order_from_errors, ito_drift_crosscheck)
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.numeric import Ensemble, energy_drift, fit_exponent, ito_drift_crosscheck
+from inertia_verify.numeric._energy_drift import MIN_STEPS, ROUNDOFF_KAPPA, _run
+from inertia_verify.numeric._montecarlo import MIN_PATHS, _judge, _pair, _weak_order_from_errors
+from inertia_verify.symbolic import quadratic_moments
 
 STEPS = [0.04, 0.02, 0.01]  # coarsest first, as crosscheck produces them
 FLOOR = 1e-14

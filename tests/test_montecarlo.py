@@ -9,11 +9,10 @@ import sympy
 
 from inertia_verify import Dynamics
 from inertia_verify.cli import main
-from inertia_verify.numeric._montecarlo import (_judge, _pair, expected_inertia_crosscheck,
-                                                ito_drift_crosscheck, simulate_ensemble,
-                                                stationary_crosscheck, weak_order_fit)
-from inertia_verify.symbolic._ito_gibbs import gibbs_stationary
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.numeric import (expected_inertia_crosscheck, ito_drift_crosscheck,
+                                    simulate_ensemble, stationary_crosscheck, weak_order_fit)
+from inertia_verify.numeric._montecarlo import _judge, _pair
+from inertia_verify.symbolic import gibbs_stationary, quadratic_moments
 
 PATHS = 20000
 

@@ -176,7 +176,7 @@ def run(args: argparse.Namespace):
 
     try:
         dynamics = noisy_system_from_args(args)
-        if dynamics.noise is not None:
+        if dynamics.is_noisy:
             return _run_stochastic(args, dynamics)
         if args.scheme is None:
             args.scheme = "verlet"

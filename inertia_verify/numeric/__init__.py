@@ -8,6 +8,7 @@ from ..schemes import FIXED_STEP as FIXED_STEP
 from ..schemes import REFERENCES as REFERENCES
 from ..schemes import SCHEMES as SCHEMES
 from ..schemes import get_scheme as get_scheme
+from ..schemes import MpmathTaylor as MpmathTaylor
 from ._simulate import Divergence as Divergence
 from ._simulate import Simulation as Simulation
 from ._simulate import simulate as simulate
@@ -37,7 +38,28 @@ from ._energy_drift import EnergyDrift as EnergyDrift
 from ._energy_drift import energy_drift as energy_drift
 from ._energy_drift import fit_exponent as fit_exponent
 
-__all__ = ["CompiledDynamics", "compile_dynamics", "Scheme", "FIXED_STEP", "REFERENCES", "SCHEMES",
-           "get_scheme", "Divergence", "Simulation", "simulate", "StabilityEstimate",
-           "estimate_stability",
-           "CompiledSDE", "compile_sde", "SDEScheme", "SDE_SCHEMES", "get_sde_scheme", "Ensemble", "MonteCarloCheck", "WeakOrderFit", "simulate_ensemble", "expected_inertia_crosscheck", "stationary_crosscheck", "ito_drift_crosscheck", "weak_order_fit", "SweepTable", "sweep", "InertiaMonitor", "InertiaStep", "jax_inertia_init", "jax_inertia_step", "LawMonitor", "EnergyDrift", "energy_drift", "fit_exponent"]
+__all__ = [
+    # compiling a system to NumPy
+    "CompiledDynamics", "compile_dynamics", "CompiledSDE", "compile_sde",
+    # schemes: fixed-step integrators, references, SDE schemes
+    "Scheme", "FIXED_STEP", "REFERENCES", "SCHEMES", "get_scheme", "MpmathTaylor",
+    "SDEScheme", "SDE_SCHEMES", "get_sde_scheme",
+    # deterministic simulation and its step-size limit
+    "Divergence", "Simulation", "simulate", "StabilityEstimate", "estimate_stability",
+    # stochastic ensembles and their Monte Carlo checks
+    "Ensemble", "simulate_ensemble", "MonteCarloCheck", "expected_inertia_crosscheck",
+    "stationary_crosscheck", "ito_drift_crosscheck", "WeakOrderFit", "weak_order_fit",
+    # long-time energy drift of the schemes
+    "EnergyDrift", "energy_drift", "fit_exponent",
+    # parameter sweeps
+    "SweepTable", "sweep",
+    # monitoring training runs
+    "InertiaMonitor", "InertiaStep", "jax_inertia_init", "jax_inertia_step", "LawMonitor",
+    # the tolerances the proofs and figures share with the numeric layer
+    "REFERENCE_BUDGET", "REFERENCE_DIGITS", "roundoff_floor",
+]
+
+# Their one home is inertia_verify._tolerances.
+from .._tolerances import REFERENCE_BUDGET as REFERENCE_BUDGET  # noqa: E402
+from .._tolerances import REFERENCE_DIGITS as REFERENCE_DIGITS  # noqa: E402
+from .._tolerances import roundoff_floor as roundoff_floor  # noqa: E402

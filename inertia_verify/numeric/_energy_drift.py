@@ -40,20 +40,32 @@ import sympy
 from .._display import text_table
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_dynamics
+from .._tolerances import ROUNDOFF_KAPPA, roundoff_floor
 from ..symbolic._discrete_maps import DiscreteMap, _check_scheme, discrete_map
 
 __all__ = ["DriftRow", "EnergyDrift", "energy_drift", "fit_exponent", "ROUNDOFF_KAPPA",
            "MIN_STEPS"]
 
-#: κ in the round-off tolerance κ·ε·√n (see the module docstring).
-ROUNDOFF_KAPPA = 64.0
 #: Fewest steps for a growth verdict: each quarter of the run then holds at least 4 steps.
 MIN_STEPS = 16
-_EPS = float(np.finfo(float).eps)
 
 
 def fit_exponent(steps, errors) -> tuple[float, float | None]:
     r"""Least-squares slope of :math:`\log` error on :math:`\log h` and its standard error.
+
+    Parameters
+    ----------
+    steps : sequence of float
+        The step sizes :math:`h > 0`.
+    errors : sequence of float
+        The error at each, positive.
+
+    Returns
+    -------
+    slope : float
+    standard_error : float or None
+        None with only two points.
 
     Examples
     --------
@@ -108,19 +120,35 @@ class EnergyDrift:
     Attributes
     ----------
     scheme : str
+        The scheme's name.
     rows : list of DriftRow
+        One per step size: the largest inertia and modified-energy errors and their growth.
     exponent, exponent_se : float or None
         Fitted :math:`p` (and standard error) of the inertia error over the non-diverged steps.
     modified_exponent, modified_exponent_se : float or None
         The same for the modified energy.
     modified_kind : {"exact", "shadow", None}
+        An exact quadratic invariant of the scheme, a truncated shadow energy, or neither.
     modified_energy : str or None
+        That modified energy.
     conserved_to_roundoff : bool or None
         For an exact invariant: every non-diverged run stays within :math:`\kappa\varepsilon\sqrt n`.
     verdict : str
         ``"bounded"`` (every run bounded), ``"growing"`` (some run drifts), ``"diverged"`` (some
         run blew up; the others are still reported), ``"inconclusive"`` (no run diverged or grew,
         but some run was too short to tell, see :data:`MIN_STEPS`).
+    t_final : float
+        The time every run reaches.
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> drift = energy_drift(Dynamics.from_text("x**2/2", "x"), "verlet", [0.1, 0.05],
+    ...                      t_final=10.0, theta0=[1.0], v0=[0.0])
+    >>> drift.verdict, round(drift.exponent, 2), drift.modified_kind, drift.conserved_to_roundoff
+    ('bounded', 2.0, 'exact', True)
     """
 
     scheme: str
@@ -184,8 +212,7 @@ def _modified_energy(step_map: DiscreteMap, shadow_order: int):
         invariant = None
     if invariant is not None and invariant.exists:
         return "exact", invariant.energy
-    if step_map.dynamics.damping_kind == "zero" and step_map.dynamics.mass == sympy.eye(
-            step_map.dynamics.dimension):
+    if step_map.dynamics.undamped and step_map.dynamics.identity_mass:
         shadow = shadow_energy(step_map, order=shadow_order)
         if shadow.exists:
             return "shadow", shadow.energy
@@ -247,8 +274,7 @@ def energy_drift(
     >>> r.verdict, round(r.exponent, 2), r.modified_kind, r.conserved_to_roundoff
     ('bounded', 1.0, 'exact', True)
     """
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, "must be a Dynamics")
+    as_dynamics(dynamics)
     scheme = _check_scheme(scheme)
     if dynamics.is_abstract or dynamics.parameters:
         raise InvalidArgument("dynamics", str(dynamics.loss),
@@ -345,7 +371,7 @@ def _run(advance, inertia, modified, theta0, v0, step, n, blowup) -> DriftRow:
         err_i = float(np.max(np.abs(inertia(*theta, *v) - i0) / scale_i))
         if not math.isfinite(err_i) or err_i > blowup:
             return DriftRow(step, n, float("inf"), float("inf"), None, None, "diverged",
-                            ROUNDOFF_KAPPA * _EPS * math.sqrt(n))
+                            roundoff_floor(n))
         worst_i = max(worst_i, err_i)
         if k <= quarter:
             first_i = max(first_i, err_i)
@@ -360,7 +386,7 @@ def _run(advance, inertia, modified, theta0, v0, step, n, blowup) -> DriftRow:
                 first_m = max(first_m, err_m)
             if k > n - quarter:
                 last_m = max(last_m, err_m)
-    roundoff = ROUNDOFF_KAPPA * _EPS * math.sqrt(n)
+    roundoff = roundoff_floor(n)
     # An error at round-off in the first quarter is no reference for growth: a drift from an
     # exactly conserved start must still be seen (last / 0 would otherwise be skipped).
     growth_i = _ratio(last_i, first_i, roundoff)

@@ -30,6 +30,7 @@ from contextvars import ContextVar
 import numpy as np
 import sympy
 
+from .._dynamics import DampingKind, NoiseKind
 from .._errors import InvalidArgument
 from ..schemes import FIXED_STEP, SDE_SCHEMES, JaxForm
 
@@ -114,9 +115,9 @@ class _JaxSystem:
         self.identity_mass = system.identity_mass
         self.kind = system.damping_kind
         damping = dyn.damping
-        if self.kind in ("scalar", "time"):
+        if self.kind in (DampingKind.SCALAR, DampingKind.TIME):
             self._gamma = _lambdify((t,), damping[0, 0])
-        elif self.kind in ("matrix", "matrix-time") or damping.has(t):
+        elif self.kind in (DampingKind.MATRIX, DampingKind.MATRIX_TIME) or damping.has(t):
             self._gamma = _lambdify((t,), damping.tolist())
         self.d = system.dimension
 
@@ -131,24 +132,24 @@ class _JaxSystem:
     def gamma(self, t):
         """Γ(t): a scalar for scalar/time damping, a (d, d) array otherwise."""
         jnp = self.jnp
-        if self.kind in ("scalar", "time"):
+        if self.kind in (DampingKind.SCALAR, DampingKind.TIME):
             return jnp.asarray(self._gamma(t), dtype=jnp.float64)
         return jnp.asarray(self._gamma(t), dtype=jnp.float64).reshape(self.d, self.d)
 
     def damp(self, t, v):
-        if self.kind == "zero":
+        if self.kind is DampingKind.ZERO:
             return self.jnp.zeros_like(v)
         g = self.gamma(t)
         return g * v if g.ndim == 0 else g @ v
 
     def acceleration(self, t, theta, v):
         out = self.force(theta)
-        return out if self.kind == "zero" else out - self.damp(t, v)
+        return out if self.kind is DampingKind.ZERO else out - self.damp(t, v)
 
     def resolvent_apply(self, t, h, v):
         """(I + hΓ(t))⁻¹ v (the implicit half kick of Verlet)."""
         jnp = self.jnp
-        if self.kind == "zero":
+        if self.kind is DampingKind.ZERO:
             return v
         g = self.gamma(t)
         if g.ndim == 0:
@@ -255,7 +256,7 @@ def run_fixed_step_jax(method, system, theta, v, t0, h, steps, marks, keep_state
 def check_sde_jax(sde, scheme) -> None:
     """Refuse what the JAX SDE backend does not integrate (before any chunk runs)."""
     _check_jax_form(scheme, JAX_SDE_SCHEMES)
-    if sde.noise_kind == "multiplicative" or sde._correction is not None:
+    if sde.noise_kind is NoiseKind.MULTIPLICATIVE or sde._correction is not None:
         raise InvalidArgument("backend", "jax", "integrates additive noise only (this noise "
                               "depends on the state or on t)", "use backend='numpy'")
     scheme.check(sde)

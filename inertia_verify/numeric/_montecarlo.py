@@ -32,6 +32,8 @@ import sympy
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from .._progress import Progress
+from .._tolerances import Z_SCORE
+from .._validation import as_positive_int, as_state
 from ._compile import _lambdify
 from ..schemes import SDEScheme, get_sde_scheme
 from ._sde_system import CompiledSDE, compile_sde
@@ -45,8 +47,6 @@ __all__ = ["BLOCK_PATHS", "MIN_PATHS", "Z_SCORE", "Ensemble", "simulate_ensemble
 BLOCK_PATHS = 8192
 #: Default chunk: 32 blocks (262 144 paths, a few MB per coordinate).
 DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
-#: Differences are judged against this many combined standard errors (two-sided p ≈ 6e-5).
-Z_SCORE = 4.0
 #: Fewer paths per run than this and a Monte Carlo check is inconclusive: the sample standard
 #: deviation is then uncertain by more than 1/sqrt(2N) ≈ 7 %, and the mean of a skewed quantity
 #: such as I is not yet close to normal, so a z-score would not mean what Z_SCORE assumes.
@@ -107,8 +107,35 @@ class Ensemble:
         Per statistic (``"inertia"``, ``"velocity_square"``, ...), one entry per record time
         (``nan`` where a statistic is not defined, e.g. ``slope`` at the ends).
     status : {"ok", "diverged"}
+        Whether every state stayed finite.
     diverged_at : float or None
         The time at which a non-finite state was first seen.
+    scheme : str
+        The SDE scheme's name.
+    strong_order, weak_order, stationary_order : float
+        Its declared orders.
+    dt : float
+        The step, ``t_end / steps``.
+    steps, paths, seed, chunk_paths : int
+        As passed to :func:`simulate_ensemble`.
+    theta0, v0 : tuple of float
+        The common start.
+    values : dict
+        The parameters' values.
+    system : str
+        The system, as text.
+    calculus : str
+        The calculus the noise is read in.
+    backend : str
+        ``"numpy"`` or ``"jax"``.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, simulate_ensemble
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> run = simulate_ensemble(dyn, [0.0], [0.0], t_end=1.0, steps=10, paths=1000, records=1)
+    >>> run.status, run.dt, run.times, sorted(run.mean)[:3]
+    ('ok', 0.1, array([0., 1.]), ['inertia', 'ito_drift', 'loss'])
     """
 
     scheme: str
@@ -175,29 +202,9 @@ class Ensemble:
 
 
 # -- the driver ----------------------------------------------------------------------------------
-def _positive_int(value: object, argument: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise InvalidArgument(argument, value, f"must be an integer ≥ {minimum}")
-    return int(value)
-
-
-def _start(value: object, d: int, argument: str) -> np.ndarray:
-    if isinstance(value, str):
-        raise InvalidArgument(argument, value, "is text", f"give {d} numbers")
-    try:
-        arr = np.asarray(value, dtype=float).reshape(-1)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(argument, value, "is not a list of numbers", f"give {d} numbers") \
-            from exc
-    if arr.shape != (d,) or not np.all(np.isfinite(arr)):
-        raise InvalidArgument(argument, value, f"must be {d} finite numbers",
-                              "one per coordinate")
-    return arr
-
-
 def _record_steps(records: object, steps: int) -> np.ndarray:
     if isinstance(records, (int, np.integer)) and not isinstance(records, bool):
-        count = _positive_int(records, "records")
+        count = as_positive_int(records, "records")
         return np.unique(np.round(np.linspace(0, steps, min(count, steps) + 1)).astype(int))
     try:
         arr = np.unique(np.asarray(records, dtype=int))
@@ -227,6 +234,7 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     t_end : float
         The final time; the step is ``t_end / steps``.
     steps, paths : int
+        Steps per path and independent paths.
     scheme : str or SDEScheme
         A name of :data:`~inertia_verify.schemes.SDE_SCHEMES` (``euler-maruyama``, ``baoab``)
         or an instance.
@@ -275,7 +283,7 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     job = _ensemble_job(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
                         scheme=scheme, seed=seed, values=values, records=records,
                         backend=backend)
-    chunk_paths = _positive_int(chunk_paths, "chunk_paths")
+    chunk_paths = as_positive_int(chunk_paths, "chunk_paths")
     if client is not None:
         from ._dask import run_jobs
 
@@ -325,8 +333,8 @@ def _ensemble_job(dynamics, theta0, v0, *, t_end, steps, paths, scheme, seed, va
         raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not "
                               f"{type(dynamics).__name__}", "build one with Dynamics.from_text")
     scheme = get_sde_scheme(scheme)
-    steps = _positive_int(steps, "steps")
-    paths = _positive_int(paths, "paths", 2)
+    steps = as_positive_int(steps, "steps")
+    paths = as_positive_int(paths, "paths", minimum=2)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvalidArgument("seed", seed, "must be a non-negative integer")
     try:
@@ -346,7 +354,8 @@ def _ensemble_job(dynamics, theta0, v0, *, t_end, steps, paths, scheme, seed, va
     scheme.check(compiled.sde)
     if backend == "jax":
         check_sde_jax(compiled.sde, scheme)
-    theta_start, v_start = _start(theta0, d, "theta0"), _start(v0, d, "v0")
+    # One start point, shared by every path.
+    theta_start, v_start = as_state(theta0, d, 1, "theta0")[0], as_state(v0, d, 1, "v0")[0]
     marks = _record_steps(records, steps)
     return _EnsembleJob(dynamics, job_values, scheme, tuple(theta_start.tolist()),
                         tuple(v_start.tolist()), t_end, t_end / steps, steps, paths, int(seed),
@@ -540,7 +549,7 @@ def _finish(job: _EnsembleJob, results: Sequence[_ChunkResult], per_chunk: int) 
                     job.theta0, job.v0,
                     {str(k): float(v) for k, v in (job.values or {}).items()},
                     np.asarray(job.marks) * job.dt, mean, err, status, diverged_at,
-                    repr(dynamics), dynamics.calculus, job.backend)
+                    repr(dynamics), str(dynamics.calculus), job.backend)
 
 
 class _Observer:
@@ -612,6 +621,34 @@ class MonteCarloCheck:
       two runs that are not one experiment (different systems, starts, record times, a step
       ratio other than 2, or the same seed: the standard error assumes independent runs);
     * ``"diverged"``: a run diverged.
+
+    Attributes
+    ----------
+    name : str
+        What is compared, e.g. ``"E[I](t): Monte Carlo vs exact"``.
+    verdict : {"agrees", "disagrees", "inconclusive", "diverged"}
+        See above.
+    rows : tuple of dict
+        Per time ``t``: ``prediction``, ``mc_h``, ``se_h``, ``mc_h2``, ``se_h2``,
+        ``bias_estimate_h``, ``richardson``, ``se_richardson`` and ``z``.
+    z_max : float
+        Standard errors allowed.
+    runs : tuple of Ensemble
+        The runs at ``h`` and ``h/2``.
+    notes : tuple of str
+        Caveats.
+    reason : str
+        Why the verdict is what it is.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> from inertia_verify.numeric import expected_inertia_crosscheck
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> check = expected_inertia_crosscheck(dyn, [1.0], [0.0], t_end=1.0, steps=20, paths=2000,
+    ...                                     records=2)
+    >>> check.verdict, check.z_max, len(check.runs), check.rows[0]["t"]
+    ('agrees', 4.0, 2, 0.0)
     """
 
     name: str
@@ -770,6 +807,38 @@ def expected_inertia_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float,
     check agrees when it is within ``z_max`` standard errors of the exact value at every record
     time (see :class:`MonteCarloCheck` for the other verdicts).
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        Quadratic loss, constant damping and mass, additive noise.
+    theta0, v0 : sequence of float
+        The common start of every path.
+    t_end : float
+        The final time.
+    steps : int
+        Steps of the run at :math:`h` = ``t_end / steps`` (the run at :math:`h/2` takes twice as
+        many).
+    paths : int
+        Paths per run.
+    values : mapping, optional
+        Numbers for the system's parameters.
+    scheme : str
+        The SDE scheme (see :data:`SDE_SCHEMES`).
+    seed : int
+        The run at ``h`` uses ``seed``, the run at ``h/2`` ``seed + 1``.
+    records : int
+        Record intervals, evenly spaced: the rows compared.
+    z_max : float
+        Standard errors allowed between the estimate and the prediction.
+    chunk_paths : int
+        Paths integrated at once; bounds memory only.
+    progress : bool or None
+        Progress bar on stderr (``None``: when stderr is a terminal).
+
+    Returns
+    -------
+    MonteCarloCheck
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -800,6 +869,26 @@ def stationary_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float, steps
 
     ``t_end`` must be long enough for the start to be forgotten (several :math:`1/\\gamma` and
     mixing times); that relaxation error is not estimated and is the caller's choice.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+        A Langevin system whose Gibbs law has a computable :math:`E[I]`
+        (:func:`~inertia_verify.gibbs_stationary`).
+    theta0, v0, t_end, steps, paths, values, scheme, seed, z_max, chunk_paths, progress
+        As for :func:`expected_inertia_crosscheck`.
+
+    Returns
+    -------
+    MonteCarloCheck
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> check = stationary_crosscheck(dyn, [0.0], [0.0], t_end=10.0, steps=100, paths=4000)
+    >>> check.verdict, check.rows[0]["prediction"]
+    ('agrees', 0.125)
     """
     from ..symbolic._ito_gibbs import gibbs_stationary
 
@@ -826,6 +915,25 @@ def ito_drift_crosscheck(dynamics: Dynamics, theta0, v0, *, t_end: float, steps:
     :math:`\\mathcal{A}I(t)`; its mean should equal the finite-difference truncation of the exact
     :math:`E[I]`, known here from the moment ODE, so the prediction is
     :math:`(E[I](t+\\Delta) - E[I](t-\\Delta))/(2\\Delta) - \\tfrac{d}{dt}E[I](t)`.
+
+    Parameters
+    ----------
+    dynamics, theta0, v0, t_end, steps, paths, values, scheme, seed, records, z_max, \
+chunk_paths, progress
+        As for :func:`expected_inertia_crosscheck`.
+
+    Returns
+    -------
+    MonteCarloCheck
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> check = ito_drift_crosscheck(dyn, [1.0], [0.0], t_end=1.0, steps=50, paths=4000,
+    ...                              records=2)
+    >>> check.verdict, len(check.rows)
+    ('agrees', 1)
     """
     from ..symbolic._ito_moments import quadratic_moments
 
@@ -884,6 +992,42 @@ class WeakOrderFit:
     * ``"inconclusive"`` (with ``reason``) otherwise: an unresolved error (log|error| is then
       noise), a zero or non-finite standard error, a slope outside the band (above it as much as
       below it) or too uncertain to name an order.
+
+    Attributes
+    ----------
+    scheme : str
+        The SDE scheme's name.
+    declared : float
+        Its declared weak order.
+    steps : tuple of float
+        The step sizes :math:`h`, coarsest first.
+    errors, stderrs : tuple of float
+        :math:`E[I](t_{end})` error at each step and its Monte Carlo standard error.
+    slope, slope_stderr : float or None
+        The fitted slope of log|error| against log h and its standard error.
+    finest_slope, finest_slope_stderr : float or None
+        The same for the two finest steps.
+    paths : int
+        Paths per run.
+    paths_needed : int or None
+        About how many paths would resolve every error, when some is not resolved.
+    seed : int
+        The seed of the first run.
+    verdict : {"agrees", "disagrees", "inconclusive"}
+        See above.
+    reason : str
+        Why.
+    band : float
+        Half-width of the accepted band around ``declared``.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> from inertia_verify.numeric import weak_order_fit
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> fit = weak_order_fit(dyn, [1.0], [0.0], t_end=1.0, steps=[4, 8, 16], paths=20000)
+    >>> fit.verdict, round(fit.slope, 1), fit.band
+    ('agrees', 1.1, 0.5)
     """
 
     scheme: str
@@ -994,6 +1138,27 @@ def weak_order_fit(dynamics: Dynamics, theta0, v0, *, t_end: float, steps: Seque
     Each step count runs with its own seed (``seed + k`` for the ``k``-th), so the errors are
     independent, as the weighted least squares assumes.  The slope's standard error propagates the
     Monte Carlo errors (delta method, weighted least squares on log|error|).
+
+    Parameters
+    ----------
+    dynamics, theta0, v0, t_end, paths, values, scheme, chunk_paths, progress
+        As for :func:`expected_inertia_crosscheck`.
+    steps : sequence of int
+        The step counts, at least three (e.g. doubling).
+    seed : int
+        The ``k``-th step count runs with ``seed + k``.
+
+    Returns
+    -------
+    WeakOrderFit
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> fit = weak_order_fit(dyn, [1.0], [0.0], t_end=1.0, steps=[4, 8, 16], paths=20000)
+    >>> fit.verdict, fit.declared, fit.steps
+    ('agrees', 1.0, (0.25, 0.125, 0.0625))
     """
     from ..symbolic._ito_moments import quadratic_moments
 

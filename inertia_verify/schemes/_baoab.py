@@ -23,6 +23,13 @@ __all__ = ["BAOAB"]
 class BAOAB(SDEScheme, JaxForm):
     """BAOAB splitting with the O step applied exactly.
 
+    Attributes
+    ----------
+    name : str
+        ``"baoab"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    strong_order, weak_order, stationary_order : float
+        1, 2 and 2 (see :class:`~inertia_verify.schemes.SDEScheme`).
+
     Examples
     --------
     >>> BAOAB().weak_order, BAOAB().stationary_order

@@ -94,6 +94,14 @@ class Integrator(abc.ABC):
        it against the NumPy stepper for every scheme that declares it).
     6. Never dispatch on ``name`` in a driver: when a driver needs to know something about a
        scheme, the scheme declares it (an attribute, a method or a marker).
+
+    Examples
+    --------
+    >>> from inertia_verify.schemes import REGISTRY, Integrator
+    >>> all(isinstance(s, Integrator) for s in REGISTRY.values())
+    True
+    >>> REGISTRY["dop853"].kind
+    'a reference solver'
     """
 
     name: str = ""
@@ -139,6 +147,13 @@ class SDEScheme(Integrator):
         :math:`|E f(z_N) - E f(z(T))| = O(h^{p_w})` for smooth :math:`f`.
     stationary_order : float
         The order of its bias on stationary averages.
+
+    Examples
+    --------
+    >>> from inertia_verify.schemes import SDE_SCHEMES, SDEScheme
+    >>> baoab = SDE_SCHEMES["baoab"]
+    >>> isinstance(baoab, SDEScheme), baoab.strong_order, baoab.weak_order
+    (True, 1.0, 2.0)
     """
 
     kind: ClassVar[str] = "an SDE scheme"
@@ -172,6 +187,14 @@ class ReferenceSolver(Integrator):
     order : int or None
         The order of the underlying method, when it has one (reported, not fitted: the step is
         chosen by the solver).
+    relative_accuracy : float
+        The relative accuracy of the float results of ``solve``.
+
+    Examples
+    --------
+    >>> from inertia_verify.schemes import REFERENCES
+    >>> sorted(REFERENCES), REFERENCES["dop853"].relative_accuracy
+    (['dop853', 'mpmath'], 1e-12)
     """
 
     kind: ClassVar[str] = "a reference solver"
@@ -193,12 +216,26 @@ class ReferenceSolver(Integrator):
 
 class Symplectic:
     """Marker: without damping, the one-step map preserves the symplectic form (its Jacobian
-    determinant is exactly 1, its energy error stays bounded)."""
+    determinant is exactly 1, its energy error stays bounded).
+
+    Examples
+    --------
+    >>> from inertia_verify.schemes import FIXED_STEP, Symplectic
+    >>> isinstance(FIXED_STEP["verlet"], Symplectic), isinstance(FIXED_STEP["rk4"], Symplectic)
+    (True, False)
+    """
 
 
 class ImplicitDamping:
     """Marker: a step solves a linear equation in ``v`` through the system's
-    ``damping_resolvent`` (the exact inverse in both the numeric and the symbolic layer)."""
+    ``damping_resolvent`` (the exact inverse in both the numeric and the symbolic layer).
+
+    Examples
+    --------
+    >>> from inertia_verify.schemes import FIXED_STEP, ImplicitDamping
+    >>> [name for name, s in FIXED_STEP.items() if isinstance(s, ImplicitDamping)]
+    ['verlet']
+    """
 
 
 class JaxForm(abc.ABC):
@@ -210,6 +247,12 @@ class JaxForm(abc.ABC):
     view of the system (``force``, ``acceleration``, ``resolvent_apply``, ``jnp``; see
     :mod:`inertia_verify.numeric._jax_backend`).  The arithmetic is the NumPy stepper's, written
     without in-place updates.
+
+    Examples
+    --------
+    >>> from inertia_verify.schemes import REGISTRY, JaxForm
+    >>> [name for name, s in REGISTRY.items() if isinstance(s, JaxForm)]
+    ['euler', 'rk4', 'symplectic-euler', 'verlet', 'euler-maruyama', 'baoab']
     """
 
     @abc.abstractmethod

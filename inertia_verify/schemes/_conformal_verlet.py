@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dynamics import DampingKind
+
 from ._base import Scheme, Symplectic, apply_linear
 from ._verlet import verlet_kick_drift_kick
 
@@ -25,6 +27,13 @@ __all__ = ["ConformalVerlet"]
 
 class ConformalVerlet(Scheme, Symplectic):
     """Conformal-symplectic (damping-split) velocity Verlet, order 2.
+
+    Attributes
+    ----------
+    name : str
+        ``"conformal-verlet"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        2: the global order of accuracy.
 
     Examples
     --------
@@ -39,9 +48,9 @@ class ConformalVerlet(Scheme, Symplectic):
     def stepper(self, system, dt):
         kdk = verlet_kick_drift_kick(system, dt)
         half = dt / 2
-        if system.damping_kind == "zero":
+        if system.damping_kind is DampingKind.ZERO:
             return lambda t, theta, v: kdk(theta, v)
-        constant = system.damping_kind in ("scalar", "matrix")
+        constant = system.damping_kind in (DampingKind.SCALAR, DampingKind.MATRIX)
         fixed = system.damping_propagator(0.0, half) if constant else None
 
         def step(t, theta, v):

@@ -11,6 +11,13 @@ __all__ = ["Euler"]
 class Euler(Scheme, JaxForm):
     """Explicit (forward) Euler, order 1.
 
+    Attributes
+    ----------
+    name : str
+        ``"euler"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        1: the global order of accuracy.
+
     Examples
     --------
     >>> Euler().order

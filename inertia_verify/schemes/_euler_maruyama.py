@@ -17,6 +17,13 @@ __all__ = ["EulerMaruyama"]
 class EulerMaruyama(SDEScheme, JaxForm):
     """Euler–Maruyama for the Itô form of the system (any damping, any noise).
 
+    Attributes
+    ----------
+    name : str
+        ``"euler-maruyama"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    strong_order, weak_order, stationary_order : float
+        0.5, 1 and 1 (see :class:`~inertia_verify.schemes.SDEScheme`).
+
     Examples
     --------
     >>> EulerMaruyama().weak_order, EulerMaruyama().strong_order

@@ -16,6 +16,11 @@ class HeavyBall(MomentumScheme, Symplectic):
 
     Symplectic: without damping (:math:`\beta = 1`) it is the kick-then-drift symplectic Euler.
 
+    Parameters
+    ----------
+    lr, momentum, convention
+        As for :class:`~inertia_verify.schemes.MomentumScheme`.
+
     Examples
     --------
     >>> HeavyBall().order, HeavyBall(lr=0.01, momentum=0.9).from_damping

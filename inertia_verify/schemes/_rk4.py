@@ -24,6 +24,13 @@ def _increments(acceleration, t, theta, v, dt):
 class RK4(Scheme, JaxForm):
     """Classical RK4, order 4.
 
+    Attributes
+    ----------
+    name : str
+        ``"rk4"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        4: the global order of accuracy.
+
     Examples
     --------
     >>> RK4().order

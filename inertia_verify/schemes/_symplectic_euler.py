@@ -18,6 +18,13 @@ __all__ = ["SymplecticEuler"]
 class SymplecticEuler(Scheme, Symplectic, JaxForm):
     """Symplectic Euler (kick, then drift), order 1.
 
+    Attributes
+    ----------
+    name : str
+        ``"symplectic-euler"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        1: the global order of accuracy.
+
     Examples
     --------
     >>> isinstance(SymplecticEuler(), Symplectic)

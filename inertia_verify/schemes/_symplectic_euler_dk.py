@@ -19,6 +19,13 @@ __all__ = ["SymplecticEulerDK"]
 class SymplecticEulerDK(Scheme, Symplectic):
     """Symplectic Euler (drift, then kick), order 1.
 
+    Attributes
+    ----------
+    name : str
+        ``"symplectic-euler-dk"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        1: the global order of accuracy.
+
     Examples
     --------
     >>> SymplecticEulerDK().name, SymplecticEulerDK().order

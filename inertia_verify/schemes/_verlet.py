@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dynamics import DampingKind
+
 from ._base import ImplicitDamping, JaxForm, Scheme, Symplectic, apply_linear
 
 __all__ = ["Verlet", "verlet_kick_drift_kick"]
@@ -55,6 +57,13 @@ def verlet_kick_drift_kick(system, dt: float):
 class Verlet(Scheme, Symplectic, ImplicitDamping, JaxForm):
     """Velocity Verlet, order 2.
 
+    Attributes
+    ----------
+    name : str
+        ``"verlet"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        2: the global order of accuracy.
+
     Examples
     --------
     >>> Verlet().order, isinstance(Verlet(), Symplectic)
@@ -66,7 +75,7 @@ class Verlet(Scheme, Symplectic, ImplicitDamping, JaxForm):
     description = "velocity Verlet; damping by an explicit then an implicit half kick (order 2)"
 
     def stepper(self, system, dt):
-        if system.damping_kind == "zero":
+        if system.damping_kind is DampingKind.ZERO:
             kdk = verlet_kick_drift_kick(system, dt)
             return lambda t, theta, v: kdk(theta, v)
         half = dt / 2

@@ -137,7 +137,9 @@ class OscillatorSolution:
     Attributes
     ----------
     omega, gamma, theta0, v0 : sympy.Expr
+        The frequency, the damping and the initial data, as given.
     regime : {"underdamped", "critical", "overdamped"}
+        The sign of :math:`\\gamma^2 - 4\\omega^2`.
     theta, velocity, inertia : sympy.Expr
         Functions of :attr:`t`.
     decay_rate : sympy.Expr
@@ -145,6 +147,13 @@ class OscillatorSolution:
     envelope : sympy.Expr
         :math:`I(t)\\,e^{\\text{rate}\\cdot t}`, the factor left after the exponential.
     t : sympy.Symbol
+        The time variable (real).
+
+    Examples
+    --------
+    >>> sol = oscillator(2, 0, 1, 0)
+    >>> sol.regime, sol.theta, sol.inertia, sol.decay_rate
+    ('underdamped', cos(2*t), 2, 0)
     """
 
     omega: sympy.Expr
@@ -340,6 +349,16 @@ def oscillator_decay_rate(omega=None, gamma=None) -> sympy.Expr:
     at :math:`\\omega = 0` the slow mode (a constant θ) carries no inertia, and :math:`I` decays
     at :math:`2\\gamma`, which :func:`oscillator` reports for that case.
 
+    Parameters
+    ----------
+    omega, gamma : number or sympy.Expr, optional
+        Both, for the value; neither, for the formula.
+
+    Returns
+    -------
+    sympy.Expr
+        ``Piecewise((gamma, gamma <= 2*omega), ...)`` in the symbols γ and ω, or its value.
+
     Examples
     --------
     >>> oscillator_decay_rate()
@@ -385,13 +404,21 @@ class QuadraticSolution:
     Attributes
     ----------
     hessian, damping, mass : ndarray, shape (d, d)
+        :math:`A`, :math:`\\Gamma` and :math:`M`.
     generator : ndarray, shape (2d, 2d)
         :math:`B` of :math:`\\dot z = Bz`.
     theta0, v0 : ndarray, shape (d,) or (paths, d)
+        The initial state (one per path).
     decay_rate : float
         :math:`-2\\max\\operatorname{Re}\\lambda(B)` (negative when :math:`I` grows).
     offset : float
         A constant added to the loss (:math:`L = \\tfrac12\\theta^\\top A\\theta + c`).
+
+    Examples
+    --------
+    >>> sol = quadratic([[1.0]], 0.0, [1.0], [0.0])
+    >>> sol.dimension, sol.inertia_at([0.0, 1.0])
+    (1, array([0.5, 0.5]))
     """
 
     hessian: np.ndarray
@@ -555,8 +582,16 @@ def quadratic(hessian, damping=0.0, theta0=None, v0=None, *, mass=None,
     damping : float or array_like, shape (d, d)
         :math:`\\Gamma` (a scalar is :math:`\\gamma I`).
     theta0, v0 : array_like, shape (d,) or (paths, d)
+        The initial state (zero by default).
     mass : array_like, optional
         :math:`M`, symmetric positive definite (identity by default).
+    offset : float
+        A constant :math:`c` added to the loss (it shifts :math:`I`, not the motion).
+
+    Returns
+    -------
+    QuadraticSolution
+        The state and the inertia at any time, by the matrix exponential.
 
     Examples
     --------
@@ -592,6 +627,19 @@ def quadratic_from_dynamics(dynamics, theta0, v0, values=None) -> QuadraticSolut
     """The closed form for a :class:`~inertia_verify.Dynamics` whose loss is
     :math:`\\tfrac12\\theta^\\top A\\theta + c` and whose damping is constant.
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        Quadratic loss without linear terms, constant damping, constant mass.
+    theta0, v0 : array_like, shape (d,) or (paths, d)
+        The initial state.
+    values : mapping, optional
+        Numbers for the system's parameters (every parameter needs one).
+
+    Returns
+    -------
+    QuadraticSolution
+
     Raises
     ------
     InvalidArgument
@@ -615,17 +663,15 @@ def quadratic_from_dynamics(dynamics, theta0, v0, values=None) -> QuadraticSolut
     if dynamics.damping.has(dynamics.time):
         raise InvalidArgument("damping", str(dynamics.damping[0, 0]),
                               "depends on time; the closed form needs constant damping")
-    coords = dynamics.coordinates
-    loss = sympy.expand(dynamics.loss)
-    polynomial = loss.as_poly(*coords) if loss.is_polynomial(*coords) else None
-    if polynomial is None or polynomial.total_degree() > 2:
-        raise InvalidArgument("loss", str(dynamics.loss), "is not quadratic",
-                              "the closed form covers L = 1/2 theta^T A theta + c")
-    zero = {c: 0 for c in coords}
-    if any(sympy.simplify(g.subs(zero)) != 0 for g in dynamics.gradient):
+    try:
+        hessian, linear, offset = dynamics.quadratic_parts()
+    except InvalidArgument as exc:
+        raise InvalidArgument(exc.argument, exc.value, exc.problem,
+                              "the closed form covers L = 1/2 theta^T A theta + c") from exc
+    if any(sympy.simplify(b) != 0 for b in linear):
         raise InvalidArgument("loss", str(dynamics.loss), "has linear terms",
                               "shift the coordinates so that the gradient vanishes at 0")
-    hessian = [[float(sympy.diff(loss, ci, cj)) for cj in coords] for ci in coords]
-    return quadratic(hessian, np.array(dynamics.damping.evalf().tolist(), dtype=float),
+    return quadratic([[float(a) for a in row] for row in hessian.tolist()],
+                     np.array(dynamics.damping.evalf().tolist(), dtype=float),
                      theta0, v0, mass=np.array(dynamics.mass.evalf().tolist(), dtype=float),
-                     offset=float(loss.subs(zero)))
+                     offset=float(offset))
