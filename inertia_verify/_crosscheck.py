@@ -43,7 +43,8 @@ band in units of error; it is not an independent accuracy target.
 The round-off floor is :func:`~inertia_verify._tolerances.roundoff_floor`,
 :math:`\\kappa\\,\\varepsilon\\,\\max|I|\\sqrt{N}` for :math:`N` steps (rounding errors accumulate
 like a random walk), and for the adaptive references additionally
-:math:`\\mathrm{REFERENCE\\_BUDGET} \\cdot \\mathrm{rtol}\\cdot\\max|I|` (both in
+:math:`\\mathrm{REFERENCE\\_BUDGET}` times the solver's declared ``relative_accuracy`` times
+:math:`\\max|I|` (both in
 :mod:`inertia_verify._tolerances`).
 """
 
@@ -59,7 +60,7 @@ from ._errors import InvalidArgument
 from ._tolerances import REFERENCE_BUDGET, roundoff_floor
 from ._validation import as_positive_int, as_seed, as_state
 from .numeric._compile import CompiledDynamics, compile_dynamics
-from .numeric._schemes import get_scheme
+from .schemes import ReferenceSolver, get_scheme
 from .numeric._simulate import Simulation, simulate
 
 __all__ = ["CrossCheck", "CrossCheckReport", "crosscheck", "judge_convergence", "VERDICTS",
@@ -396,11 +397,8 @@ def _worst(verdicts) -> str:
 def _floor(run: Simulation, scheme) -> float:
     scale = float(np.max(np.abs(run.inertia))) if run.inertia.size else 1.0
     floor = roundoff_floor(run.steps, max(scale, 1e-300))
-    rtol = getattr(scheme, "rtol", None)
-    if rtol is not None:
-        floor = max(floor, REFERENCE_BUDGET * rtol * scale)
-    if scheme.name == "mpmath":
-        floor = max(floor, roundoff_floor(1, scale))
+    if isinstance(scheme, ReferenceSolver):
+        floor = max(floor, REFERENCE_BUDGET * scheme.relative_accuracy * scale)
     return floor
 
 
@@ -480,7 +478,7 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
         as_seed(seed, DEFAULT_SEED)  # still refuse a malformed seed
     runs = []
     for k in range(refinements + 1):
-        runs.append(simulate(system, theta0, v0, t_end, dt * 2**k, scheme=method.name,
+        runs.append(simulate(system, theta0, v0, t_end, dt * 2**k, scheme=method,
                              paths=paths, t0=t0, save_every=save_every if k == 0 else None))
     steps = [r.steps for r in runs]
     if len(set(steps)) < len(steps):
@@ -500,7 +498,7 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
             if closed_form:
                 raise
             notes.append(f"no closed form: {exc.problem}")
-    reference = getattr(method, "reference", False)
+    reference = isinstance(method, ReferenceSolver)
     if order is not None:
         balance_order = reference_order = float(order)
         notes.append(f"order {order:g} stated by the caller (the scheme declares {method.order})")

@@ -17,7 +17,8 @@ import sympy
 
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.numeric import REFERENCE_DIGITS, MpmathTaylor, compile_dynamics
+from inertia_verify.numeric import REFERENCE_DIGITS, compile_dynamics
+from inertia_verify.schemes import MpmathTaylor
 from inertia_verify.symbolic import oscillator
 
 DIGITS = REFERENCE_DIGITS

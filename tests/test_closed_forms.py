@@ -8,7 +8,8 @@ import pytest
 import sympy
 
 from inertia_verify import Dynamics, InvalidArgument, prove_zero
-from inertia_verify.numeric import MpmathTaylor, compile_dynamics, simulate
+from inertia_verify.numeric import compile_dynamics, simulate
+from inertia_verify.schemes import MpmathTaylor
 from inertia_verify.symbolic import (oscillator, oscillator_decay_rate, quadratic,
                                      quadratic_from_dynamics)
 

@@ -70,9 +70,9 @@ def test_every_public_name_is_in_the_api_reference():
 
 # -- numpydoc sections of the public API ---------------------------------------------------------
 #: The public namespaces: the package and its public subpackages and modules (each has __all__).
-PUBLIC_NAMESPACES = ["inertia_verify", "inertia_verify.symbolic", "inertia_verify.numeric",
-                     "inertia_verify.laws", "inertia_verify.catalogue", "inertia_verify.figures",
-                     "inertia_verify.testing", "inertia_verify.cli"]
+PUBLIC_NAMESPACES = ["inertia_verify", "inertia_verify.symbolic", "inertia_verify.schemes",
+                     "inertia_verify.numeric", "inertia_verify.laws", "inertia_verify.catalogue",
+                     "inertia_verify.figures", "inertia_verify.testing", "inertia_verify.cli"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -104,8 +104,10 @@ def _documented(section) -> set[str]:
 def docstring_problems(obj) -> list[str]:
     """What a public function or class's numpydoc docstring lacks: every parameter of the
     signature documented (a class may document its fields under Attributes; an exception that
-    keeps ``Exception``'s constructor has none), a Returns (or Yields) section unless the
-    function is annotated to return None, and an Examples section with doctests."""
+    keeps ``Exception``'s constructor has none, nor has a marker class without arguments or
+    data), a Returns (or Yields) section unless the function is annotated to return None, and an
+    Examples section with doctests."""
+    import abc
     import inspect
     import warnings
 
@@ -119,7 +121,13 @@ def docstring_problems(obj) -> list[str]:
         documented = _documented(doc["Parameters"]) | _documented(doc["Attributes"])
         # an exception that keeps Exception's constructor has only its message to document
         plain_exception = issubclass(obj, BaseException) and "__init__" not in vars(obj)
-        if not documented and not plain_exception:
+        # a marker class (schemes.Symplectic, ...) has no constructor arguments and no data:
+        # nothing for Parameters/Attributes, it is read with isinstance (Examples still required)
+        marker = (not plain_exception and not inspect.signature(obj).parameters
+                  and not [name for name, value in vars(obj).items() if not name.startswith("_")
+                           and not inspect.isfunction(value)]
+                  and all(base in (object, abc.ABC) for base in obj.__bases__))
+        if not documented and not plain_exception and not marker:
             problems.append("no Parameters or Attributes section")
         wanted = [] if plain_exception else list(inspect.signature(obj).parameters)
     else:
@@ -163,6 +171,22 @@ def test_the_docstring_check_can_fail():
         "no Returns section", "parameters not documented: x, y",
         "no Examples section with doctests"]
     assert docstring_problems(documented) == []
+
+    class Marker:
+        """A marker, read with isinstance."""
+
+    class Record:
+        """A record with data and no Attributes section.
+
+        Examples
+        --------
+        >>> Record.size
+        1
+        """
+        size = 1
+
+    assert docstring_problems(Marker) == ["no Examples section with doctests"]
+    assert docstring_problems(Record) == ["no Parameters or Attributes section"]
 
 
 def test_there_are_public_objects_to_check():

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from .._errors import InvalidArgument, warn
 from .._expressions import parse_names, parse_vector
+from ..schemes import FIXED_STEP, REFERENCES, SDE_SCHEMES, get_sde_scheme
 from ._cmd_derive import NOISE_FLAGS, add_noise, noisy_system_from_args
 from ._common import add_json, add_system, simulate_contract
 
@@ -102,10 +103,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="step size; when it does not divide T_END - T0 the step used is "
                              "(T_END - T0)/ceil((T_END - T0)/H), reported")
     parser.add_argument("--scheme", default=None, metavar="NAME",
-                        help="euler, rk4, symplectic-euler, verlet (default), conformal-verlet, "
-                             "dop853, mpmath (the last two: one path only); with --noise: "
-                             "euler-maruyama (default) or baoab (Langevin splitting, exact O step, "
-                             "weak order 2; constant damping and additive noise)")
+                        help=f"{', '.join(FIXED_STEP)} (default verlet), or the references "
+                             f"{', '.join(REFERENCES)} (one path only); with --noise: "
+                             f"{', '.join(SDE_SCHEMES)} (default euler-maruyama; baoab: Langevin "
+                             "splitting, exact O step, weak order 2; constant damping and "
+                             "additive noise)")
     parser.add_argument("--paths", default="1", metavar="N", help="ensemble size (default 1)")
     parser.add_argument("--spread", default=None, metavar="S|S_THETA,S_V",
                         help="random initial conditions: every path starts at theta0 + S_THETA·N(0,1), "
@@ -239,12 +241,8 @@ def optional_dask(address: str | None) -> Iterator[object]:
 def _run_stochastic(args: argparse.Namespace, dynamics):
     """The --noise branch: a Monte Carlo ensemble of the SDE (see numeric/_montecarlo.py)."""
     from ..numeric._montecarlo import DEFAULT_CHUNK_PATHS, stochastic_simulate_payload
-    from ..numeric._sde_schemes import SDE_SCHEMES
 
-    scheme = args.scheme or "euler-maruyama"
-    if scheme not in SDE_SCHEMES:
-        raise InvalidArgument("--scheme", scheme, "is not a scheme for noisy dynamics",
-                              f"use one of {', '.join(SDE_SCHEMES)}")
+    scheme = get_sde_scheme(args.scheme or "euler-maruyama", "--scheme").name
     d = dynamics.dimension
     theta0 = parse_vector(args.theta0, argument="--theta0", length=d)
     v0 = parse_vector(args.v0, argument="--v0", length=d)

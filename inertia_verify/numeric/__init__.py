@@ -1,13 +1,14 @@
-"""The numeric layer: compiling systems to NumPy and integrating ensembles."""
+"""The numeric layer: compiling systems to NumPy and integrating ensembles (the schemes live in
+:mod:`inertia_verify.schemes`; their names are re-exported here)."""
 
 from ._compile import CompiledDynamics as CompiledDynamics
 from ._compile import compile_dynamics as compile_dynamics
-from ._scheme import Scheme as Scheme
-from ._schemes import FIXED_STEP as FIXED_STEP
-from ._schemes import REFERENCES as REFERENCES
-from ._schemes import SCHEMES as SCHEMES
-from ._schemes import get_scheme as get_scheme
-from ._mpmath_reference import MpmathTaylor as MpmathTaylor
+from ..schemes import Scheme as Scheme
+from ..schemes import FIXED_STEP as FIXED_STEP
+from ..schemes import REFERENCES as REFERENCES
+from ..schemes import SCHEMES as SCHEMES
+from ..schemes import get_scheme as get_scheme
+from ..schemes import MpmathTaylor as MpmathTaylor
 from ._simulate import Divergence as Divergence
 from ._simulate import Simulation as Simulation
 from ._simulate import simulate as simulate
@@ -15,9 +16,9 @@ from ._stability import StabilityEstimate as StabilityEstimate
 from ._stability import estimate_stability as estimate_stability
 from ._sde_system import CompiledSDE as CompiledSDE
 from ._sde_system import compile_sde as compile_sde
-from ._sde_scheme import SDEScheme as SDEScheme
-from ._sde_schemes import SDE_SCHEMES as SDE_SCHEMES
-from ._sde_schemes import get_sde_scheme as get_sde_scheme
+from ..schemes import SDEScheme as SDEScheme
+from ..schemes import SDE_SCHEMES as SDE_SCHEMES
+from ..schemes import get_sde_scheme as get_sde_scheme
 from ._montecarlo import Ensemble as Ensemble
 from ._montecarlo import MonteCarloCheck as MonteCarloCheck
 from ._montecarlo import WeakOrderFit as WeakOrderFit

@@ -251,7 +251,7 @@ def energy_drift(
     dynamics : Dynamics
         A concrete system with numbers for every parameter (substitute them first).
     scheme : str
-        A fixed-step scheme of :data:`~inertia_verify.numeric.FIXED_STEP`.
+        A fixed-step scheme of :data:`~inertia_verify.schemes.FIXED_STEP`.
     steps : sequence of float
         Step sizes, at least two for a fit.
     t_final : float

@@ -35,8 +35,7 @@ from .._progress import Progress
 from .._tolerances import Z_SCORE
 from .._validation import as_positive_int, as_state
 from ._compile import _lambdify
-from ._sde_scheme import SDEScheme
-from ._sde_schemes import get_sde_scheme
+from ..schemes import SDEScheme, get_sde_scheme
 from ._sde_system import CompiledSDE, compile_sde
 
 __all__ = ["BLOCK_PATHS", "MIN_PATHS", "Z_SCORE", "Ensemble", "simulate_ensemble",
@@ -236,8 +235,9 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
         The final time; the step is ``t_end / steps``.
     steps, paths : int
         Steps per path and independent paths.
-    scheme : {"euler-maruyama", "baoab"} or SDEScheme
-        The SDE scheme.
+    scheme : str or SDEScheme
+        A name of :data:`~inertia_verify.schemes.SDE_SCHEMES` (``euler-maruyama``, ``baoab``)
+        or an instance.
     seed : int
         Seeds :class:`numpy.random.SeedSequence`; see the module notes for the block design.
     values : mapping, optional
@@ -351,8 +351,9 @@ def _ensemble_job(dynamics, theta0, v0, *, t_end, steps, paths, scheme, seed, va
     backend = check_backend(backend)
     compiled = _compiled(job)
     d = compiled.sde.dimension
+    scheme.check(compiled.sde)
     if backend == "jax":
-        check_sde_jax(compiled.sde, scheme.name)
+        check_sde_jax(compiled.sde, scheme)
     # One start point, shared by every path.
     theta_start, v_start = as_state(theta0, d, 1, "theta0")[0], as_state(v0, d, 1, "v0")[0]
     marks = _record_steps(records, steps)

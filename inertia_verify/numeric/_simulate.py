@@ -36,7 +36,7 @@ from ._compile import CompiledDynamics, compile_dynamics
 from ._montecarlo import DEFAULT_CHUNK_PATHS
 from ._jax_backend import check_backend, run_fixed_step_jax
 from ._parallel import LockedProgress, map_in_order, resolve_workers, split_for_workers
-from ._schemes import get_scheme
+from ..schemes import ReferenceSolver, get_scheme
 from ._stability import StabilityEstimate, estimate_stability
 
 __all__ = ["simulate", "Simulation", "Divergence", "RECORD_BUDGET", "DEFAULT_CHUNK_PATHS",
@@ -422,9 +422,10 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     dt : float
         Step size; the number of steps is ``ceil((t_end - t0) / dt)`` and the step actually used
         is ``(t_end - t0) / steps`` (reported as ``Simulation.dt``; see :func:`step_count`).
-    scheme : str
-        ``euler``, ``rk4``, ``symplectic-euler``, ``verlet`` (default), ``conformal-verlet``, or
-        the single-path references ``dop853`` and ``mpmath``.
+    scheme : str, Scheme or ReferenceSolver
+        A name of :data:`~inertia_verify.schemes.SCHEMES` (the fixed-step schemes, ``verlet`` by
+        default, and the single-path references ``dop853`` and ``mpmath``), or an instance such
+        as ``HeavyBall(lr=0.01, momentum=0.9)``.
     paths : int
         Ensemble size.
     values : mapping, optional
@@ -454,8 +455,9 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         :mod:`._parallel`).  The ensemble is cut into at least ``workers`` chunks when it has
         enough paths; the record is the same bits for any ``workers`` and ``chunk_paths``.
     backend : {"numpy", "jax"}, optional
-        Default NumPy.  ``"jax"`` runs the fixed-step schemes ``euler``, ``symplectic-euler``, ``verlet`` and
-        ``rk4`` jit-compiled and vmapped over the paths, on a GPU when there is one (see
+        Default NumPy.  ``"jax"`` runs the schemes with a JAX form
+        (:class:`~inertia_verify.schemes.JaxForm`: ``euler``, ``symplectic-euler``, ``verlet``
+        and ``rk4``) jit-compiled and vmapped over the paths, on a GPU when there is one (see
         :mod:`._jax_backend`); the record agrees with NumPy's to round-off, and divergence is
         detected at the saved steps.
 
@@ -490,7 +492,7 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     backend = check_backend(backend)
     steps, h = step_count(t_end, dt, t0)
     t0, t_end, dt = float(t0), float(t_end), float(dt)
-    reference = getattr(method, "reference", False)
+    reference = isinstance(method, ReferenceSolver)
     if reference and backend == "jax":
         raise InvalidArgument("backend", backend, f"the reference solver {method.name!r} runs "
                               "on NumPy/SciPy/mpmath only", "use backend='numpy'")

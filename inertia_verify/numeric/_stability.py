@@ -66,7 +66,7 @@ def one_step_matrix(scheme, system, stiffness: np.ndarray, dt: float, t0: float 
     --------
     >>> from inertia_verify import Dynamics
     >>> from inertia_verify.numeric import compile_dynamics
-    >>> from inertia_verify.numeric import get_scheme
+    >>> from inertia_verify.schemes import get_scheme
     >>> system = compile_dynamics(Dynamics.from_text("x**2/2", "x"))
     >>> one_step_matrix(get_scheme("symplectic-euler"), system, np.eye(1), 0.1)
     array([[ 0.99,  0.1 ],

@@ -2,8 +2,8 @@ r"""Optimizers and integrators as symbolic one-step maps on the phase space :mat
 
 Every scheme is written as :math:`(\theta_{k+1}, v_{k+1}) = \Phi_h(t_k; \theta_k, v_k)` for the
 system :math:`\ddot\theta + \Gamma(t)\dot\theta + M^{-1}\nabla L = 0`.  A scheme is defined
-once, by its stepper in :mod:`inertia_verify.numeric` (one module per scheme, one registry,
-:data:`~inertia_verify.numeric.FIXED_STEP`); its map here is *that stepper* run on a
+once, by its stepper in :mod:`inertia_verify.schemes` (one module per scheme, one registry,
+:data:`~inertia_verify.schemes.FIXED_STEP`); its map here is *that stepper* run on a
 :class:`SymbolicSystem`, whose state arrays hold SymPy expressions and whose damping operators
 are the exact counterparts of the compiled system's: the resolvent
 :math:`(I + \tfrac h2\Gamma)^{-1}` of Verlet's implicit half kick is a matrix inverse, the
@@ -14,7 +14,7 @@ registered scheme numerically against one compiled step.
 
 For heavy ball and Nesterov, ``(α, β)`` come either from the user (learning rate and momentum)
 or from the damping through a stated convention (see :mod:`._optimizers` and
-:mod:`inertia_verify.numeric._momentum`).  The discrete inertia is
+:mod:`inertia_verify.schemes._momentum`).  The discrete inertia is
 :math:`I_k = \tfrac12 v_k^\top M v_k + L(\theta_k)` (the paper's eq. 11 when :math:`M = 1`).
 A time-dependent damping makes the map depend on the time :math:`t` at the start of the step
 (the system's time symbol).
@@ -43,17 +43,11 @@ STEP = sympy.Symbol("h", positive=True)
 
 
 def _registry():
-    """The one scheme registry (imported here, not at module level: the numeric package imports
-    this module for its energy-drift sweeps)."""
-    from ..numeric import _schemes
+    """The schemes package and its one registry (imported here, not at module level: the
+    momentum schemes import :mod:`._optimizers`, so this package loads while they do)."""
+    from .. import schemes
 
-    return _schemes
-
-
-def _momentum_base():
-    from ..numeric._momentum import MomentumScheme
-
-    return MomentumScheme
+    return schemes
 
 
 def _fixed_step(scheme: object):
@@ -266,7 +260,7 @@ class DiscreteMap:
     options : dict
         The keyword arguments :func:`discrete_map` was called with (to rebuild the map).
     method : Scheme
-        The scheme (from :data:`~inertia_verify.numeric.FIXED_STEP`, configured with ``lr``,
+        The scheme (from :data:`~inertia_verify.schemes.FIXED_STEP`, configured with ``lr``,
         ``momentum`` and ``convention`` for the optimizers) whose stepper gave the map.
 
     Examples
@@ -292,7 +286,7 @@ class DiscreteMap:
     @property
     def optimizer(self) -> bool:
         """True for the momentum optimizers (heavy ball, Nesterov), which carry (α, β)."""
-        return isinstance(self.method, _momentum_base())
+        return isinstance(self.method, _registry().MomentumScheme)
 
     @property
     def time_dependent(self) -> bool:
@@ -507,7 +501,7 @@ def discrete_map(
         Any deterministic system: zero, scalar, matrix or time-dependent damping, any mass
         matrix, a concrete or an abstract loss.
     scheme : str
-        A fixed-step scheme of :data:`~inertia_verify.numeric.FIXED_STEP` (every scheme that
+        A fixed-step scheme of :data:`~inertia_verify.schemes.FIXED_STEP` (every scheme that
         :func:`~inertia_verify.numeric.simulate` runs with a fixed step).
     step : number, str or sympy.Symbol, optional
         The step :math:`h` (default the positive symbol ``h``).
@@ -555,7 +549,7 @@ def discrete_map(
     if (lr is None) != (momentum is None):
         raise InvalidArgument("lr" if lr is None else "momentum", lr if lr is None else momentum,
                               "lr and momentum must be given together", "give both or neither")
-    momentum_base = _momentum_base()
+    momentum_base = _registry().MomentumScheme
     optimizer = isinstance(method, momentum_base)
     if lr is not None and not optimizer:
         names = [s.name for s in _registry().FIXED_STEP.values() if isinstance(s, momentum_base)]

@@ -16,7 +16,7 @@ kick-then-drift step of :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0`:
 * ``"conformal"``: :math:`v_{k+1} = e^{-\gamma h}v_k - h\nabla L` (exact damping flow, then the
   kick), giving :math:`\alpha = h^2,\ \beta = e^{-\gamma h}`.
 
-The schemes ``heavy-ball`` and ``nesterov`` (:mod:`inertia_verify.numeric._momentum`) take
+The schemes ``heavy-ball`` and ``nesterov`` (:mod:`inertia_verify.schemes._momentum`) take
 :math:`(\alpha, \beta)` from the damping by these conventions, extended to a matrix or
 time-dependent damping as :math:`\beta = I - h\Gamma(t_k)` or the damping flow over the step;
 for a constant scalar :math:`\gamma` their maps carry exactly :func:`ode_to_heavy_ball`'s values

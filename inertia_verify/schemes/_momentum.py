@@ -30,7 +30,7 @@ import numpy as np
 from .._dynamics import DampingKind
 from .._errors import InvalidArgument
 from ..symbolic._optimizers import _check_convention
-from ._scheme import Scheme, apply_linear
+from ._base import Scheme, apply_linear
 
 __all__ = ["MomentumScheme"]
 
@@ -62,6 +62,14 @@ class MomentumScheme(Scheme):
         :math:`\\alpha > 0` and :math:`\\beta \\in [0, 1)`, given together; omitted, they come
         from the damping by ``convention``.
     convention : {"first-order", "conformal"}
+        How :math:`(\\alpha, \\beta)` are read off the damping (see
+        :func:`~inertia_verify.symbolic.heavy_ball_to_ode`).
+
+    Examples
+    --------
+    >>> from inertia_verify.schemes import HeavyBall
+    >>> HeavyBall(lr=0.01, momentum=0.9).learning_rate(0.5), HeavyBall().learning_rate(0.5)
+    (0.01, 0.25)
     """
 
     order = 1

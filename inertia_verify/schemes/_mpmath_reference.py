@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from .._errors import InvalidArgument
-from .._tolerances import REFERENCE_DIGITS
-from ._scheme import Scheme
+from .._tolerances import EPS, REFERENCE_DIGITS
+from ._base import ReferenceSolver
 
 __all__ = ["MpmathTaylor"]
 
 
-class MpmathTaylor(Scheme):
+class MpmathTaylor(ReferenceSolver):
     """``mpmath.odefun`` reference at ``digits`` significant digits.
 
     Parameters
@@ -38,8 +38,6 @@ class MpmathTaylor(Scheme):
     """
 
     name = "mpmath"
-    order = None
-    reference = True
     description = "mpmath.odefun Taylor method at 30 digits (single trajectory)"
 
     def __init__(self, digits: int = REFERENCE_DIGITS) -> None:
@@ -47,6 +45,12 @@ class MpmathTaylor(Scheme):
             raise InvalidArgument("digits", digits, "must be an integer between 15 and 200",
                                   "e.g. digits=30")
         self.digits = digits
+
+    @property
+    def relative_accuracy(self) -> float:
+        """``10**-digits``, but the float results of :meth:`solve` are rounded to double
+        precision: at least the machine epsilon (:meth:`solve_mp` keeps every digit)."""
+        return max(10.0 ** -self.digits, EPS)
 
     def solve_mp(self, system, theta0, v0, t0, times):
         """Like :meth:`solve`, but returns lists of ``mpmath.mpf`` (full precision)."""

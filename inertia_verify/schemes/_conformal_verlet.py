@@ -19,14 +19,21 @@ import numpy as np
 
 from .._dynamics import DampingKind
 
-from ._scheme import Scheme, apply_linear
+from ._base import Scheme, Symplectic, apply_linear
 from ._verlet import verlet_kick_drift_kick
 
 __all__ = ["ConformalVerlet"]
 
 
-class ConformalVerlet(Scheme):
+class ConformalVerlet(Scheme, Symplectic):
     """Conformal-symplectic (damping-split) velocity Verlet, order 2.
+
+    Attributes
+    ----------
+    name : str
+        ``"conformal-verlet"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        2: the global order of accuracy.
 
     Examples
     --------
@@ -36,7 +43,6 @@ class ConformalVerlet(Scheme):
 
     name = "conformal-verlet"
     order = 2
-    symplectic = True
     description = "exact damping factor e^{-Gamma h/2} split around a Verlet step (order 2)"
 
     def stepper(self, system, dt):
