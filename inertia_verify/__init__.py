@@ -34,6 +34,7 @@ from .catalogue import run_claims as run_claims
 from .crosscheck import CrossCheck as CrossCheck
 from .crosscheck import CrossCheckReport as CrossCheckReport
 from .crosscheck import crosscheck as crosscheck
+from .crosscheck import judge_convergence as judge_convergence
 from .crosscheck import MonteCarloCheck as MonteCarloCheck
 from .crosscheck import crosscheck_expected_inertia as crosscheck_expected_inertia
 from .crosscheck import crosscheck_ito_drift as crosscheck_ito_drift
@@ -74,23 +75,39 @@ from .symbolic import inertia_rate as inertia_rate
 __version__ = "0.1.0"
 
 __all__ = [
-    "TIME", "Dynamics", "InertiaVerifyError", "InvalidArgument", "SimulationDiverged",
-    "InertiaVerifyWarning", "UnusedCoordinateWarning",
-    "parse_expression", "parse_matrix", "parse_names", "parse_scalar_or_matrix",
-    "Verdict", "prove_equal", "prove_zero",
-    "InequalityVerdict", "parse_relation", "prove_inequality", "prove_nonnegative",
-    "prove_nonpositive", "LyapunovResult", "lyapunov",
-    "RateResult", "worst_case_rate",
-    "Claim", "Outcome", "discover_claims", "run_claims",
-    "Derivation", "derive", "dissipation", "inertia", "inertia_rate",
-    "CrossCheck", "CrossCheckReport", "crosscheck", "MonteCarloCheck",
-    "crosscheck_expected_inertia", "crosscheck_stationary", "crosscheck_ito_drift",
-    "WeakOrderFit", "fit_weak_order", "EnergyDrift", "energy_drift", "fit_order", "write_report",
+    # errors and warnings
+    "InertiaVerifyError", "InvalidArgument", "SimulationDiverged", "InertiaVerifyWarning",
+    "UnusedCoordinateWarning",
+    # text: the restricted parser, the only door from strings to SymPy
+    "parse_expression", "parse_matrix", "parse_names", "parse_scalar_or_matrix", "parse_relation",
+    # systems
+    "TIME", "Dynamics",
+    # proving identities
+    "Verdict", "prove_zero", "prove_equal",
+    # proving inequalities and rates
+    "InequalityVerdict", "prove_inequality", "prove_nonnegative", "prove_nonpositive",
+    "LyapunovResult", "lyapunov", "RateResult", "worst_case_rate",
+    # symbolic: energies and their rates
+    "Derivation", "derive", "inertia", "inertia_rate", "dissipation",
+    # symbolic: Itô calculus
+    "ito_differential", "gibbs_stationary", "quadratic_moments",
+    # closed forms: the damped oscillator (symbolic), the quadratic loss (numeric, expm/eig)
+    "oscillator_solution", "oscillator_decay_rate", "quadratic_solution",
+    # symbolic: discrete time
+    "discrete_map", "analyse_discrete", "quadratic_invariant", "shadow_energy", "heavy_ball_to_ode",
+    # numeric: compiling and simulating
+    "compile_dynamics", "simulate", "simulate_ensemble", "sweep",
+    # cross-checks: symbolic prediction against simulation
+    "CrossCheck", "CrossCheckReport", "crosscheck", "judge_convergence",
+    # cross-checks: Monte Carlo ensembles against exact moments, weak order, energy drift
+    "MonteCarloCheck", "crosscheck_expected_inertia", "crosscheck_stationary",
+    "crosscheck_ito_drift", "WeakOrderFit", "fit_weak_order", "EnergyDrift", "energy_drift",
+    # the one order fit (slope of log error on log step) the cross-checks share
+    "fit_order",
+    # conservation laws of models
     "check_law", "count_laws", "find_laws",
-    "InertiaMonitor", "LawMonitor", "compile_dynamics", "compile_sde", "simulate",
-    "simulate_ensemble", "sweep",
-    "analyse_discrete", "discrete_map", "gibbs_stationary", "heavy_ball_to_ode", "ito_differential",
-    "oscillator_solution", "oscillator_decay_rate", "quadratic_solution", "quadratic_invariant",
-    "quadratic_moments",
-    "shadow_energy",
+    # monitoring training runs
+    "InertiaMonitor", "LawMonitor",
+    # the claims catalogue
+    "Claim", "Outcome", "discover_claims", "run_claims", "write_report",
 ]

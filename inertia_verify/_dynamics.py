@@ -20,7 +20,9 @@ Everything downstream (energies, their rates, compiled integrators) reads the sy
 
 from __future__ import annotations
 
+import enum
 import keyword
+import warnings
 from functools import cached_property
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,10 +33,70 @@ from sympy.core.function import AppliedUndef
 
 from ._errors import InvalidArgument, UnusedCoordinateWarning, warn
 
-__all__ = ["Dynamics", "TIME", "CALCULI", "partial_derivatives"]
+__all__ = ["Dynamics", "TIME", "CALCULI", "Calculus", "DampingKind", "NoiseKind",
+           "partial_derivatives"]
+
+
+class _Word(enum.StrEnum):
+    """A word of the vocabulary of :class:`Dynamics`.
+
+    A member is its text (``DampingKind.SCALAR == "scalar"``, ``str()``, f-strings and JSON all
+    give ``"scalar"``), so printed and serialised output reads as before; code compares members,
+    never spelt-out strings.
+    """
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}.{self.name}"
+
+
+class DampingKind(_Word):
+    r"""What :math:`\Gamma` is: zero, a constant scalar, a scalar function of ``t``, or a matrix
+    (constant, or depending on ``t``).
+
+    Examples
+    --------
+    >>> DampingKind.SCALAR == "scalar", f"{DampingKind.MATRIX_TIME}"
+    (True, 'matrix-time')
+    """
+
+    ZERO = "zero"
+    SCALAR = "scalar"
+    TIME = "time"
+    MATRIX = "matrix"
+    MATRIX_TIME = "matrix-time"
+
+
+class NoiseKind(_Word):
+    r"""What :math:`\Sigma` is: no noise, :math:`\sigma I` with a constant :math:`\sigma`, a
+    constant matrix, or a matrix depending on ``t``, the coordinates or the velocities.
+
+    Examples
+    --------
+    >>> [str(kind) for kind in NoiseKind]
+    ['none', 'isotropic', 'additive', 'multiplicative']
+    """
+
+    NONE = "none"
+    ISOTROPIC = "isotropic"
+    ADDITIVE = "additive"
+    MULTIPLICATIVE = "multiplicative"
+
+
+class Calculus(_Word):
+    """How a noise term is read: Itô (default) or Stratonovich.
+
+    Examples
+    --------
+    >>> Calculus("stratonovich") is Calculus.STRATONOVICH
+    True
+    """
+
+    ITO = "ito"
+    STRATONOVICH = "stratonovich"
+
 
 #: How a noise term is read: Itô (default) or Stratonovich.
-CALCULI = ("ito", "stratonovich")
+CALCULI = tuple(Calculus)
 
 #: The time variable shared by every system (real, so that printing and assumptions agree).
 TIME = sympy.Symbol("t", real=True)
@@ -172,15 +234,21 @@ class Dynamics:
         :math:`\theta` and :math:`v = \dot\theta` (named ``v_<coordinate>``).
     damping : sympy.Matrix
         :math:`\Gamma` as a :math:`d\times d` matrix (a scalar damping is stored as a multiple of
-        the identity; :attr:`damping_kind` records which).
+        the identity; :attr:`damping_kind` records which, and :attr:`damping_coefficient` gives
+        it back as it was given).
+    damping_kind : DampingKind
+        Zero, scalar, time (a scalar function of ``t``), matrix or matrix-time; code asks the
+        properties :attr:`undamped`, :attr:`scalar_damping` and :attr:`constant_damping`.
     mass : sympy.Matrix
     parameters : tuple of sympy.Symbol
     time : sympy.Symbol
     noise : sympy.Matrix or None
-        :math:`\Sigma` as a :math:`d\times m` matrix; :attr:`noise_kind` is ``"none"``,
-        ``"isotropic"`` (a constant scalar times the identity), ``"additive"`` (constant) or
-        ``"multiplicative"`` (depends on ``t``, the coordinates or the velocities).
-    calculus : str
+        :math:`\Sigma` as a :math:`d\times m` matrix.
+    noise_kind : NoiseKind
+        ``NONE``, ``ISOTROPIC`` (a constant scalar times the identity), ``ADDITIVE`` (constant)
+        or ``MULTIPLICATIVE`` (depends on ``t``, the coordinates or the velocities); see
+        :attr:`is_noisy` and :attr:`multiplicative_noise`.
+    calculus : Calculus
 
     Examples
     --------
@@ -191,11 +259,11 @@ class Dynamics:
     (v_x, v_y)
     >>> dyn.acceleration.T
     Matrix([[-gamma*v_x - x**3 + x, -gamma*v_y - 2*y]])
-    >>> dyn.damping_kind
-    'scalar'
+    >>> dyn.damping_kind, dyn.damping_kind == "scalar"
+    (DampingKind.SCALAR, True)
     >>> noisy = Dynamics(x**2/2, [x], damping=g, noise=sympy.Symbol("sigma"))
     >>> noisy.noise, noisy.noise_kind, noisy.calculus
-    (Matrix([[sigma]]), 'isotropic', 'ito')
+    (Matrix([[sigma]]), NoiseKind.ISOTROPIC, Calculus.ITO)
     """
 
     def __init__(
@@ -222,14 +290,20 @@ class Dynamics:
             )
         self.loss = self._check_loss(loss)
         self._declared = parameters is not None
-        self.parameters = self._check_parameters(parameters)
-        self.damping, self.damping_kind = self._check_damping(damping, d)
-        self.mass, self.mass_inverse = self._check_mass(mass, d)
-        self.noise, self.noise_kind = self._check_noise(noise, d)
+        # The checks below read the object and return what they found; only this constructor
+        # assigns.  A name used only in the damping, mass or noise is a parameter too (declared
+        # implicitly when no parameters were given), appended in that order.
+        found = self._check_parameters(parameters)
+        self.damping, self.damping_kind, extra = self._check_damping(damping, d, found)
+        found += extra
+        self.mass, self.mass_inverse, extra = self._check_mass(mass, d, found)
+        found += extra
+        self.noise, self.noise_kind, extra = self._check_noise(noise, d, found)
+        self.parameters = found + extra
         if calculus not in CALCULI:
             raise InvalidArgument("calculus", calculus, "is not a known stochastic calculus",
                                   "use 'ito' (default) or 'stratonovich'")
-        self.calculus = calculus
+        self.calculus = Calculus(calculus)
         self._warn_unused_coordinates()
 
     # -- validation ------------------------------------------------------------------------------
@@ -296,10 +370,9 @@ class Dynamics:
             message += "; check the coordinate names"
         warn(message, UnusedCoordinateWarning)
 
-    def _allowed_in_coefficients(self) -> set[sympy.Symbol]:
-        return set(self.parameters) | {self.time}
-
-    def _check_coefficient(self, value: sympy.Expr, argument: str, allow_time: bool) -> None:
+    def _check_coefficient(self, value: sympy.Expr, argument: str, allow_time: bool,
+                           parameters: tuple[sympy.Symbol, ...]) -> tuple[sympy.Symbol, ...]:
+        """Check one entry of the damping or mass; return the names it adds to ``parameters``."""
         # An undefined function of t alone (an arbitrary damping schedule gamma(t)) is allowed
         # in the damping; any other undefined function would hide a state dependence.
         for f in value.atoms(AppliedUndef):
@@ -316,16 +389,22 @@ class Dynamics:
             )
         if not allow_time and value.has(self.time):
             raise InvalidArgument(argument, str(value), "depends on t", "the mass matrix must be constant")
-        extra = value.free_symbols - self._allowed_in_coefficients() - {self.time}
+        extra = value.free_symbols - set(parameters) - {self.time}
         if extra and self._declared:
             raise InvalidArgument(
                 argument, str(value),
                 f"uses {', '.join(sorted(s.name for s in extra))}, which is not a declared parameter",
                 "add it to parameters=[...]",
             )
-        if extra:
-            # A name used only in the damping or mass is a parameter too; declare it implicitly.
-            self.parameters = self.parameters + tuple(sorted(extra, key=lambda s: s.name))
+        return tuple(sorted(extra, key=lambda s: s.name))
+
+    def _check_coefficients(self, entries: Iterable[sympy.Expr], argument: str, allow_time: bool,
+                            parameters: tuple[sympy.Symbol, ...]) -> tuple[sympy.Symbol, ...]:
+        """Check every entry in turn; return the names they add to ``parameters``, in order."""
+        extra: tuple[sympy.Symbol, ...] = ()
+        for entry in entries:
+            extra += self._check_coefficient(entry, argument, allow_time, parameters + extra)
+        return extra
 
     def _as_matrix_or_scalar(self, value: object, argument: str) -> sympy.Expr | sympy.Matrix:
         if isinstance(value, str):
@@ -350,7 +429,8 @@ class Dynamics:
         raise InvalidArgument(argument, value, f"has unsupported type {type(value).__name__}",
                               "give a number, a sympy expression or a matrix")
 
-    def _check_damping(self, damping: object, d: int) -> tuple[sympy.Matrix, str]:
+    def _check_damping(self, damping: object, d: int, parameters: tuple[sympy.Symbol, ...]
+                       ) -> tuple[sympy.Matrix, DampingKind, tuple[sympy.Symbol, ...]]:
         value = self._as_matrix_or_scalar(damping, "damping")
         if isinstance(value, sympy.MatrixBase):
             if value.shape != (d, d):
@@ -359,29 +439,29 @@ class Dynamics:
                     f"is a {value.shape[0]}x{value.shape[1]} matrix but there are {d} coordinates",
                     f"give a {d}x{d} matrix or a scalar",
                 )
-            for entry in value:
-                self._check_coefficient(entry, "damping", allow_time=True)
-            return value, ("matrix-time" if value.has(self.time) else "matrix")
-        self._check_coefficient(value, "damping", allow_time=True)
+            extra = self._check_coefficients(value, "damping", True, parameters)
+            kind = DampingKind.MATRIX_TIME if value.has(self.time) else DampingKind.MATRIX
+            return value, kind, extra
+        extra = self._check_coefficient(value, "damping", True, parameters)
         if value == 0:
-            kind = "zero"
+            kind = DampingKind.ZERO
         elif value.has(self.time):
-            kind = "time"
+            kind = DampingKind.TIME
         else:
-            kind = "scalar"
-        return value * sympy.eye(d), kind
+            kind = DampingKind.SCALAR
+        return value * sympy.eye(d), kind, extra
 
-    def _check_mass(self, mass: object, d: int) -> tuple[sympy.Matrix, sympy.Matrix]:
+    def _check_mass(self, mass: object, d: int, parameters: tuple[sympy.Symbol, ...]
+                    ) -> tuple[sympy.Matrix, sympy.Matrix, tuple[sympy.Symbol, ...]]:
         if mass is None:
-            return sympy.eye(d), sympy.eye(d)
+            return sympy.eye(d), sympy.eye(d), ()
         value = self._as_matrix_or_scalar(mass, "mass")
         if not isinstance(value, sympy.MatrixBase):
             value = value * sympy.eye(d)
         if value.shape != (d, d):
             raise InvalidArgument("mass", value.tolist(),
                                   f"is {value.shape[0]}x{value.shape[1]}, expected {d}x{d}")
-        for entry in value:
-            self._check_coefficient(entry, "mass", allow_time=False)
+        extra = self._check_coefficients(value, "mass", False, parameters)
         if any(sympy.expand(value[i, j] - value[j, i]) != 0 for i in range(d) for j in range(i)):
             raise InvalidArgument("mass", value.tolist(), "is not symmetric",
                                   "a mass matrix must equal its transpose")
@@ -390,12 +470,13 @@ class Dynamics:
             raise InvalidArgument("mass", value.tolist(), "is not positive definite",
                                   "all eigenvalues of the mass matrix must be positive")
         if value == sympy.eye(d):
-            return value, value
-        return value, value.inv()
+            return value, sympy.eye(d), extra
+        return value, value.inv(), extra
 
-    def _check_noise(self, noise: object, d: int) -> tuple[sympy.Matrix | None, str]:
+    def _check_noise(self, noise: object, d: int, parameters: tuple[sympy.Symbol, ...]
+                     ) -> tuple[sympy.Matrix | None, NoiseKind, tuple[sympy.Symbol, ...]]:
         if noise is None:
-            return None, "none"
+            return None, NoiseKind.NONE, ()
         value = self._as_matrix_or_scalar(noise, "noise")
         scalar = not isinstance(value, sympy.MatrixBase)
         matrix = value * sympy.eye(d) if scalar else value
@@ -417,23 +498,21 @@ class Dynamics:
             raise InvalidArgument("noise", str(matrix.tolist()), "; ".join(sorted(set(problems))),
                                   "use numbers, parameters, t, coordinates and velocities")
         state = set(self.coordinates) | set(self.velocities) | {self.time}
-        extra = set().union(*(e.free_symbols for e in matrix)) - state - set(self.parameters)
+        extra = set().union(*(e.free_symbols for e in matrix)) - state - set(parameters)
         if extra and self._declared:
             raise InvalidArgument(
                 "noise", str(matrix.tolist()),
                 f"uses {', '.join(sorted(s.name for s in extra))}, which is not a declared parameter",
                 "add it to parameters=[...]",
             )
-        if extra:
-            self.parameters = self.parameters + tuple(sorted(extra, key=lambda s: s.name))
         moving = any(e.free_symbols & state or e.atoms(AppliedUndef) for e in matrix)
         if moving:
-            kind = "multiplicative"
+            kind = NoiseKind.MULTIPLICATIVE
         elif scalar:
-            kind = "isotropic"
+            kind = NoiseKind.ISOTROPIC
         else:
-            kind = "additive"
-        return matrix, kind
+            kind = NoiseKind.ADDITIVE
+        return matrix, kind, tuple(sorted(extra, key=lambda s: s.name))
 
     # -- constructors ----------------------------------------------------------------------------
     @classmethod
@@ -458,9 +537,9 @@ class Dynamics:
         >>> dyn.parameters
         (a,)
         >>> dyn.damping_kind
-        'matrix'
+        DampingKind.MATRIX
         >>> Dynamics.from_text("x**2/2", "x", damping="1", noise="[[s*v_x, 0.1]]").noise_kind
-        'multiplicative'
+        NoiseKind.MULTIPLICATIVE
         """
         from ._expressions import parse_names, parse_expression, parse_scalar_or_matrix
 
@@ -542,6 +621,125 @@ class Dynamics:
         return bool(self.loss.atoms(AppliedUndef))
 
     @cached_property
+    def identity_mass(self) -> bool:
+        """True when the mass :math:`M` is the identity (the default).
+
+        Examples
+        --------
+        >>> Dynamics.from_text("x**2/2", "x").identity_mass
+        True
+        """
+        return self.mass == sympy.eye(self.dimension)
+
+    @property
+    def undamped(self) -> bool:
+        r"""True when :math:`\Gamma = 0`."""
+        return self.damping_kind is DampingKind.ZERO
+
+    @property
+    def scalar_damping(self) -> bool:
+        r"""True when :math:`\Gamma = \gamma(t)\,I` (zero, a constant scalar or a scalar function
+        of ``t``): :attr:`damping_coefficient` is then the scalar :math:`\gamma(t)`."""
+        return self.damping_kind in (DampingKind.ZERO, DampingKind.SCALAR, DampingKind.TIME)
+
+    @property
+    def constant_damping(self) -> bool:
+        r"""True when :math:`\Gamma` does not depend on ``t`` (zero, a constant scalar or a
+        constant matrix).
+
+        Examples
+        --------
+        >>> dyn = Dynamics.from_text("x**2/2", "x", damping="3/t")
+        >>> dyn.constant_damping, dyn.scalar_damping, dyn.damping_kind
+        (False, True, DampingKind.TIME)
+        """
+        return self.damping_kind in (DampingKind.ZERO, DampingKind.SCALAR, DampingKind.MATRIX)
+
+    @property
+    def damping_coefficient(self) -> sympy.Expr | sympy.Matrix:
+        r""":math:`\Gamma` as the constructor takes it: the scalar :math:`\gamma(t)` when
+        :attr:`scalar_damping`, else the :math:`d\times d` matrix.
+
+        Examples
+        --------
+        >>> Dynamics.from_text("x**2/2 + y**2/2", "x,y", damping="g").damping_coefficient
+        g
+        """
+        return self.damping[0, 0] if self.scalar_damping else self.damping
+
+    @property
+    def is_noisy(self) -> bool:
+        """True when the system has a noise term (it is a stochastic differential equation).
+
+        Examples
+        --------
+        >>> Dynamics.from_text("x**2/2", "x", noise="s").is_noisy
+        True
+        """
+        return self.noise_kind is not NoiseKind.NONE
+
+    @property
+    def multiplicative_noise(self) -> bool:
+        r"""True when :math:`\Sigma` depends on ``t``, the coordinates or the velocities (then
+        Itô and Stratonovich readings may differ, and moments do not close)."""
+        return self.noise_kind is NoiseKind.MULTIPLICATIVE
+
+    def quadratic_parts(self) -> tuple[sympy.Matrix, sympy.Matrix, sympy.Expr]:
+        r"""The loss as :math:`L(\theta) = \tfrac12\theta^\top A\theta + b^\top\theta + c`
+        exactly, or an error saying why it is not of that form.
+
+        The loss is expanded (:func:`sympy.expand`) and must then be a polynomial of total degree
+        at most 2 in the coordinates; its coefficients may contain parameters.  A loss that is
+        quadratic only after other simplifications (``(sin(x)**2 + cos(x)**2)*x**2``) is refused:
+        the decision is structural, never a guess.  :math:`A` is the (constant, symmetric)
+        Hessian, :math:`b = \nabla L(0)` and :math:`c = L(0)`, all computed from the expanded
+        loss.
+
+        Returns
+        -------
+        A : sympy.Matrix, shape (d, d)
+        b : sympy.Matrix, shape (d, 1)
+        c : sympy.Expr
+
+        Raises
+        ------
+        InvalidArgument
+            (argument ``"loss"``) when the loss is abstract, not a polynomial in the coordinates,
+            or of degree above 2.  Callers with their own advice re-raise it with their ``fix``.
+
+        Examples
+        --------
+        >>> dyn = Dynamics.from_text("(x - y)**2/2 + a*x + 3", "x,y")
+        >>> A, b, c = dyn.quadratic_parts()
+        >>> A, b.T, c
+        (Matrix([
+        [ 1, -1],
+        [-1,  1]]), Matrix([[a, 0]]), 3)
+        >>> Dynamics.from_text("x**4", "x").quadratic_parts()
+        Traceback (most recent call last):
+        ...
+        inertia_verify._errors.InvalidArgument: argument 'loss' = 'x**4': is not quadratic: it has degree 4 in the coordinates; ...
+        """
+        coords = self.coordinates
+        fix = "give a loss of the form 1/2 theta^T A theta + b^T theta + c"
+        if self.is_abstract:
+            raise InvalidArgument("loss", str(self.loss), "is not quadratic: it is abstract",
+                                  "give a concrete quadratic loss")
+        loss = sympy.expand(self.loss)
+        try:
+            poly = sympy.Poly(loss, *coords)
+        except sympy.PolynomialError as exc:
+            raise InvalidArgument("loss", str(self.loss), "is not quadratic: it is not a "
+                                  "polynomial in the coordinates", fix) from exc
+        if poly.total_degree() > 2 or any(k.free_symbols & set(coords) for k in poly.coeffs()):
+            raise InvalidArgument("loss", str(self.loss), f"is not quadratic: it has degree "
+                                  f"{poly.total_degree()} in the coordinates", fix)
+        zero = {x: 0 for x in coords}
+        hessian = sympy.Matrix([[sympy.diff(loss, a, b) for b in coords] for a in coords])
+        linear = sympy.Matrix([sympy.diff(loss, a).xreplace(zero) for a in coords])
+        return hessian, linear, loss.xreplace(zero)
+
+    @cached_property
     def gradient(self) -> sympy.Matrix:
         r""":math:`\nabla L` as a column."""
         return sympy.Matrix(partial_derivatives(self.loss, self.coordinates))
@@ -551,11 +749,11 @@ class Dynamics:
         r""":math:`\dot v = -\Gamma v - M^{-1}\nabla L`."""
         v = sympy.Matrix(self.velocities)
         force = self.gradient
-        if self.mass != sympy.eye(self.dimension):
+        if not self.identity_mass:
             force = self.mass_inverse * force
-        if self.damping_kind == "zero":
+        if self.undamped:
             return -force
-        if self.damping_kind in ("scalar", "time"):
+        if self.scalar_damping:
             return -self.damping[0, 0] * v - force
         return -self.damping * v - force
 
@@ -579,7 +777,7 @@ class Dynamics:
         Matrix([[s**2*v_x/2]])
         """
         d = self.dimension
-        if self.noise is None or self.noise_kind != "multiplicative":
+        if self.noise_kind is not NoiseKind.MULTIPLICATIVE:
             return sympy.zeros(d, 1)
         sigma = self.noise
         return sympy.Matrix([
@@ -599,7 +797,7 @@ class Dynamics:
         >>> dyn.ito_acceleration
         Matrix([[s**2*v_x/2 - x]])
         """
-        if self.calculus == "ito":
+        if self.calculus is Calculus.ITO:
             return self.acceleration
         return self.acceleration + self.stratonovich_correction
 
@@ -640,63 +838,89 @@ class Dynamics:
         noise = None
         if self.noise is not None:
             noise = self.noise.xreplace(mapping)
-            if self.noise_kind == "isotropic":
+            if self.noise_kind is NoiseKind.ISOTROPIC:
                 noise = noise[0, 0]
+        damping = self.damping_coefficient
         new = Dynamics(
             self.loss.xreplace(mapping), self.coordinates,
-            damping=self._scalar_or_matrix(self.damping.xreplace(mapping)),
-            mass=None if self.mass == sympy.eye(self.dimension) else self.mass.xreplace(mapping),
+            damping=damping.xreplace(mapping),
+            mass=None if self.identity_mass else self.mass.xreplace(mapping),
             parameters=remaining, noise=noise, calculus=self.calculus,
         )
         return new
 
-    def _scalar_or_matrix(self, damping: sympy.Matrix) -> sympy.Expr | sympy.Matrix:
-        if self.damping_kind in ("zero", "scalar", "time"):
-            return damping[0, 0]
-        return damping
+    def without_noise(self) -> Dynamics:
+        r"""The deterministic part: the same loss, damping and mass, and no noise.
+
+        Parameters used only by the noise are dropped unless they were declared; the result is
+        ``self`` when there is no noise.  The drift is :attr:`acceleration`, so for a
+        Stratonovich multiplicative noise this is *not* the Itô drift
+        (:attr:`ito_acceleration`).
+
+        Returns
+        -------
+        Dynamics
+
+        Examples
+        --------
+        >>> noisy = Dynamics.from_text("x**2/2", "x", damping="g", noise="s")
+        >>> noisy.parameters, noisy.without_noise().parameters
+        ((g, s), (g,))
+        >>> noisy.without_noise().is_noisy
+        False
+        """
+        if not self.is_noisy:
+            return self
+        with warnings.catch_warnings():
+            # The caller was told about an unused coordinate when this system was built.
+            warnings.simplefilter("ignore", UnusedCoordinateWarning)
+            return Dynamics(self.loss, self.coordinates, damping=self.damping_coefficient,
+                            mass=None if self.identity_mass else self.mass,
+                            parameters=self.parameters if self._declared else None)
 
     # -- display ---------------------------------------------------------------------------------
     def equation_latex(self) -> str:
         theta = r"\ddot\theta"
         parts = [theta]
-        if self.damping_kind in ("scalar", "time"):
+        if self.undamped:
+            pass
+        elif self.scalar_damping:
             parts.append(sympy.latex(self.damping[0, 0]) + r"\,\dot\theta")
-        elif self.damping_kind != "zero":
+        else:
             parts.append(r"\Gamma\,\dot\theta")
-        parts.append(r"\nabla L(\theta)" if self.mass == sympy.eye(self.dimension)
-                     else r"M^{-1}\nabla L(\theta)")
+        parts.append(r"\nabla L(\theta)" if self.identity_mass else r"M^{-1}\nabla L(\theta)")
         if self.noise is None:
             return " + ".join(parts) + " = 0"
-        noise = (sympy.latex(self.noise[0, 0]) if self.noise_kind == "isotropic"
+        noise = (sympy.latex(self.noise[0, 0]) if self.noise_kind is NoiseKind.ISOTROPIC
                  else r"\Sigma")
-        dot = r"\circ " if self.calculus == "stratonovich" else ""
+        dot = r"\circ " if self.calculus is Calculus.STRATONOVICH else ""
         return " + ".join(parts) + f" = {noise}\\,{dot}\\dot W"
 
     def _repr_latex_(self) -> str:
         loss = sympy.latex(self.loss)
         extra = ""
-        if self.damping_kind.startswith("matrix"):
+        if not self.scalar_damping:
             extra += r",\quad \Gamma = " + sympy.latex(self.damping)
-        if self.mass != sympy.eye(self.dimension):
+        if not self.identity_mass:
             extra += r",\quad M = " + sympy.latex(self.mass)
-        if self.noise is not None and self.noise_kind != "isotropic":
+        if self.is_noisy and self.noise_kind is not NoiseKind.ISOTROPIC:
             extra += r",\quad \Sigma = " + sympy.latex(self.noise)
-        if self.noise is not None:
-            extra += r"\quad\text{(" + ("Itô" if self.calculus == "ito" else "Stratonovich") + ")}"
+        if self.is_noisy:
+            extra += (r"\quad\text{(" + ("Itô" if self.calculus is Calculus.ITO else "Stratonovich")
+                      + ")}")
         return f"$${self.equation_latex()},\\quad L = {loss}{extra}$$"
 
     def __repr__(self) -> str:
         coords = ", ".join(c.name for c in self.coordinates)
         text = f"Dynamics(loss={self.loss}, coordinates=({coords})"
-        if self.damping_kind != "zero":
-            shown = self.damping[0, 0] if self.damping_kind in ("scalar", "time") \
-                else self.damping.tolist()
+        if not self.undamped:
+            shown = self.damping[0, 0] if self.scalar_damping else self.damping.tolist()
             text += f", damping={shown}"
-        if self.mass != sympy.eye(self.dimension):
+        if not self.identity_mass:
             text += f", mass={self.mass.tolist()}"
-        if self.noise is not None:
-            shown = self.noise[0, 0] if self.noise_kind == "isotropic" else self.noise.tolist()
+        if self.is_noisy:
+            shown = self.noise[0, 0] if self.noise_kind is NoiseKind.ISOTROPIC else self.noise.tolist()
             text += f", noise={shown}"
-            if self.calculus != "ito":
-                text += f", calculus={self.calculus!r}"
+            if self.calculus is not Calculus.ITO:
+                text += f", calculus={self.calculus.value!r}"
         return text + ")"

@@ -18,7 +18,17 @@ __all__ = ["InertiaVerifyError", "InvalidArgument", "MissingExtra", "SimulationD
 
 
 class InertiaVerifyError(Exception):
-    """Base class of every error this package raises on purpose."""
+    """Base class of every error this package raises on purpose.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> try:
+    ...     Dynamics.from_text("x**2", "x", damping="-")
+    ... except InertiaVerifyError as err:
+    ...     type(err).__name__
+    'InvalidArgument'
+    """
 
 
 class InvalidArgument(InertiaVerifyError, ValueError):
@@ -79,19 +89,50 @@ class MissingExtra(InertiaVerifyError, ImportError):
 
 
 class SimulationDiverged(InertiaVerifyError, ArithmeticError):
-    """A simulation produced NaN or Inf, or ran past a scheme's stability limit."""
+    """A simulation produced NaN or Inf, or ran past a scheme's stability limit.
+
+    Examples
+    --------
+    >>> issubclass(SimulationDiverged, ArithmeticError)
+    True
+    """
 
 
 class InertiaVerifyWarning(UserWarning):
     """Base class of the warnings this package issues on purpose (legal input that is probably
     not what was meant); silence them with
-    ``warnings.simplefilter("ignore", InertiaVerifyWarning)``."""
+    ``warnings.simplefilter("ignore", InertiaVerifyWarning)``.
+
+    Examples
+    --------
+    Turned into errors, they stop a script at the doubtful input:
+
+    >>> import warnings
+    >>> from inertia_verify import Dynamics
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", InertiaVerifyWarning)
+    ...     Dynamics.from_text("x**2 + y**2", "x,z")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.UnusedCoordinateWarning: coordinate z does not appear in the loss...
+    """
 
 
 class UnusedCoordinateWarning(InertiaVerifyWarning):
     """A coordinate does not appear in the loss: it moves freely, and a misspelt coordinate name
     otherwise makes a statement about a different system (``x**2 + y**2`` with coordinates
-    ``x, z`` is a loss in ``x`` with a parameter ``y``, whose inertia is conserved)."""
+    ``x, z`` is a loss in ``x`` with a parameter ``y``, whose inertia is conserved).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from inertia_verify import Dynamics
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = Dynamics.from_text("x**2 + y**2", "x,z")
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    coordinate z does not appear in the loss...
+    """
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))

@@ -759,6 +759,18 @@ def parse_matrix(text: str, *, argument: str = "matrix",
 
     Entries are parsed exactly like :func:`parse_expression`, with the same keyword arguments.
 
+    Parameters
+    ----------
+    text : str
+        The matrix as a list of rows, e.g. ``"[[1, 0], [0, a]]"``.
+    argument, symbols, allowed_names, functions
+        As for :func:`parse_expression`.
+
+    Returns
+    -------
+    sympy.Matrix
+        One row per inner list.
+
     Examples
     --------
     >>> parse_matrix("[[1, 0], [0, a/2]]")
@@ -795,6 +807,18 @@ def parse_scalar_or_matrix(text: str, *, argument: str,
                            ) -> sympy.Expr | sympy.Matrix:
     """Parse a matrix if the text is a bracketed list of rows, else a scalar expression.
 
+    Parameters
+    ----------
+    text : str
+        A scalar expression (``"gamma/2"``) or a list of rows (``"[[1, 0], [0, 2]]"``).
+    argument, symbols, allowed_names, functions
+        As for :func:`parse_expression`.
+
+    Returns
+    -------
+    sympy.Expr or sympy.Matrix
+        A matrix when the text is a list of rows, else a scalar.
+
     Examples
     --------
     >>> parse_scalar_or_matrix("gamma/2", argument="damping")
@@ -816,6 +840,18 @@ def parse_names(text: str, *, argument: str = "vars") -> tuple[str, ...]:
 
     Each name must be an identifier not starting with ``_``, not a keyword, a whitelisted
     function or the constants ``pi``/``E``; names must be distinct.
+
+    Parameters
+    ----------
+    text : str
+        Names separated by commas.
+    argument : str
+        The argument's name as the user knows it, used in error messages.
+
+    Returns
+    -------
+    tuple of str
+        The names in the order given (NFKC-normalised, as Python normalises identifiers).
 
     Examples
     --------

@@ -22,15 +22,18 @@ unless its assumptions say otherwise (``positive``, ``nonnegative``, ``negative`
 ``nonpositive``); parameters are quantified like coordinates.  Assumptions given as relationals
 (``x >= 0``, ``x <= 1``, ``x**2 + y**2 <= 1``, ``gamma >= 0``) restrict the domain further.
 
-**Routes**, cheapest first: manifest sign; constant; quadratic forms decided exactly by
-completing squares over the rationals (an exact LDLᵀ; symbolic coefficients when each pivot's
-sign is manifest); sums of squares found by a semidefinite program (cvxpy with Clarabel or SCS),
-rounded to rationals and projected exactly onto the coefficient constraints (Peyrl and Parrilo,
-2008), with sum-of-squares multipliers for the assumptions (Putinar form, lowest degree);
-z3's nonlinear real arithmetic for small problems; a seeded multi-start search for a witness,
-each candidate rounded to rationals and confirmed exactly.  The optional routes need the
-``inequalities`` extra (``pip install inertia-verify[inequalities]``); without it they are
-skipped and the verdict says so.
+**Routes**, cheapest first: manifest sign; constant; quadratic forms decided exactly: over the
+rationals by a sparse exact LDLᵀ (completing squares), with symbolic coefficients by diagonal
+dominance or the exact LDLᵀ over the rational functions of the parameters, each pivot's sign
+decided from the sign assumptions (a pivot that vanishes on part of the domain is allowed: the
+certificate's ``conditions`` say why, by continuity where a denominator may vanish), and refuted
+by an exact witness at rational parameters; sums of squares found by a semidefinite program
+(cvxpy with Clarabel or SCS), rounded to rationals and projected exactly onto the coefficient
+constraints (Peyrl and Parrilo, 2008), with sum-of-squares multipliers for the assumptions
+(Putinar form, lowest degree); z3's nonlinear real arithmetic for small problems; a seeded
+multi-start search for a witness, each candidate rounded to rationals and confirmed exactly.
+The optional routes need the ``inequalities`` extra (``pip install
+inertia-verify[inequalities]``); without it they are skipped and the verdict says so.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ from fractions import Fraction
 
 import sympy
 from sympy import Rational
+from sympy.polys.fields import sfield
+from sympy.polys.rings import PolyRing, sring
 
 from ._expressions import as_sympy
 from ._errors import InvalidArgument, MissingExtra
@@ -94,6 +99,29 @@ class InequalityVerdict(Verdict):
     ``g >= 0``; ``zero_set``, when decided, lists expressions whose common zeros are exactly
     where ``f == 0``.  ``counterexample`` maps names to exact rationals plus ``"value"``: the
     exact value of ``f`` there.
+
+    Attributes
+    ----------
+    status, method, expression, residual, points, digits, max_residual, counterexample, subs, \
+domain, reason
+        As for :class:`~inertia_verify.Verdict`.
+    relation : str
+        The statement as the caller wrote it.
+    strict : bool
+        Whether the statement is strict (``> 0``).
+    certificate : dict or None
+        The certificate of a proof (``terms``, ``offset``, ...), re-checkable exactly.
+    zero_set : tuple or None
+        Expressions whose common zeros are exactly where ``f == 0``, when decided.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from inertia_verify import prove_nonnegative
+    >>> x, y = sympy.symbols("x y")
+    >>> v = prove_nonnegative(x**2 - 2*x*y + 2*y**2)
+    >>> v.status, v.relation, v.zero_set
+    ('proved', 'x**2 - 2*x*y + 2*y**2 >= 0', (x, y))
     """
 
     relation: str = ""
@@ -149,11 +177,34 @@ def _json_certificate(cert: dict) -> dict:
 
 # --------------------------------------------------------------------------- relations
 
+def _show(e) -> str:
+    """``str(e)``, a long expression in SymPy's stored term order: sorting the terms of dI/dt
+    in 50 coordinates for printing costs as much as deciding its sign."""
+    if isinstance(e, sympy.Basic) and \
+            sum(1 for _ in zip(range(200), sympy.preorder_traversal(e))) == 200:
+        return sympy.sstr(e, order="none")
+    return str(e)
+
+
 def parse_relation(text: str, *, argument: str = "expr", symbols=None):
     """Split ``"A >= B"`` on its single comparison operator and parse both sides safely.
 
-    Returns ``(lhs, op, rhs)`` with sympy expressions; the sides go through
-    :func:`inertia_verify.parse_expression` (never ``sympify``).
+    The sides go through :func:`inertia_verify.parse_expression` (never ``sympify``).
+
+    Parameters
+    ----------
+    text : str
+        One relation with one of ``>=``, ``<=``, ``>``, ``<`` (``==`` and ``!=`` are refused).
+    argument : str
+        The argument's name as the user knows it, used in error messages.
+    symbols : mapping of str to Symbol, optional
+        Names to resolve to the caller's own symbols.
+
+    Returns
+    -------
+    lhs : sympy.Expr
+    op : str
+    rhs : sympy.Expr
 
     Examples
     --------
@@ -493,154 +544,508 @@ def _mul_poly(a: dict, b: dict) -> dict:
     return {m: c for m, c in out.items() if c}
 
 
-def _ldl(Q: list) -> tuple[bool, list, list]:
-    """Exact LDLᵀ of a symmetric rational matrix: (is PSD, pivots d, unit lower L as rows).
+# ---- signs of polynomials and rational functions of the parameters
 
-    A zero pivot is accepted only when its whole remaining column is zero (else the matrix is
-    indefinite)."""
-    n = len(Q)
-    A = [row[:] for row in Q]
-    L = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
-    d = [Fraction(0)] * n
-    for k in range(n):
-        piv = A[k][k]
-        if piv < 0:
-            return False, d, L
-        if piv == 0:
-            if any(A[i][k] != 0 for i in range(k + 1, n)):
-                return False, d, L
-            continue
-        d[k] = piv
-        for i in range(k + 1, n):
-            L[i][k] = A[i][k] / piv
-        for i in range(k + 1, n):
-            if L[i][k]:
-                for j in range(k + 1, n):
-                    A[i][j] -= L[i][k] * A[k][j]
-    return True, d, L
+# Sign classes on the domain: strictly positive, nonnegative (may vanish), identically zero,
+# nonpositive, strictly negative; None when undecided.  _FREE is a real generator of either sign.
+_POS, _NONNEG, _ZERO, _NONPOS, _NEG, _FREE = "> 0", ">= 0", "== 0", "<= 0", "< 0", "real"
 
 
-# ---- quadratic forms by completing squares (exact LDLᵀ written on the polynomial)
+def _times(a, b):
+    """The sign class of a product."""
+    if a is None or b is None:
+        return None
+    if _ZERO in (a, b):
+        return _ZERO
+    positive = (a in (_POS, _NONNEG)) == (b in (_POS, _NONNEG))
+    strict = a in (_POS, _NEG) and b in (_POS, _NEG)
+    return (_POS if strict else _NONNEG) if positive else (_NEG if strict else _NONPOS)
 
-def _complete_squares(q: sympy.Expr, xs: list, sign_ok) -> tuple:
-    """Complete squares of a quadratic form ``q`` in ``xs`` (coefficients may hold parameters).
 
-    ``sign_ok(c)`` returns +1 if ``c`` is shown > 0, -1 if shown < 0, 0 if c == 0, None if
-    undecided.  Returns ("psd", terms, rank), ("witness", point) or ("undecided", reason)."""
-    terms = []
-    remaining = list(xs)
-    q = sympy.expand(q)
-    order = []
-    while remaining:
-        poly = sympy.Poly(q, *remaining) if q != 0 else None
-        if poly is None:
-            break
-        diag = {x: poly.coeff_monomial(x**2) for x in remaining}
-        signs = {x: sign_ok(c) for x, c in diag.items()}
-        pos = [x for x in remaining if signs[x] == 1]
+def _power(cls, e: int):
+    """The sign class of ``t**e`` (``e >= 1``) for ``t`` of class ``cls``."""
+    if e % 2 == 0:
+        if cls is None:
+            return None  # not known to be real
+        return _POS if cls in (_POS, _NEG) else _NONNEG
+    return None if cls == _FREE else cls
+
+
+def _generator_class(s):
+    if s.is_positive:
+        return _POS
+    if s.is_negative:
+        return _NEG
+    if s.is_nonnegative:
+        return _NONNEG
+    if s.is_nonpositive:
+        return _NONPOS
+    return _FREE if s.is_real else None
+
+
+class _Signs:
+    """Sign classes of the elements of a field of rational functions, on the domain the sign
+    assumptions of its generators describe (each generator positive, nonnegative, ...,
+    or real of either sign; generators are treated as independent, which only loses
+    information).  Rules, all exact: a polynomial whose terms are each a rational times a
+    monomial of known sign, all of one sign; else its factorization over QQ, an even power of
+    any real factor being nonnegative; a ratio by the signs of numerator and denominator."""
+
+    def __init__(self, gens):
+        self.gens = tuple(gens)
+        self.classes = [_generator_class(s) for s in gens]
+        self._known: dict = {}
+
+    @staticmethod
+    def terms(poly, classes):
+        """The sign class of ``poly`` by its terms alone (None if they disagree)."""
+        pos = neg = strict_pos = strict_neg = False
+        for monom, c in poly.terms():
+            cls = _POS if c > 0 else _NEG
+            for e, gen in zip(monom, classes):
+                if e:
+                    cls = _times(cls, _power(gen, e))
+            if cls is None:
+                return None
+            if cls in (_POS, _NONNEG):
+                pos, strict_pos = True, strict_pos or cls == _POS
+            else:
+                neg, strict_neg = True, strict_neg or cls == _NEG
+            if pos and neg:
+                return None
+        if not (pos or neg):
+            return _ZERO
         if pos:
-            x = pos[0]
-            a = diag[x]
-            b = sympy.expand(sympy.diff(q, x).subs(x, 0))  # coefficient of x (linear in rest)
-            lin = x + sympy.cancel(b / (2 * a))
-            terms.append((a, lin))
-            order.append((x, lin))
-            q = sympy.expand(sympy.cancel(sympy.expand(q - a * lin**2)))
-            remaining.remove(x)
-            continue
-        neg = [x for x in remaining if signs[x] == -1]
-        if neg:
-            point = {x: Rational(0) for x in remaining}
-            point[neg[0]] = Rational(1)
-            return ("witness", _back_substitute(order, point), "a negative pivot")
-        if any(s is None for s in signs.values()):
-            undecided = [str(diag[x]) for x in remaining if signs[x] is None]
-            return ("undecided", f"the sign of the pivot(s) {', '.join(undecided)} is not "
-                    "decided by the assumptions")
-        # every remaining diagonal is exactly 0: a nonzero cross term makes it indefinite
-        for x, y in itertools.combinations(remaining, 2):
-            c = poly.coeff_monomial(x * y)
-            s = sign_ok(c)
-            if s is None:
-                return ("undecided", f"the sign of the cross coefficient {c} is not decided")
-            if s:
-                point = {z: Rational(0) for z in remaining}
-                point[x], point[y] = Rational(1), Rational(-s)
-                return ("witness", _back_substitute(order, point), "a zero pivot beside a "
-                        "nonzero cross term")
-        break
-    return ("psd", terms, len(terms))
+            return _POS if strict_pos else _NONNEG
+        return _NEG if strict_neg else _NONPOS
+
+    def poly(self, poly):
+        if poly in self._known:
+            return self._known[poly]
+        cls = self.terms(poly, self.classes)
+        if cls is None and len(poly) <= 40:
+            cls = self._factored(poly)
+        self._known[poly] = cls
+        return cls
+
+    def _factored(self, poly):
+        """The sign from the factorization, in the ring of the generators ``poly`` uses (a
+        factorization in all of them costs a dense recursion through every one)."""
+        used = sorted({k for m in poly.itermonoms() for k, e in enumerate(m) if e})
+        classes = [self.classes[k] for k in used]
+        if len(used) > 6 or None in classes:
+            return None
+        ring = PolyRing([self.gens[k] for k in used], poly.ring.domain)
+        try:
+            content, factors = ring.from_dict(
+                {tuple(m[k] for k in used): c for m, c in poly.terms()}).factor_list()
+        except (sympy.PolynomialError, NotImplementedError):
+            return None
+        cls = _POS if content > 0 else _NEG
+        for factor, m in factors:
+            # every factor is real here: an even power of one is >= 0 whatever its sign
+            cls = _times(cls, _power(self.terms(factor, classes) or _FREE, m))
+        return cls
+
+    def __call__(self, element):
+        """The sign class of a rational function (where it is defined)."""
+        return _times(self.poly(element.numer), self.poly(element.denom))
 
 
-def _back_substitute(order, point):
-    for x, lin in reversed(order):
-        point[x] = Rational(0)
-        point[x] = -lin.xreplace(point)
-    return point
+# ---- exact LDLᵀ over a field: the rationals, or rational functions of the parameters
+
+@dataclass
+class _Elimination:
+    """An exact LDLᵀ, ``Q = sum_k d_k l_k l_kᵀ`` with ``l_k = e_k + sum_i L_ik e_i``.
+
+    ``status``: "psd" (every pivot >= 0, each zero row dropped), "negative pivot", "zero
+    pivot" (a zero diagonal beside a nonzero entry), "undecided" (a pivot's sign) or "too
+    large" (a rational function outgrew the budget); ``at`` and ``rest`` are the index and
+    the remaining (Schur complement) matrix where it stopped."""
+
+    status: str
+    pivots: list                  # (k, d_k, {i: L_ik}) in elimination order
+    at: int | None = None
+    rest: dict | None = None
 
 
-def _rational_sign(c) -> int | None:
-    c = sympy.nsimplify(c) if c.is_Float else c
-    if c.is_Rational:
-        return 1 if c > 0 else (-1 if c < 0 else 0)
-    return None
+def _rational_class(a):
+    return _POS if a > 0 else (_NEG if a < 0 else _ZERO)
 
 
-def _param_sign(c) -> int | None:
-    s = _rational_sign(c)
-    if s is not None:
-        return s
-    c = sympy.cancel(c)
-    if _manifest(c, True):
-        return 1
-    if _manifest(-c, True):
-        return -1
-    return None
+def _eliminate(entries: dict, n: int, sign=_rational_class, max_terms=None,
+               monomial_denominators=False) -> _Elimination:
+    """Exact symmetric elimination of ``{i: {j: a_ij}}`` (nonzero entries, both triangles).
+
+    For rational functions, ``max_terms`` bounds the terms of each entry and
+    ``monomial_denominators`` stops at the first denominator with several terms (each
+    operation on those costs a gcd that recurses through every generator of the field).
+
+    The next pivot is a strictly positive diagonal entry of the sparsest remaining row
+    (fewest fill-ins), else a nonnegative one that may vanish; a negative diagonal, or a zero
+    diagonal beside a nonzero entry, shows the matrix is not positive semidefinite (for
+    rational functions: somewhere)."""
+    A = {i: dict(row) for i, row in entries.items() if row}
+    remaining = set(range(n))
+    known: dict = {}
+    pivots: list = []
+    while remaining:
+        best = nonneg = undecided = None
+        for k in sorted(remaining, key=lambda i: (len(A.get(i, ())), i)):
+            row = A.get(k)
+            if not row:
+                remaining.discard(k)  # a zero row: rank deficiency, no square
+                continue
+            if k not in row:
+                return _Elimination("zero pivot", pivots, k, A)
+            if k not in known:
+                known[k] = sign(row[k])
+            cls = known[k]
+            if cls == _POS:
+                best = k
+                break
+            if cls in (_NEG, _NONPOS):
+                return _Elimination("negative pivot", pivots, k, A)
+            if cls == _NONNEG and nonneg is None:
+                nonneg = k
+            elif cls is None and undecided is None:
+                undecided = k
+        best = nonneg if best is None else best
+        if best is None:
+            if undecided is None:
+                break
+            return _Elimination("undecided", pivots, undecided, A)
+        d = A[best].pop(best)
+        row = A.pop(best)
+        remaining.discard(best)
+        L = {i: a / d for i, a in row.items()}
+        for i, li in L.items():
+            del A[i][best]
+            known.pop(i, None)
+            for j, aj in row.items():
+                if j < i:
+                    continue
+                new = A[i].get(j, 0) - li * aj
+                if max_terms is not None and (len(new.numer) + len(new.denom) > max_terms
+                                              or (monomial_denominators and len(new.denom) > 1)):
+                    return _Elimination("too large", pivots, best, A)
+                for r, c in ((i, j), (j, i)):
+                    if new:
+                        A[r][c] = new
+                    else:
+                        A[r].pop(c, None)
+        pivots.append((best, d, L))
+    return _Elimination("psd", pivots)
+
+
+def _elimination_witness(elim: _Elimination) -> dict:
+    """A rational vector ``x`` with ``xᵀQx < 0`` where a rational elimination stopped: the
+    offending direction of the remaining matrix, with the eliminated coordinates chosen so
+    that every completed square vanishes."""
+    k, A = elim.at, elim.rest
+    x = {}
+    if elim.status == "negative pivot":
+        x[k] = Fraction(1)
+    else:  # zero diagonal: (t, 1) on (k, j) gives 2*a_kj*t + a_jj = -1
+        j = min(A[k])
+        x[j] = Fraction(1)
+        x[k] = -(A[j].get(j, 0) + 1) / (2 * A[k][j])
+    for kk, _, L in reversed(elim.pivots):
+        x[kk] = -sum((l * x.get(i, 0) for i, l in L.items()), Fraction(0))
+    return x
+
+
+def _dense(G: list) -> dict:
+    return {i: {j: a for j, a in enumerate(row) if a} for i, row in enumerate(G)}
+
+
+# ---- quadratic forms
+
+def _to_fraction(c) -> Fraction:
+    return Fraction(int(c.numerator), int(c.denominator))
+
+
+@dataclass
+class _QuadraticForm:
+    """``f = xᵀQx`` for the variables ``xs``, ``Q`` over QQ (``signs`` None, entries
+    Fractions) or over the rational functions of the parameters (entries FracElements)."""
+
+    xs: list
+    entries: dict
+    signs: _Signs | None = None
+    gens: tuple = ()
+
+    @classmethod
+    def of(cls, f, xs):
+        """The form, or None when ``f`` is not a quadratic form in ``xs`` whose coefficients
+        are rational functions of the other symbols (and of real atoms such as sqrt(mu))."""
+        try:
+            _, poly = sring(f, *xs)
+        except (sympy.PolynomialError, sympy.CoercionFailed):
+            return None
+        if not poly or any(sum(m) != 2 for m in poly.itermonoms()):
+            return None
+        monoms, coeffs = list(poly.keys()), list(poly.values())
+        dom = poly.ring.domain
+        if dom.is_ZZ or dom.is_QQ:
+            values, signs, gens = [_to_fraction(c) for c in coeffs], None, ()
+        else:
+            if (dom.is_PolynomialRing or dom.is_FractionField) and \
+                    (dom.domain.is_ZZ or dom.domain.is_QQ):
+                to = dom.get_field()
+                values = [to.convert_from(c, dom) for c in coeffs]
+                gens = tuple(to.symbols)
+            else:  # atoms SymPy keeps as expressions (sqrt(2), mu**(1/3)): each a generator
+                try:
+                    to, values = sfield([dom.to_sympy(c) for c in coeffs])
+                except (sympy.PolynomialError, sympy.CoercionFailed, ValueError):
+                    return None
+                if not (to.domain.is_ZZ or to.domain.is_QQ):
+                    return None
+                gens = tuple(to.symbols)
+            if any(s.has(*xs) or not s.is_real for s in gens):
+                return None
+            signs = _Signs(gens)
+        entries: dict = {}
+        for monom, c in zip(monoms, values):
+            i, j = [k for k, e in enumerate(monom) for _ in range(e)]
+            if i != j:
+                c = c / 2
+            entries.setdefault(i, {})[j] = c
+            entries.setdefault(j, {})[i] = c
+        return cls(list(xs), entries, signs, gens)
+
+    def sign(self, a):
+        return _rational_class(a) if self.signs is None else self.signs(a)
+
+    def expr(self, a):
+        if self.signs is None:
+            return Rational(a.numerator, a.denominator)
+        return a.as_expr()
+
+    def strict_denominators(self, values) -> bool:
+        return self.signs is None or all(self.signs.poly(a.denom) in (_POS, _NEG)
+                                         for a in values)
+
+    def continuous(self) -> bool:
+        """Whether ``f`` is continuous on the parameter domain, the domain is a product of
+        intervals with nonempty interiors (sign assumptions of plain symbols), and so the
+        zeros of a nonzero polynomial are nowhere dense in it."""
+        return all(isinstance(s, sympy.Symbol) for s in self.gens) and \
+            self.strict_denominators(a for row in self.entries.values() for a in row.values())
+
+    def reassembles(self, squares) -> bool:
+        """Exact re-check of a certificate: ``sum_k c_k l_k l_kᵀ == Q`` entry by entry."""
+        total: dict = {}
+        for c, lin in squares:
+            for i, li in lin.items():
+                for j, lj in lin.items():
+                    total[i, j] = total.get((i, j), 0) + c * li * lj
+        for i, row in self.entries.items():
+            for j, a in row.items():
+                total[i, j] = total.get((i, j), 0) - a
+        return not any(total.values())
+
+    def ldl_proof(self, elim: _Elimination, show=str):
+        """Squares ``(d_k, l_k)``, the zero set ("variables": x = 0, "squares": every l_k = 0,
+        or None: not stated), conditions and method of the certificate from a "psd"
+        elimination; None when a denominator may vanish and continuity cannot close the gap."""
+        squares, strict, loose = [], True, []
+        for k, d, L in elim.pivots:
+            squares.append((d, {k: 1, **L}))
+            if self.signs is None:
+                continue
+            strict = strict and self.sign(d) == _POS
+            for a in (d, *L.values()):
+                if self.signs.poly(a.denom) not in (_POS, _NEG) and a.denom not in loose:
+                    loose.append(a.denom)
+        if loose and not self.continuous():
+            return None
+        zero = None
+        if strict and not loose:
+            zero = "variables" if len(squares) == len(self.xs) else "squares"
+        if self.signs is None:
+            return squares, zero, [], "quadratic form: exact LDLᵀ (completing squares over QQ)"
+        conditions = [
+            "the identity holds between rational functions of the parameters "
+            f"{', '.join(map(show, self.gens))}; every pivot is >= 0 on their domain "
+            "(the signs of its numerator's and denominator's terms or factors follow from the "
+            "sign assumptions)"]
+        if not strict:
+            conditions.append("some pivots may vanish on part of the parameter domain; the "
+                              "squares they multiply then drop out (the zero set is not stated)")
+        if loose:
+            conditions.append(
+                "the denominators " + ", ".join(show(q.as_expr()) for q in loose[:5]) +
+                (", ..." if len(loose) > 5 else "") + " may vanish on the parameter domain, "
+                "only on the zeros of a nonzero polynomial, which are nowhere dense in that "
+                "domain (a product of intervals with nonempty interiors); off them the identity "
+                "shows f >= 0, and f is continuous in the parameters, so f >= 0 everywhere")
+        return squares, zero, conditions, ("quadratic form: exact LDLᵀ over the rational "
+                                           "functions of the parameters, pivots signed by the "
+                                           "assumptions")
+
+    def dominance_proof(self):
+        """Diagonal dominance, ``a_ii >= sum_j |a_ij|`` with every sign decided:
+        ``f = sum_{i<j} |a_ij| (x_i ± x_j)**2 + sum_i (a_ii - sum_j |a_ij|) x_i**2``.  Cheap
+        where the exact LDLᵀ over rational functions swells (a symbolic diagonal)."""
+        if not self.strict_denominators(a for row in self.entries.values()
+                                        for a in row.values()):
+            return None
+        squares, strict = [], True
+        for i in range(len(self.xs)):
+            row = self.entries.get(i, {})
+            slack = row.get(i, 0)
+            for j, a in row.items():
+                if j == i:
+                    continue
+                cls = self.sign(a)
+                if cls not in (_POS, _NONNEG, _NEG, _NONPOS):
+                    return None
+                size = a if cls in (_POS, _NONNEG) else -a
+                slack = slack - size
+                if j > i:
+                    squares.append((size, {i: 1, j: 1 if size == a else -1}))
+            cls = self.sign(slack) if slack else _ZERO
+            if cls not in (_POS, _NONNEG, _ZERO):
+                return None
+            strict = strict and cls == _POS
+            if slack:
+                squares.append((slack, {i: 1}))
+        conditions = ["every off-diagonal entry has a decided sign and every a_ii - sum_j "
+                      "|a_ij| is >= 0 on the parameter domain (signs of terms or factors from "
+                      "the assumptions); no denominator vanishes there"]
+        return squares, "variables" if strict else None, conditions, \
+            "quadratic form: diagonal dominance, pivots signed by the assumptions"
+
+    def terms(self, squares) -> list:
+        """The certificate's ``(c, l)`` as SymPy expressions."""
+        return [(self.expr(c), sympy.Add(*[self.expr(l) * self.xs[i] if l != 1 else self.xs[i]
+                                           for i, l in lin.items()]))
+                for c, lin in squares]
+
+    def value(self, x: dict):
+        return sum((a * x.get(i, 0) * x.get(j, 0) for i, row in self.entries.items()
+                    for j, a in row.items()), Fraction(0))
+
+    def at(self, point: dict):
+        """The rational form at a rational point of the parameters (None where undefined or
+        where a generator is irrational there)."""
+        values = []
+        for s in self.gens:
+            v = s.xreplace(point)
+            if not v.is_Rational:
+                return None
+            values.append(Fraction(int(v.p), int(v.q)))
+
+        def ev(poly):
+            return sum((_to_fraction(c) * math.prod(v**e for v, e in zip(values, m) if e)
+                        for m, c in poly.terms()), Fraction(0))
+
+        entries: dict = {}
+        for i, row in self.entries.items():
+            for j, a in row.items():
+                den = ev(a.denom)
+                if den == 0:
+                    return None
+                num = ev(a.numer)
+                if num:
+                    entries.setdefault(i, {})[j] = num / den
+        return _QuadraticForm(self.xs, entries)
+
+
+def _parameter_points(params: list, seed: int = 0, count: int = 24):
+    """Rational parameter points for a witness search, each value allowed by the symbol's sign
+    assumptions: a few simple common choices, then seeded random combinations."""
+    half, tenth = Rational(1, 2), Rational(1, 10)
+    base = [1, 2, half, 10, tenth, 4, 3, 100]
+
+    def choices(s):
+        if s.is_positive:
+            return base
+        if s.is_negative:
+            return [-v for v in base]
+        if s.is_nonnegative:
+            return [0, *base]
+        if s.is_nonpositive:
+            return [0, *[-v for v in base]]
+        return [0, 1, -1, 2, -2, half, -half, 10, -10, 4]
+
+    lists = [[Rational(v) for v in choices(s)] for s in params]
+    rng = random.Random(seed)
+    width = max((len(c) for c in lists), default=0)
+    for k in range(count):
+        if k < width:
+            yield {s: c[k % len(c)] for s, c in zip(params, lists)}
+        else:
+            yield {s: rng.choice(c) for s, c in zip(params, lists)}
+
+
+def _form_witness(p: _Problem, relation, form: _QuadraticForm, params: dict, method: str):
+    """If the rational form is not PSD, confirm a witness exactly (raises _Done)."""
+    elim = _eliminate(form.entries, len(form.xs))
+    if elim.status == "psd":
+        return
+    xs = form.xs
+    if len(xs) <= 8:
+        # A reader checks (1, -1) faster than (-3/2, 1): try sign vectors first.
+        for signs in itertools.product((0, 1, -1), repeat=len(xs)):
+            x = {i: s for i, s in enumerate(signs) if s}
+            if form.value(x) < 0:
+                _try_witness(p, relation, {**params, **{xs[i]: s for i, s in x.items()}},
+                             f"{method}; witness among the vectors with entries 0, 1, -1")
+                break
+    x = _elimination_witness(elim)
+    _try_witness(p, relation, {**params, **{xs[i]: Rational(v.numerator, v.denominator)
+                                            for i, v in x.items()}},
+                 f"{method}: a {elim.status} of the exact LDLᵀ")
 
 
 def _quadratic_route(p: _Problem, relation):
     xs = p.variables if p.variables is not None else p.syms
     if not xs or p.strict:
         return None
-    f = sympy.expand(p.f)
-    try:
-        poly = sympy.Poly(f, *xs)
-    except sympy.PolynomialError:
+    form = _QuadraticForm.of(p.f, xs)
+    if form is None:
         return None
-    if not poly.is_homogeneous or poly.total_degree() != 2:
-        return None
-    if any(c.has(*xs) for c in poly.coeffs()):
-        return None
-    parametric = any(c.free_symbols for c in poly.coeffs())
-    result = _complete_squares(f, xs, _param_sign if parametric else _rational_sign)
-    if result[0] == "psd":
-        _, terms, rank = result
-        cert_terms = [(c, sympy.Integer(1), lin) for c, lin in terms]
-        check = check_certificate(p.f, {"terms": cert_terms, "offset": 0},
-                                  [g for g, _ in p.constraints])
-        if not check:
-            return None  # never issue a certificate that does not re-check
-        # Where all pivots are shown strictly positive and the form has full rank, f = 0
-        # exactly on {x = 0}; otherwise on the common zeros of the squared linear forms.
-        zero = tuple(_orig(lin, p) for _, lin in terms)
-        if rank == len(xs):
-            zero = tuple(_orig(x, p) for x in xs)
-        method = "quadratic form: exact LDLᵀ (completing squares over QQ" + \
-                 (", pivots signed by the assumptions)" if parametric else ")")
+    # With parameters, diagonal dominance first: it costs one sign per entry, and when every
+    # slack is > 0 it says all the LDLᵀ would.  The budget stops the rational-function
+    # elimination before it swells (a symbolic diagonal makes its pivots continuants with
+    # 2**k terms, each a gcd in every generator; with many generators only an elimination
+    # whose denominators stay monomials is cheap).
+    dominance = None if form.signs is None else form.dominance_proof()
+    proof = dominance if dominance is not None and dominance[1] else None
+    if proof is None:
+        elim = _eliminate(form.entries, len(xs), form.sign,
+                          None if form.signs is None else 64, len(form.gens) > 8)
+        if elim.status == "psd":
+            proof = form.ldl_proof(elim, lambda e: str(_orig(e, p)))
+    proof = dominance if proof is None else proof
+    if proof is not None and form.reassembles(proof[0]):  # never issue one that fails
+        squares, zero, conditions, method = proof
+        terms = form.terms(squares)
+        # f = 0 exactly where every square vanishes, when every coefficient is > 0
+        zero = {"variables": tuple(form.xs), "squares": tuple(lin for _, lin in terms),
+                None: None}[zero]
         cert = {"kind": "quadratic form", "offset": 0,
-                "terms": [(_orig(c, p), 1, _orig(lin, p)) for c, _, lin in cert_terms],
+                "terms": [(_orig(c, p), 1, _orig(lin, p)) for c, lin in terms],
                 "identity": f"{relation}: f == sum of coefficient * (linear form)**2"}
-        raise _Done(_verdict(p, relation, "proved", method, certificate=cert, zero_set=zero))
-    if result[0] == "witness" and not parametric:
-        if len(xs) <= 8:
-            # A reader checks (1, -1) faster than (-3/2, 1): try sign vectors first.
-            poly_q = sympy.Poly(f, *xs)
-            for signs in itertools.product((0, 1, -1), repeat=len(xs)):
-                if poly_q.eval(dict(zip(xs, signs))) < 0:
-                    _try_witness(p, relation, dict(zip(xs, signs)),
-                                 f"quadratic form: exact LDLᵀ has {result[2]}; witness among "
-                                 "the vectors with entries 0, 1, -1")
-        _try_witness(p, relation, result[1], f"quadratic form: {result[2]} of the exact LDLᵀ")
+        if conditions:
+            cert["conditions"] = conditions
+        raise _Done(_verdict(p, relation, "proved", method, certificate=cert,
+                             zero_set=None if zero is None else
+                             tuple(_orig(z, p) for z in zero)))
+    if form.signs is None:
+        _form_witness(p, relation, form, {}, "quadratic form")
+        return None
+    # Not decided for every parameter: look for parameters where the form is not PSD.
+    params = sorted(set().union(*[s.free_symbols for s in form.gens]), key=lambda s: s.name)
+    if not set(params) <= set(p.syms):
+        return None
+    for point in _parameter_points(params):
+        at = form.at(point)
+        if at is not None:
+            _form_witness(p, relation, at, point, "quadratic form at rational parameters")
     return None
 
 
@@ -823,8 +1228,7 @@ def _round_and_project(f, offset, blocks, grams, n):
             for i, j in cells:
                 G0[i][j] += corr
     for G in grams:
-        ok, _, _ = _ldl(G)
-        if not ok:
+        if _eliminate(_dense(G), len(G)).status != "psd":
             return None
     return grams
 
@@ -833,13 +1237,10 @@ def _sos_certificate(p: _Problem, blocks_info, grams):
     """Turn Gram matrices into terms (c, g, l) with c >= 0 via the exact LDLᵀ."""
     terms = []
     for (g, basis), G in zip(blocks_info, grams):
-        ok, d, L = _ldl(G)
         mons = [sympy.Mul(*[s**k for s, k in zip(p.syms, m)]) for m in basis]
-        for k, dk in enumerate(d):
-            if dk == 0:
-                continue
-            lin = sympy.Add(*[Rational(L[i][k].numerator, L[i][k].denominator) * mons[i]
-                              for i in range(k, len(basis)) if L[i][k]])
+        for k, dk, L in _eliminate(_dense(G), len(G)).pivots:
+            lin = mons[k] + sympy.Add(*[Rational(l.numerator, l.denominator) * mons[i]
+                                        for i, l in L.items()])
             terms.append((Rational(dk.numerator, dk.denominator), g, lin))
     return terms
 
@@ -990,6 +1391,12 @@ def check_certificate(f, certificate: dict, constraints=()) -> bool:
     """Re-check ``f - offset == sum c*g*l**2`` exactly, ``offset >= 0``, each ``c >= 0`` and
     each multiplier ``g`` equal to 1 or to one of ``constraints`` (each assumed ``>= 0``).
 
+    A coefficient ``c`` may hold parameters: it counts as ``>= 0`` when it is manifestly so,
+    or when it is a ratio of polynomials whose terms (or factors) have signs that follow from
+    the symbols' own assumptions (``nonnegative=True``, ...).  The identity is checked between
+    rational functions, so it holds wherever no denominator vanishes; a certificate whose
+    denominators may vanish on the domain says in its ``conditions`` why that is enough.
+
     Examples
     --------
     >>> import sympy
@@ -1003,20 +1410,45 @@ def check_certificate(f, certificate: dict, constraints=()) -> bool:
     if not terms:
         return False
     offset = as_sympy(certificate.get("offset", 0), argument="certificate['offset']")
+    if not (offset.is_Rational and offset >= 0):
+        return False
+    f = as_sympy(f, argument="f")
     allowed = {sympy.Integer(1)} | {sympy.expand(g) for g in constraints}
-    total = 0
+    parsed = []
     for c, g, lin in terms:
         c = as_sympy(c, argument="certificate['terms'] coefficient")
         g = as_sympy(g, argument="certificate['terms'] multiplier")
         lin = as_sympy(lin, argument="certificate['terms'] square")
         if sympy.expand(g) not in allowed:
             return False
-        if not (c.is_Rational and c >= 0) and not _manifest(sympy.cancel(c)):
-            return False
-        total += c * g * lin**2
-    if not (offset.is_Rational and offset >= 0):
-        return False
-    return sympy.expand(sympy.cancel(sympy.expand(f - offset - total))) == 0
+        parsed.append((c, g, lin))
+    # Exact arithmetic on rational functions (SymPy's sparse polynomials), every symbol and
+    # every other atom (sqrt(mu), exp(x)) a generator of its own: fast, and an identity there
+    # is an identity after substitution.  Relations between atoms (sqrt(mu)**2 == mu) are only
+    # seen by the expansion below.
+    try:
+        field_, elems = sfield([f, offset, *[e for term in parsed for e in term]])
+    except (sympy.PolynomialError, sympy.CoercionFailed, ValueError):
+        field_ = None
+    if field_ is not None and not (field_.domain.is_ZZ or field_.domain.is_QQ):
+        field_ = None
+    signs = None if field_ is None else _Signs(field_.symbols)
+    total = None if field_ is None else elems[0] - elems[1]
+    for k, (c, g, lin) in enumerate(parsed):
+        if not (c.is_Rational and c >= 0):
+            ok = signs is not None and signs(elems[2 + 3 * k]) in (_POS, _NONNEG, _ZERO)
+            if not ok and not _manifest(c) and not _manifest(sympy.cancel(c)):
+                return False
+        if total is not None:
+            cf, gf, lf = elems[2 + 3 * k: 5 + 3 * k]
+            total = total - cf * gf * lf**2
+    if total is not None:
+        if not total:
+            return True
+        if all(isinstance(s, sympy.Symbol) for s in field_.symbols):
+            return False  # independent generators: the field's verdict is final
+    residual = f - offset - sum(c * g * lin**2 for c, g, lin in parsed)
+    return sympy.expand(sympy.cancel(sympy.expand(residual))) == 0
 
 
 # --------------------------------------------------------------------------- the deciders
@@ -1152,26 +1584,6 @@ def _check_feasible(p, polys, log):
 
 # --------------------------------------------------------------------------- public API
 
-_DOC_OPTIONS = """
-    assume : relational or iterable of relationals, optional
-        Extra assumptions: ``x >= 0``, ``x <= 1``, ``x**2 + y**2 <= 1``, ``gamma >= 0`` (sympy
-        relationals, ``And``, or ``(lhs, op, rhs)`` tuples).  Symbols' own assumptions
-        (``positive=True``, ...) are respected too.  An infeasible set is an error.
-    variables : sequence of Symbols, optional
-        The variables of a quadratic form whose coefficients hold the other symbols
-        (parameters); every symbol is still quantified over its domain.
-    seed, starts : int
-        Seed and number of starts of the witness search.
-    use_sos, use_z3 : bool
-        Whether to try the SOS and z3 routes (skipped anyway when not installed).
-    trust_z3 : bool
-        Count z3's "no violating point" as proved (default True: nlsat is a complete decision
-        procedure in exact arithmetic; the method names z3, and the certificate says it is not
-        re-checked by this toolkit).  False reports it as numerically verified instead.
-    z3_timeout_ms : int
-        Time budget of z3."""
-
-
 def _options(seed, starts, z3_timeout_ms):
     for name, v, low in (("seed", seed, None), ("starts", starts, 1),
                          ("z3_timeout_ms", z3_timeout_ms, 1)):
@@ -1193,11 +1605,29 @@ def prove_nonnegative(expr, *, assume=None, variables=None, strict: bool = False
         :func:`inertia_verify.parse_expression`).
     strict : bool
         Decide ``expr > 0``.
-    """ + _DOC_OPTIONS + """
+    assume : relational or iterable of relationals, optional
+        Extra assumptions: ``x >= 0``, ``x <= 1``, ``x**2 + y**2 <= 1``, ``gamma >= 0`` (sympy
+        relationals, ``And``, or ``(lhs, op, rhs)`` tuples).  Symbols' own assumptions
+        (``positive=True``, ...) are respected too.  An infeasible set is an error.
+    variables : sequence of Symbols, optional
+        The variables of a quadratic form whose coefficients hold the other symbols
+        (parameters); every symbol is still quantified over its domain.
+    seed, starts : int
+        Seed and number of starts of the witness search.
+    use_sos, use_z3 : bool
+        Whether to try the SOS and z3 routes (skipped anyway when not installed).
+    trust_z3 : bool
+        Count z3's "no violating point" as proved (default True: nlsat is a complete decision
+        procedure in exact arithmetic; the method names z3, and the certificate says it is not
+        re-checked by this toolkit).  False reports it as numerically verified instead.
+    z3_timeout_ms : int
+        Time budget of z3.
 
     Returns
     -------
     InequalityVerdict
+        ``proved`` with a certificate, ``refuted`` with an exact counterexample, or
+        ``numerically verified`` / ``inconclusive`` with the reason.
 
     Examples
     --------
@@ -1216,7 +1646,7 @@ def prove_nonnegative(expr, *, assume=None, variables=None, strict: bool = False
     'proved'
     """
     _options(seed, starts, z3_timeout_ms)
-    relation = f"{expr} {'>' if strict else '>='} 0"
+    relation = f"{_show(expr)} {'>' if strict else '>='} 0"
     return _decide(expr, strict, relation, assume=assume, variables=variables, seed=seed,
                    starts=starts, use_sos=use_sos, use_z3=use_z3, trust_z3=trust_z3,
                    z3_timeout_ms=z3_timeout_ms)
@@ -1226,6 +1656,20 @@ def prove_nonpositive(expr, *, strict: bool = False, **options) -> InequalityVer
     """Decide ``expr <= 0`` (``< 0`` with ``strict``); the same options as
     :func:`prove_nonnegative`.  The verdict's ``expression`` is ``expr`` itself and a
     counterexample's ``value`` is the value of ``expr`` there (positive when refuted).
+
+    Parameters
+    ----------
+    expr : sympy expression
+        Never a string.
+    strict : bool
+        Decide ``expr < 0``.
+    **options
+        The options of :func:`prove_nonnegative`: ``assume``, ``variables``, ``seed``,
+        ``starts``, ``use_sos``, ``use_z3``, ``trust_z3``, ``z3_timeout_ms``.
+
+    Returns
+    -------
+    InequalityVerdict
 
     Examples
     --------
@@ -1241,7 +1685,7 @@ def prove_nonpositive(expr, *, strict: bool = False, **options) -> InequalityVer
     seed, starts = options.pop("seed", 0), options.pop("starts", 24)
     z3t = options.pop("z3_timeout_ms", 3000)
     _options(seed, starts, z3t)
-    relation = f"{expr} {'<' if strict else '<='} 0"
+    relation = f"{_show(expr)} {'<' if strict else '<='} 0"
     expr = as_sympy(expr, argument="expr")
     return _decide(-expr, strict, relation, report=expr, assume=options.pop("assume", None),
                    variables=options.pop("variables", None), seed=seed, starts=starts,
@@ -1261,6 +1705,21 @@ def _no_more(options):
 def prove_inequality(lhs, op: str, rhs, **options) -> InequalityVerdict:
     """Decide ``lhs op rhs`` for ``op`` in ``>=, <=, >, <``; options as for
     :func:`prove_nonnegative`.
+
+    Parameters
+    ----------
+    lhs, rhs : sympy expression
+        The two sides (never strings: parse text with :func:`parse_relation`).
+    op : {">=", "<=", ">", "<"}
+        The comparison.
+    **options
+        The options of :func:`prove_nonnegative`: ``assume``, ``variables``, ``seed``,
+        ``starts``, ``use_sos``, ``use_z3``, ``trust_z3``, ``z3_timeout_ms``.
+
+    Returns
+    -------
+    InequalityVerdict
+        Its ``expression`` is ``lhs - rhs``.
 
     Examples
     --------
@@ -1282,7 +1741,7 @@ def prove_inequality(lhs, op: str, rhs, **options) -> InequalityVerdict:
     seed, starts = options.pop("seed", 0), options.pop("starts", 24)
     z3t = options.pop("z3_timeout_ms", 3000)
     _options(seed, starts, z3t)
-    return _decide(f, op in (">", "<"), f"{lhs} {op} {rhs}", report=lhs - rhs,
+    return _decide(f, op in (">", "<"), f"{_show(lhs)} {op} {_show(rhs)}", report=lhs - rhs,
                    assume=options.pop("assume", None),
                    variables=options.pop("variables", None), seed=seed, starts=starts,
                    use_sos=options.pop("use_sos", True), use_z3=options.pop("use_z3", True),

@@ -30,6 +30,7 @@ import sympy
 
 from ._dynamics import TIME, Dynamics
 from ._errors import InvalidArgument
+from ._validation import as_dynamics
 from ._inequalities import InequalityVerdict, prove_nonnegative
 
 __all__ = ["LyapunovResult", "lyapunov"]
@@ -46,6 +47,39 @@ class LyapunovResult:
     when either is refuted (``counterexample``: the exact witness state), else the weaker of the
     two.  With ``best_rate``, ``rate`` is the largest certified rate found and ``refuted_rate``
     the smallest refuted one (``refutation``: its verdict, with the witness).
+
+    Attributes
+    ----------
+    verdict : str
+        ``proved``, ``refuted``, ``numerically verified`` or ``inconclusive``.
+    function : sympy.Expr
+        The candidate :math:`V` of coordinates and velocities.
+    derivative : sympy.Expr
+        :math:`dV/dt` along the dynamics.
+    equilibrium : dict
+        The equilibrium state, by name.
+    positivity : InequalityVerdict
+        The verdict on :math:`V > 0` away from the equilibrium.
+    decay : InequalityVerdict or None
+        The verdict on :math:`-dV/dt - cV \\ge 0` (None when positivity already failed).
+    rate : sympy.Rational or None
+        The certified rate :math:`c` (with ``best_rate``: the largest one found).
+    refuted_rate : sympy.Rational or None
+        With ``best_rate``: the smallest rate refuted.
+    refutation : InequalityVerdict or None
+        The verdict that refuted ``refuted_rate``, with its witness.
+    steps : int
+        Bisection steps taken with ``best_rate``.
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> r = lyapunov(Dynamics.from_text("x**2/8", "x", damping="1"), "x**2/8 + (x/2 + v_x)**2/2",
+    ...              rate="1/2")
+    >>> r.verdict, r.positivity.status, r.rate
+    ('proved', 'proved', 1/2)
     """
 
     verdict: str
@@ -305,10 +339,8 @@ def lyapunov(dynamics: Dynamics, function, *, rate=None, best_rate: bool = False
     >>> lyapunov(dyn, V, best_rate=True).rate
     1/2
     """
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, "must be a Dynamics",
-                              "build one with Dynamics.from_text")
-    if dynamics.noise is not None:
+    as_dynamics(dynamics)
+    if dynamics.is_noisy:
         raise InvalidArgument("dynamics", dynamics, "has noise",
                               "a noisy system needs the Itô generator (ito_differential); "
                               "lyapunov decides deterministic flows")

@@ -79,6 +79,41 @@ class Verdict:
     of a composition (``Derivative(L(x**2), x)``) is spelled out in jets first, so apply ``subs``
     to ``expression.doit()`` there.
     ``domain`` says where points were sampled; ``reason`` says why a verdict is inconclusive.
+
+    Attributes
+    ----------
+    status : {"proved", "numerically verified", "refuted", "inconclusive"}
+        The verdict (also as the properties ``proved``, ``holds``, ``refuted``,
+        ``inconclusive``).
+    method : str
+        The route that decided it (``"simplify"``, ``"polynomial normal form"``, ...).
+    expression : sympy.Basic
+        The expression tested for zero.
+    residual : sympy.Basic or None
+        What the exact route left over, when it did not reach 0.
+    points, digits : int
+        How many points were evaluated, at how many significant digits.
+    max_residual : float or None
+        The largest absolute value found at the sample points.
+    counterexample : dict or None
+        A point where the expression is nonzero, and its ``"value"`` there.
+    subs : dict or None
+        The same point as ``{sympy node: exact number}``.
+    domain : str
+        Where the points were sampled.
+    reason : str or None
+        Why the verdict is inconclusive (or numerically verified).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from inertia_verify import prove_zero
+    >>> x = sympy.Symbol("x")
+    >>> v = prove_zero(sympy.sin(x)**2 + sympy.cos(x)**2 - 1)
+    >>> v.status, v.proved, v.holds
+    ('proved', True, True)
+    >>> prove_zero(x**2 - x).refuted
+    True
     """
 
     status: str

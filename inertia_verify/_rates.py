@@ -63,7 +63,37 @@ MAX_STEPS = 50
 
 @dataclass(frozen=True)
 class RateResult:
-    """A worst-case ratio after ``steps`` iterations, with the solver's accuracy."""
+    """A worst-case ratio after ``steps`` iterations, with the solver's accuracy.
+
+    Attributes
+    ----------
+    method : str
+        ``"gradient-descent"``, ``"heavy-ball"`` or ``"nesterov"``.
+    metric : str
+        ``"loss"`` or ``"inertia"``: the ratio of that quantity after and before.
+    steps : int
+        The number of iterations.
+    mu, smoothness, lr, momentum : fractions.Fraction
+        The class of losses and the method's parameters, exactly.
+    worst_case : float or None
+        PEPit's worst-case ratio (None when computed without PEPit).
+    primal : float or None
+        The primal value of the performance estimation problem (a lower bound).
+    solver_accuracy : dict or None
+        The solver's gaps (``absolute_gap``, ...).
+    quadratic_lower_bound : fractions.Fraction or None
+        The exact worst ratio over quadratic losses on the grid: a lower bound of the worst case.
+    quadratic_worst_curvature : fractions.Fraction or None
+        The curvature where that quadratic worst case is reached.
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> r = worst_case_rate("gradient-descent", mu=1, smoothness=4, steps=2, require_solver=False)
+    >>> r.metric, r.lr, r.quadratic_lower_bound == Fraction(3, 4)**4
+    ('loss', Fraction(1, 4), True)
+    """
 
     method: str
     metric: str

@@ -29,19 +29,13 @@ import sympy
 
 from ._dynamics import Dynamics
 from ._errors import InvalidArgument
+from ._validation import as_dynamics
 from ._prover import Verdict, prove_equal, prove_zero
 from .catalogue import Claim, ClaimResult, VERDICTS, discover_claims
 from .symbolic import inertia as _inertia
 from .symbolic import inertia_rate
 
 __all__ = ["assert_conserved", "assert_rate", "assert_claim"]
-
-
-def _check_dynamics(dynamics: object) -> Dynamics:
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not {type(dynamics).__name__}",
-                              "build one with Dynamics(...) or Dynamics.from_text(...)")
-    return dynamics
 
 
 def _names(dynamics: Dynamics) -> dict[str, sympy.Symbol]:
@@ -135,7 +129,7 @@ def assert_conserved(dynamics: Dynamics, quantity: sympy.Expr | str | None = Non
       verdict: refuted: at ... the expression equals ...
       counterexample: at ... the difference equals ...
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     expr, name = _quantity(dynamics, quantity, kinetic)
     rate = inertia_rate(dynamics, kinetic=kinetic) if quantity is None \
         else inertia_rate(dynamics, expr)
@@ -176,7 +170,7 @@ def assert_rate(dynamics: Dynamics, expected: sympy.Expr | str, quantity: sympy.
     AssertionError: dI/dt is not -2*gamma*v_x**2: it is -gamma*v_x**2
     ...
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     expr, name = _quantity(dynamics, quantity, kinetic)
     claimed = _expression(expected, dynamics, "expected")
     rate = inertia_rate(dynamics, kinetic=kinetic) if quantity is None \

@@ -7,15 +7,15 @@ import sympy
 from inertia_verify import TIME, Dynamics, derive
 from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
 from inertia_verify.laws import check_law, deep_linear, find_laws
-from inertia_verify.numeric import simulate
+from inertia_verify.numeric import REFERENCE_BUDGET, get_scheme, simulate
 
 GAMMA = sympy.Rational(1, 2)
 TARGET = sympy.Matrix([[1, 0], [sympy.Rational(1, 2), 2]])
 THETA0 = [0.9, -0.3, 0.4, 1.1, 0.7, 0.2, -0.5, 0.8]
 V0 = [0.3, 0.1, -0.2, 0.5, 0.0, -0.4, 0.2, 0.1]
 T_END, DT = 6.0, 0.01
-RTOL = 1e-12  # the dop853 reference of the numeric layer (rtol = atol = 1e-12)
-UNITS = 100  # allowed error, in units of RTOL × e^{γt} × Σ|terms of A| (see check)
+RTOL = get_scheme("dop853").rtol  # the dop853 reference of the numeric layer (rtol = atol)
+UNITS = REFERENCE_BUDGET  # allowed error, in units of RTOL × e^{γt} × Σ|terms of A| (see check)
 
 
 def _least_squares(net):

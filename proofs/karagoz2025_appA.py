@@ -23,17 +23,18 @@ import sympy
 
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
-from inertia_verify.numeric import compile_dynamics, get_scheme, linear_flow, simulate
+from inertia_verify.numeric import (REFERENCE_BUDGET, compile_dynamics, get_scheme, linear_flow,
+                                    simulate)
 
 from ._linear_flow import tolerance_units
 
 #: The toolkit's reference integrator (scipy's DOP853 behind simulate(scheme="dop853")).
 SCHEME = "dop853"
 RTOL, ATOL = get_scheme(SCHEME).rtol, get_scheme(SCHEME).atol
-#: DOP853 controls the local error per step; the global error of a run of N steps can accumulate
-#: up to about N local tolerances, and these runs take of the order of a hundred steps, so a
-#: deviation is accepted up to BUDGET tolerance units (|error| ≤ BUDGET·(ATOL + RTOL·|reference|)).
-BUDGET = 100
+#: A deviation is accepted up to BUDGET tolerance units, |error| ≤ BUDGET·(ATOL + RTOL·|reference|):
+#: the toolkit's reference-solver budget (a run of N steps may accumulate about N local
+#: tolerances; these runs take of the order of a hundred steps).
+BUDGET = REFERENCE_BUDGET
 
 
 def _symbolic_parts():

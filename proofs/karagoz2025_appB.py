@@ -9,8 +9,7 @@ both sides of critical damping γ = 2ω:
   γ − √(γ² − 4ω²) for γ > 2ω (the slow overdamped mode), which falls back towards 0 like 2ω²/γ;
 * the same averaged rate from a simulation (RK4, checked at dt, 2dt, 4dt against the closed form
   with order-based tolerances: the error of the averaged rate at dt, 2dt, 4dt must shrink at order
-  4 (5 at γ = 0, where RK4's leading energy error vanishes), judge_convergence in
-  inertia_verify.crosscheck).
+  4 (5 at γ = 0, where RK4's leading energy error vanishes), inertia_verify.judge_convergence).
 
 In the underdamped regime I(t) = e^{−γt} f(t) with f oscillating between
 ½A²ω²(1 − γ/2ω) and ½A²ω²(1 + γ/2ω) (see karagoz2025/appE), so |r(T) − γ| ≤ log((1 + γ/2ω)/(1 −
@@ -21,9 +20,8 @@ import math
 
 import sympy
 
-from inertia_verify import Dynamics
-from inertia_verify.crosscheck import judge_convergence
-from inertia_verify.numeric import compile_dynamics, simulate
+from inertia_verify import Dynamics, judge_convergence
+from inertia_verify.numeric import compile_dynamics, roundoff_floor, simulate
 from inertia_verify.catalogue import Claim, Outcome
 from inertia_verify.symbolic import oscillator_decay_rate, oscillator_solution
 
@@ -32,7 +30,6 @@ HORIZON = 20
 GAMMAS = [sympy.Rational(g) for g in ("0", "1/4", "1/2", "1", "3/2", "19/10", "2", "21/10", "3",
                                        "4", "8")]
 DT = 0.04
-EPS = 2.0**-52
 
 
 def _averaged_rate(solution, horizon):
@@ -65,7 +62,7 @@ def check():
             steps.append(run.dt)
         simulated = rates[0]
         # round-off in log I accumulates like a random walk over the steps
-        floor = 100 * EPS * math.sqrt(HORIZON / DT) / HORIZON
+        floor = roundoff_floor(HORIZON / DT) / HORIZON
         # At γ = 0 the averaged rate is RK4's energy error, whose leading term vanishes on an
         # undamped linear oscillator (|R(ih)|² = 1 − h⁶/72 + …): it converges at order 5.
         judged = judge_convergence(steps, [None if r is None else abs(r - exact) for r in rates],

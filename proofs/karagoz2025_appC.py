@@ -19,16 +19,17 @@ import sympy
 
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
-from inertia_verify.numeric import compile_dynamics, get_scheme, linear_flow, simulate
+from inertia_verify.numeric import (REFERENCE_BUDGET, compile_dynamics, get_scheme, linear_flow,
+                                    simulate)
 
 from ._linear_flow import tolerance_units
 
 #: The toolkit's reference integrator (scipy's DOP853 behind simulate(scheme="dop853")).
 SCHEME = "dop853"
 RTOL, ATOL = get_scheme(SCHEME).rtol, get_scheme(SCHEME).atol
-#: The global error of a DOP853 run of N steps is up to about N local tolerances; these runs take
-#: of the order of a hundred steps, so deviations are accepted up to BUDGET tolerance units.
-BUDGET = 100
+#: The toolkit's reference-solver budget: the global error of a DOP853 run of N steps is up to
+#: about N local tolerances, and these runs take of the order of a hundred steps.
+BUDGET = REFERENCE_BUDGET
 A, B, STARTS = 1.0, 4.0, 5
 
 

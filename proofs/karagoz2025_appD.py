@@ -12,9 +12,8 @@ import sympy
 
 from inertia_verify import Dynamics, prove_equal
 from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
-from inertia_verify.crosscheck import energy_drift
-from inertia_verify.symbolic._discrete_maps import discrete_map
-from inertia_verify.symbolic._modified_energy import quadratic_invariant, shadow_energy
+from inertia_verify import energy_drift
+from inertia_verify.symbolic import discrete_map, quadratic_invariant, shadow_energy
 
 #: Step sizes and horizon of the numeric sweep: 2,000 to 16,000 steps, many oscillation periods.
 _STEPS = (0.08, 0.04, 0.02, 0.01)

@@ -17,11 +17,11 @@ import sympy
 
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.numeric import compile_dynamics
-from inertia_verify.numeric._mpmath_reference import MpmathTaylor
-from inertia_verify.symbolic._closed_forms import _regime_solution, oscillator_solution
+from inertia_verify.numeric import REFERENCE_DIGITS, compile_dynamics
+from inertia_verify.schemes import MpmathTaylor
+from inertia_verify.symbolic import oscillator_solution
 
-DIGITS = 30
+DIGITS = REFERENCE_DIGITS
 
 
 def check():
@@ -43,9 +43,8 @@ def check():
     residual = theta.diff(t, 2) + gamma * theta.diff(t) + omega**2 * theta
     parts.append(("(15) A e^{-γt/2} cos(ω_d t + φ) solves θ'' + γθ' + ω²θ = 0 (γ < 2ω)",
                   prove_zero(sympy.expand(sympy.expand_trig(residual)))))
-    solution, g, theta0, v0, aux, _ = _regime_solution("underdamped")
-    initial = {theta0: theta.subs(t, 0), v0: theta.diff(t).subs(t, 0)}
-    from_dsolve = solution.xreplace({g: gamma, aux: omega_d}).xreplace(initial)
+    solved = oscillator_solution(omega, gamma, theta.subs(t, 0), theta.diff(t).subs(t, 0))
+    from_dsolve = solved.theta.xreplace({solved.t: t})  # dsolve's solution, in its regime
     parts.append(("(15) equals dsolve's underdamped solution with θ(0) = A cos φ, "
                   "θ'(0) = -A(γ/2 cos φ + ω_d sin φ)",
                   prove_zero(sympy.expand(sympy.expand_trig(from_dsolve - theta)))))

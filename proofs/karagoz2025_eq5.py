@@ -18,7 +18,7 @@ import sympy
 from inertia_verify import Dynamics, prove_zero
 from inertia_verify.catalogue import Claim
 from inertia_verify import crosscheck_expected_inertia
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.symbolic import quadratic_moments
 
 from ._stochastic import with_monte_carlo
 

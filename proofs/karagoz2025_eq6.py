@@ -18,7 +18,7 @@ import sympy
 from inertia_verify import Dynamics, prove_equal
 from inertia_verify.catalogue import Claim
 from inertia_verify import crosscheck_ito_drift
-from inertia_verify.symbolic._ito import ito_differential
+from inertia_verify.symbolic import ito_differential
 
 from ._stochastic import with_monte_carlo
 

@@ -23,10 +23,8 @@ import sympy
 from inertia_verify import Dynamics, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
 from inertia_verify import crosscheck_expected_inertia, crosscheck_stationary, simulate_ensemble
-from inertia_verify.symbolic._energy import dissipation
-from inertia_verify.symbolic._ito import expected_rate, generator
-from inertia_verify.symbolic._ito_gibbs import gibbs_stationary
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.symbolic import (dissipation, expected_rate, generator, gibbs_stationary,
+                                     quadratic_moments)
 
 SEED, PATHS = 20250507, 20000
 GAMMA, SIGMA = 1.0, 1.0

@@ -18,8 +18,7 @@ import numpy as np
 import sympy
 from sympy.simplify.fu import TR8
 
-from inertia_verify import Dynamics, prove_equal, prove_zero
-from inertia_verify import crosscheck
+from inertia_verify import Dynamics, crosscheck, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
 from inertia_verify.symbolic import oscillator_solution
 

@@ -4,8 +4,7 @@ are they all the laws?  Checked on random architectures."""
 import numpy as np
 
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.laws import check_law, count_laws, deep_linear
-from inertia_verify.laws._known import known_laws, law_rank
+from inertia_verify.laws import check_law, count_laws, deep_linear, known_laws, law_rank
 
 # Conservation is proved on these; completeness is compared on them and on the random ones.
 PROVED_ON = [(2, 2, 2, 2), (3, 2, 1, 2)]

@@ -1,8 +1,7 @@
 """marcotte2023/linear2: φ(U, V) = U Vᵀ conserves the entries of UᵀU − VᵀV, and nothing else."""
 
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.laws import check_law, count_laws, deep_linear
-from inertia_verify.laws._known import known_laws, law_rank
+from inertia_verify.laws import check_law, count_laws, deep_linear, known_laws, law_rank
 
 # (n, r, m): U is n×r, V is m×r (the toolkit's widths (n, r, m) build U1 = U, U2 = Vᵀ, whose
 # law U1ᵀU1 − U2U2ᵀ is UᵀU − VᵀV).  The last one is over-parameterised: r > n + m.

@@ -1,9 +1,8 @@
 """marcotte2023/polynomial: polynomial laws up to a degree by linear algebra on coefficients."""
 
 from inertia_verify.catalogue import Claim, outcome_from_verdicts
-from inertia_verify.laws import (check_law, deep_linear, find_laws, matrix_factorisation,
-                                 two_layer_relu)
-from inertia_verify.laws._known import law_rank
+from inertia_verify.laws import (check_law, deep_linear, find_laws, law_rank,
+                                 matrix_factorisation, two_layer_relu)
 
 CASES = [("deep linear (2, 2, 3)", deep_linear([2, 2, 3]), 2, {}),
          ("ReLU (2, 2, 2)", two_layer_relu([2, 2, 2]), 3, {}),

@@ -1,8 +1,7 @@
 """marcotte2023/relu2: a two-layer ReLU network conserves ‖u_j‖² − ‖v_j‖² per neuron, only."""
 
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.laws import check_law, count_laws, two_layer_relu
-from inertia_verify.laws._known import known_laws, law_rank
+from inertia_verify.laws import check_law, count_laws, known_laws, law_rank, two_layer_relu
 
 SIZES = [(1, 1, 1), (2, 2, 2), (3, 2, 4), (2, 3, 2), (4, 3, 3), (2, 4, 5)]
 

@@ -2,8 +2,8 @@
 momentum."""
 
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.laws import check_law, count_laws, find_laws, matrix_factorisation
-from inertia_verify.laws._known import known_laws
+from inertia_verify.laws import (check_law, count_laws, find_laws, known_laws,
+                                 matrix_factorisation)
 
 SIZES = [(1, 1, 1), (2, 2, 2), (3, 2, 2), (2, 3, 2)]
 
@@ -30,7 +30,7 @@ def check():
                                 "mirror_momentum": {k: c.n_laws for k, c in momentum.items()},
                                 "euclidean_momentum": euclid}
     evidence.append("mirror momentum = heavy ball on the dual variable log θ: "
-                    "d²(log θ)/dt² + τ d(log θ)/dt = −∇_θ ℓ (see inertia_verify.laws._flows)")
+                    "d²(log θ)/dt² + τ d(log θ)/dt = −∇_θ ℓ (see inertia_verify.laws.make_flow)")
     evidence.append("'none' is exact (full rank certified modulo 2^31-1); 'all found' rests on "
                     "the Lie count (numeric rank evidence)")
     if not ok:

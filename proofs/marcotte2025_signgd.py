@@ -2,7 +2,7 @@
 
 θ̇ = −sign(∇_θ ℓ(φ(θ))), φ = U Vᵀ (deep_linear (n, r, m)).  On a region where the realised sign
 vectors are fixed, the flow is a constant vector field for each loss gradient, so the laws are the
-linear forms in |θ| orthogonal to their span (see inertia_verify.laws._sign): counted exactly at
+linear forms in |θ| orthogonal to their span (see inertia_verify.laws.count_sign_laws): counted exactly at
 integer points.
 """
 

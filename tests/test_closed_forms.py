@@ -9,7 +9,7 @@ import sympy
 
 from inertia_verify import Dynamics, InvalidArgument, prove_zero
 from inertia_verify.numeric import compile_dynamics, simulate
-from inertia_verify.numeric._mpmath_reference import MpmathTaylor
+from inertia_verify.schemes import MpmathTaylor
 from inertia_verify.numeric import QuadraticSolution, quadratic_solution
 from inertia_verify.symbolic import oscillator_decay_rate, oscillator_solution
 

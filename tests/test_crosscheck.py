@@ -5,10 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from inertia_verify import Dynamics, InvalidArgument
-from inertia_verify.crosscheck import crosscheck, judge_convergence
-from inertia_verify.numeric import FIXED_STEP
-from inertia_verify.numeric._compile import CompiledDynamics
+from inertia_verify import Dynamics, InvalidArgument, crosscheck, judge_convergence
+from inertia_verify.numeric import FIXED_STEP, CompiledDynamics
 
 DAMPED = Dynamics.from_text("x**2/2 + y**2 + x*y/4", "x,y", damping="[[0.2, 0], [0.1, 0.4]]")
 

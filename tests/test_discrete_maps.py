@@ -12,7 +12,7 @@ import sympy
 
 from inertia_verify import Dynamics, InvalidArgument, prove_equal
 from inertia_verify.numeric import FIXED_STEP
-from inertia_verify.symbolic._discrete_maps import discrete_map, leading_order
+from inertia_verify.symbolic import discrete_map, leading_order
 
 EPS = np.finfo(float).eps
 

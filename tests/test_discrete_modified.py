@@ -6,14 +6,9 @@ import pytest
 import sympy
 
 from inertia_verify import Dynamics, InvalidArgument, prove_equal
-from inertia_verify.symbolic._discrete_maps import discrete_map
-from inertia_verify.symbolic._modified_energy import quadratic_invariant, shadow_energy
-from inertia_verify.symbolic._optimizers import (
-    heavy_ball_matching,
-    heavy_ball_to_ode,
-    ode_to_heavy_ball,
-    pytorch_to_heavy_ball,
-)
+from inertia_verify.symbolic import (discrete_map, heavy_ball_matching, heavy_ball_to_ode,
+                                     ode_to_heavy_ball, pytorch_to_heavy_ball, quadratic_invariant,
+                                     shadow_energy)
 
 EPS = np.finfo(float).eps
 

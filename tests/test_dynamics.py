@@ -107,3 +107,145 @@ def test_a_coordinate_absent_from_the_loss_is_a_warning_naming_it():
         Dynamics.from_text("x**4/4 - x**2/2 + a*y**2", "x,y", damping="gamma")
         Dynamics.abstract(3)
         Dynamics(sympy.Integer(0), "x,y", noise=1)  # a constant loss: a free particle on purpose
+
+
+# -- the vocabulary: kinds as enums, asked through properties ----------------------------------
+from inertia_verify._dynamics import CALCULI, Calculus, DampingKind, NoiseKind  # noqa: E402
+
+
+@pytest.mark.parametrize("damping, kind, undamped, scalar, constant", [
+    (None, DampingKind.ZERO, True, True, True),
+    ("0.5", DampingKind.SCALAR, False, True, True),
+    ("3/t", DampingKind.TIME, False, True, False),
+    ("[[1,0],[0,2]]", DampingKind.MATRIX, False, False, True),
+    ("[[1/t,0],[0,2]]", DampingKind.MATRIX_TIME, False, False, False),
+])
+def test_damping_kind_is_an_enum_member_and_properties_agree(damping, kind, undamped, scalar,
+                                                              constant):
+    dyn = Dynamics.from_text("x**2 + y**2", "x,y", damping=damping)
+    assert dyn.damping_kind is kind
+    assert (dyn.undamped, dyn.scalar_damping, dyn.constant_damping) == (undamped, scalar, constant)
+    # damping_coefficient gives Γ back as the constructor takes it: rebuilding is the identity.
+    again = Dynamics(dyn.loss, dyn.coordinates, damping=dyn.damping_coefficient)
+    assert again.damping == dyn.damping and again.damping_kind is kind
+
+
+def test_kinds_read_and_serialise_as_their_text():
+    import json
+
+    assert [str(k) for k in DampingKind] == ["zero", "scalar", "time", "matrix", "matrix-time"]
+    assert [str(k) for k in NoiseKind] == ["none", "isotropic", "additive", "multiplicative"]
+    assert CALCULI == ("ito", "stratonovich") and Calculus("ito") is Calculus.ITO
+    assert json.dumps([DampingKind.MATRIX_TIME, NoiseKind.NONE]) == '["matrix-time", "none"]'
+    assert f"{Calculus.STRATONOVICH}" == "stratonovich"
+    assert repr(DampingKind.SCALAR) == "DampingKind.SCALAR"
+
+
+@pytest.mark.parametrize("noise, kind, noisy, multiplicative", [
+    (None, NoiseKind.NONE, False, False),
+    ("s", NoiseKind.ISOTROPIC, True, False),
+    ("[[0.1], [0.2]]", NoiseKind.ADDITIVE, True, False),
+    ("[[x, 0], [0, 1]]", NoiseKind.MULTIPLICATIVE, True, True),
+])
+def test_noise_kind_and_properties(noise, kind, noisy, multiplicative):
+    dyn = Dynamics.from_text("x**2 + y**2", "x,y", damping="1", noise=noise)
+    assert dyn.noise_kind is kind
+    assert (dyn.is_noisy, dyn.multiplicative_noise) == (noisy, multiplicative)
+
+
+def test_calculus_is_stored_as_a_member():
+    dyn = Dynamics.from_text("x**2/2", "x", noise="s*v_x", calculus="stratonovich")
+    assert dyn.calculus is Calculus.STRATONOVICH
+    assert "calculus='stratonovich'" in repr(dyn)
+
+
+def test_identity_mass():
+    assert Dynamics.from_text("x**2 + y**2", "x,y").identity_mass
+    assert not Dynamics.from_text("x**2 + y**2", "x,y", mass="[[2,0],[0,1]]").identity_mass
+    assert Dynamics.from_text("x**2 + y**2", "x,y", mass="[[1,0],[0,1]]").identity_mass
+
+
+def test_without_noise_keeps_the_deterministic_part():
+    noisy = Dynamics.from_text("x**2/2 + y**2", "x,y", damping="g", mass="[[2,0],[0,1]]",
+                               noise="[[s*v_x, 0], [0, 1]]", calculus="stratonovich")
+    plain = noisy.without_noise()
+    assert not plain.is_noisy and plain.noise is None and plain.noise_kind is NoiseKind.NONE
+    assert plain.calculus is Calculus.ITO
+    assert (plain.loss, plain.damping, plain.mass) == (noisy.loss, noisy.damping, noisy.mass)
+    assert plain.acceleration == noisy.acceleration  # the drift without any Itô correction
+    assert [p.name for p in plain.parameters] == ["g"]  # s was a parameter of the noise only
+    assert noisy.is_noisy and noisy.parameters[-1].name == "s"  # the original is untouched
+
+
+def test_without_noise_keeps_declared_parameters_and_is_identity_without_noise():
+    dyn = Dynamics.from_text("a*x**2", "x", parameters="a,s", noise="s")
+    assert [p.name for p in dyn.without_noise().parameters] == ["a", "s"]
+    plain = Dynamics.from_text("x**2", "x")
+    assert plain.without_noise() is plain
+
+
+def test_without_noise_does_not_warn_twice():
+    import warnings
+
+    from inertia_verify import UnusedCoordinateWarning
+
+    with pytest.warns(UnusedCoordinateWarning):
+        dyn = Dynamics.from_text("x**2", "x,y", noise="1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnusedCoordinateWarning)
+        assert not dyn.without_noise().is_noisy
+
+
+def test_validation_does_not_change_the_caller_objects():
+    # Implicit parameters are collected by the constructor, not appended by the checks; the
+    # matrices the caller passed are copied, not kept (mutating them later changes nothing).
+    damping = sympy.Matrix([[sympy.Symbol("g", real=True), 0], [0, 1]])
+    x, y = sympy.symbols("x y", real=True)
+    dyn = Dynamics(x**2 + y**2, [x, y], damping=damping, noise=sympy.Symbol("s", real=True))
+    assert [p.name for p in dyn.parameters] == ["g", "s"]
+    damping[1, 1] = 5
+    assert dyn.damping[1, 1] == 1
+    assert dyn.mass is not dyn.mass_inverse  # two matrices, not one object under two names
+
+
+# -- quadratic_parts: L = ½θᵀAθ + bᵀθ + c exactly, or a refusal -----------------------------------
+def _reassembled(dyn):
+    A, b, c = dyn.quadratic_parts()
+    theta = sympy.Matrix(dyn.coordinates)
+    return A, b, c, sympy.expand((theta.T * A * theta)[0, 0] / 2 + (b.T * theta)[0, 0] + c)
+
+
+@pytest.mark.parametrize("loss, names", [
+    ("x**2/2 + 2*y**2", "x,y"),
+    ("(x - 2*y + 1)**2", "x,y"),          # quadratic only after expansion
+    ("a*x**2 + b*x*y + c*x + d", "x,y"),  # symbolic coefficients
+    ("3", "x"),                            # constant: A = 0, b = 0
+    ("(w*x)**2/2 + exp(a)*x", "x"),
+])
+def test_quadratic_parts_reassemble_the_loss_exactly(loss, names):
+    dyn = Dynamics.from_text(loss, names)
+    A, b, c, again = _reassembled(dyn)
+    assert sympy.expand(again - dyn.loss) == 0
+    assert A == A.T and not any(e.has(*dyn.coordinates) for e in (*A, *b, c))
+
+
+def test_quadratic_parts_values():
+    a = sympy.Symbol("a", real=True)
+    A, b, c = Dynamics.from_text("(x - y)**2/2 + a*x + 3", "x,y").quadratic_parts()
+    assert A == sympy.Matrix([[1, -1], [-1, 1]])
+    assert b == sympy.Matrix([a, 0]) and c == 3
+
+
+@pytest.mark.parametrize("dyn, fragment", [
+    (Dynamics.from_text("x**4/4 - x**2/2", "x"), "degree 4"),
+    (Dynamics.from_text("x**2 + x*y**2", "x,y"), "degree 3"),
+    (Dynamics.from_text("cos(x)", "x"), "not a polynomial"),
+    (Dynamics.from_text("(sin(x)**2 + cos(x)**2)*x**2", "x"), "not a polynomial"),
+    (Dynamics.from_text("x**a", "x"), "not a polynomial"),
+    (Dynamics.abstract(2), "abstract"),
+])
+def test_quadratic_parts_refuses_with_the_reason(dyn, fragment):
+    with pytest.raises(InvalidArgument, match=fragment) as info:
+        dyn.quadratic_parts()
+    assert info.value.argument == "loss" and "not quadratic" in info.value.problem
+    assert info.value.fix  # says what to give instead

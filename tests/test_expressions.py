@@ -11,15 +11,9 @@ import sympy
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from inertia_verify._errors import InvalidArgument
-from inertia_verify._expressions import (
-    FUNCTIONS,
-    parse_expression,
-    parse_matrix,
-    parse_names,
-    parse_scalar_or_matrix,
-    parse_vector,
-)
+from inertia_verify import (InvalidArgument, parse_expression, parse_matrix, parse_names,
+                            parse_scalar_or_matrix)
+from inertia_verify._expressions import FUNCTIONS, parse_vector
 
 x, y, z = sympy.symbols("x y z")
 

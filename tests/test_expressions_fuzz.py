@@ -25,8 +25,8 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inertia_verify._errors import InertiaVerifyError, InvalidArgument
-from inertia_verify._expressions import FUNCTIONS, parse_expression, parse_vector
+from inertia_verify import InertiaVerifyError, InvalidArgument, parse_expression
+from inertia_verify._expressions import FUNCTIONS, parse_vector
 from inertia_verify.cli import main
 
 _LIMIT_S = 2.0

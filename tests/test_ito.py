@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inertia_verify import Dynamics, InvalidArgument, prove_equal, prove_zero
-from inertia_verify.symbolic._ito import (EXPECTATION, expected_rate, generator, ito_differential,
-                                          ito_to_stratonovich, stratonovich_to_ito)
+from inertia_verify.symbolic import (expected_rate, generator, ito_differential,
+                                     ito_to_stratonovich, stratonovich_to_ito)
+from inertia_verify.symbolic._ito import EXPECTATION
 
 
 def _random_system(d, m, seed, quartic=False, multiplicative=False, calculus="ito"):

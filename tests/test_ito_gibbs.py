@@ -7,8 +7,7 @@ import pytest
 import sympy
 
 from inertia_verify import Dynamics, InvalidArgument
-from inertia_verify.symbolic._ito_gibbs import fokker_planck, gibbs_stationary
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.symbolic import fokker_planck, gibbs_stationary, quadratic_moments
 
 
 @pytest.mark.parametrize("d", [1, 2, 3])

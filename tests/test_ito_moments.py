@@ -7,7 +7,7 @@ import scipy.linalg
 import sympy
 
 from inertia_verify import Dynamics, InvalidArgument
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.symbolic import quadratic_moments
 
 #: expm-based values are exact up to round-off; comparisons of two exact routes allow this
 #: relative error (a few hundred ulps of accumulated matrix-exponential round-off).

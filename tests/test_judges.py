@@ -28,7 +28,7 @@ from inertia_verify.crosscheck import (DEFAULT_SEED, MIN_PATHS, ORDER_BAND, cros
 from inertia_verify.crosscheck._energy_drift import MIN_STEPS, ROUNDOFF_KAPPA, _run
 from inertia_verify.crosscheck._montecarlo import _judge, _pair, _weak_order_from_errors
 from inertia_verify.numeric import Ensemble
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.symbolic import quadratic_moments
 
 STEPS = [0.04, 0.02, 0.01]  # coarsest first, as crosscheck produces them
 FLOOR = 1e-14

@@ -6,10 +6,9 @@ import pytest
 import sympy
 
 from inertia_verify import TIME, InvalidArgument
-from inertia_verify.laws import Model, check_law, deep_linear, matrix_factorisation
+from inertia_verify.laws import (Model, builtin_model, check_law, deep_linear, make_flow,
+                                 matrix_factorisation, two_layer_relu)
 from inertia_verify.laws._criterion import criterion
-from inertia_verify.laws._flows import make_flow
-from inertia_verify.laws._models import builtin_model, two_layer_relu
 
 
 def test_stated_law_proved_and_non_law_refuted_with_a_point_that_moves_it():

@@ -7,12 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inertia_verify import InvalidArgument
-from inertia_verify.laws import (Model, count_laws, deep_linear, matrix_factorisation,
-                                 two_layer_relu)
+from inertia_verify.laws import (Model, count_laws, deep_linear, known_laws, law_rank,
+                                 matrix_factorisation, two_layer_relu)
 from inertia_verify.laws._brackets import Bracket, BracketValues
 from inertia_verify.laws._fields import (PRIME, Point, bracket, evaluate, field_from_exprs,
                                          poly_to_expr)
-from inertia_verify.laws._known import known_laws, law_rank
 from inertia_verify.laws._rank import SpanAtPoint, _rational_rank
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from inertia_verify import InvalidArgument
-from inertia_verify.numeric._monitor import InertiaMonitor
+from inertia_verify.numeric import InertiaMonitor
 
 EPS = np.finfo(float).eps
 

@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 from inertia_verify import InvalidArgument
-from inertia_verify.numeric import jax_inertia_init, jax_inertia_step
-from inertia_verify.numeric._monitor import InertiaMonitor
+from inertia_verify.numeric import InertiaMonitor, jax_inertia_init, jax_inertia_step
 
 jax = pytest.importorskip("jax")
 optax = pytest.importorskip("optax")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from inertia_verify import InvalidArgument
-from inertia_verify.numeric._monitor import InertiaMonitor
+from inertia_verify.numeric import InertiaMonitor
 
 torch = pytest.importorskip("torch")
 

@@ -11,8 +11,7 @@ from inertia_verify import (Dynamics, crosscheck_expected_inertia, crosscheck_it
                             crosscheck_stationary, fit_weak_order, simulate_ensemble)
 from inertia_verify.cli import main
 from inertia_verify.crosscheck._montecarlo import _judge, _pair
-from inertia_verify.symbolic._ito_gibbs import gibbs_stationary
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.symbolic import gibbs_stationary, quadratic_moments
 
 PATHS = 20000
 

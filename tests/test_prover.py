@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from sympy import (Derivative, Function, Matrix, Rational, atan, cos, cosh, exp, log, pi, sin,
                    sinh, sqrt, symbols)
 
-from inertia_verify._errors import InvalidArgument
-from inertia_verify._prover import Verdict, prove_equal, prove_zero
+from inertia_verify import InvalidArgument, Verdict, prove_equal, prove_zero
 
 x, y, z, w, t, gamma = symbols("x y z w t gamma")
 vx, vy = symbols("vx vy")

@@ -1,10 +1,9 @@
-"""The examples import public names only; the proof scripts' private imports are a fixed list.
+"""The examples and the proof scripts import public names only.
 
-A user copies from ``examples/``: an import of a private module there (``inertia_verify._x`` or
-``inertia_verify.<package>._x``) teaches them an API that may change without notice.  The proof
-scripts in ``proofs/`` still reach into private modules; the ones they use today are listed
-below so that the list can only shrink (a new one fails this test, and so does a listed one that
-is no longer imported, so the list stays true).
+A user copies from ``examples/`` and reads ``proofs/`` to see how a claim is checked: an import of
+a private module there (``inertia_verify._x`` or ``inertia_verify.<package>._x``) teaches them an
+API that may change without notice.  What they need is exported by ``inertia_verify`` or one of
+its public subpackages.
 """
 
 import ast
@@ -15,27 +14,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-
-#: The private modules proofs/ imports today, per file (issue 16 §7 left these to the proofs'
-#: owners; most of the names are public already, see the report of that change).
-PROOF_EXCEPTIONS = {
-    "karagoz2025_appD.py": {"inertia_verify.symbolic._discrete_maps",
-                            "inertia_verify.symbolic._modified_energy"},
-    "karagoz2025_appE.py": {"inertia_verify.numeric._mpmath_reference",
-                            "inertia_verify.symbolic._closed_forms",
-                            "inertia_verify.symbolic._closed_forms._regime_solution"},
-    "karagoz2025_eq5.py": {"inertia_verify.symbolic._ito_moments"},
-    "karagoz2025_eq6.py": {"inertia_verify.symbolic._ito"},
-    "karagoz2025_eq7.py": {"inertia_verify.symbolic._energy", "inertia_verify.symbolic._ito",
-                           "inertia_verify.symbolic._ito_gibbs",
-                           "inertia_verify.symbolic._ito_moments"},
-    "marcotte2023_deeplinear.py": {"inertia_verify.laws._known"},
-    "marcotte2023_linear2.py": {"inertia_verify.laws._known"},
-    "marcotte2023_polynomial.py": {"inertia_verify.laws._known"},
-    "marcotte2023_relu2.py": {"inertia_verify.laws._known"},
-    "marcotte2024_nmf.py": {"inertia_verify.laws._known"},
-}
-
 
 def is_private(module: str) -> bool:
     """Whether a dotted module path of the package goes through a private (``_``) part."""
@@ -90,25 +68,16 @@ def test_the_scanner_finds_private_imports():
 
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.py")) + sorted((ROOT / "examples").glob("*.ipynb"))
+PROOFS = sorted((ROOT / "proofs").glob("*.py"))
 
 
-def test_there_are_examples_to_scan():
+def test_there_are_examples_and_proofs_to_scan():
     assert len(EXAMPLES) >= 4, EXAMPLES
+    assert len(PROOFS) >= 20, PROOFS
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_examples_import_public_names_only(path):
+@pytest.mark.parametrize("path", EXAMPLES + PROOFS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_examples_and_proofs_import_public_names_only(path):
     assert private_imports(path) == set(), (
         f"{path.name} imports private modules; import the name from inertia_verify or its "
         "subpackage instead (export it there if it is missing)")
-
-
-def test_proofs_private_imports_do_not_grow():
-    found = {}
-    for path in sorted((ROOT / "proofs").glob("*.py")):
-        modules = private_imports(path)
-        if modules:
-            found[path.name] = modules
-    assert found == PROOF_EXCEPTIONS, (
-        "proofs/ private imports changed: import new names from the public API; when one is "
-        "removed, take it off PROOF_EXCEPTIONS")

@@ -7,8 +7,8 @@ import textwrap
 import pytest
 
 from inertia_verify import InvalidArgument, run_claims
-from inertia_verify.catalogue import CatalogueReport, Claim, ClaimResult, Outcome
-from inertia_verify.catalogue._report import report_markdown, write_report
+from inertia_verify.catalogue import (CatalogueReport, Claim, ClaimResult, Outcome,
+                                      report_markdown, write_report)
 from inertia_verify.cli import main
 
 

@@ -23,8 +23,8 @@ import sympy
 
 from inertia_verify import Dynamics, InvalidArgument
 from inertia_verify.numeric import FIXED_STEP, compile_dynamics, get_scheme
-from inertia_verify.numeric._momentum import MomentumScheme
-from inertia_verify.symbolic._discrete_maps import discrete_map
+from inertia_verify.schemes import MomentumScheme
+from inertia_verify.symbolic import discrete_map
 
 #: Relative to max(1, |z|); see the module docstring for why.
 RTOL = 64 * np.finfo(float).eps

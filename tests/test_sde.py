@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from inertia_verify import Dynamics, InvalidArgument
-from inertia_verify.numeric._montecarlo import BLOCK_PATHS, simulate_ensemble
-from inertia_verify.numeric._sde_schemes import SDE_SCHEMES, get_sde_scheme
-from inertia_verify.numeric._sde_system import compile_sde
+from inertia_verify.numeric import compile_sde, simulate_ensemble
+from inertia_verify.numeric._montecarlo import BLOCK_PATHS
+from inertia_verify.schemes import SDE_SCHEMES, get_sde_scheme
 
 Z = 4.0  # standard errors allowed between a Monte Carlo mean and an exact value
 

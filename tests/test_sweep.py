@@ -10,9 +10,8 @@ import pytest
 
 from inertia_verify import Dynamics, InvalidArgument
 from inertia_verify.cli import main
-from inertia_verify.numeric import simulate_ensemble
-from inertia_verify.numeric._sweep import sweep
-from inertia_verify.symbolic._ito_moments import quadratic_moments
+from inertia_verify.numeric import simulate_ensemble, sweep
+from inertia_verify.symbolic import quadratic_moments
 
 DYN = Dynamics.from_text("x**2/2", "x", damping="gamma", noise="sigma")
 

@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 
 from inertia_verify import Dynamics, InvalidArgument
-from inertia_verify.numeric import simulate_ensemble
+from inertia_verify.numeric import simulate_ensemble, sweep
 from inertia_verify.numeric._dask import dask_client
 from inertia_verify.numeric._montecarlo import BLOCK_PATHS
-from inertia_verify.numeric._sweep import sweep
 
 distributed = pytest.importorskip("distributed")
 

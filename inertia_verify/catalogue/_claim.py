@@ -39,6 +39,18 @@ class Outcome:
     corrected : str or None
         The statement that does hold, for a refuted claim.
     counterexample : dict or None
+        Where the claim as stated fails, for a refuted claim.
+
+    Examples
+    --------
+    >>> Outcome("proved", ["x**2 >= 0: a square"]).evidence
+    ('x**2 >= 0: a square',)
+    >>> Outcome("refuted", ["x = 1 fails"])
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'verdict' = 'refuted': a refutation needs a
+    counterexample and a corrected statement (missing: counterexample and corrected); return
+    Outcome('refuted', evidence, counterexample={...}, corrected='the statement that does hold')
     """
 
     verdict: str
@@ -68,6 +80,20 @@ def outcome_from_verdicts(parts: Iterable[tuple[str, Verdict]], *, extra: Iterab
 
     All parts proved gives ``proved``; any refuted part gives ``refuted`` (its counterexample is
     kept); otherwise any inconclusive part gives ``inconclusive``; otherwise ``verified``.
+
+    Parameters
+    ----------
+    parts : iterable of (str, Verdict)
+        Each part's label and the prover's verdict on it.
+    extra : iterable of str
+        More lines of evidence, after the parts'.
+    corrected : str, optional
+        The statement that does hold; needed when a part is refuted.
+
+    Returns
+    -------
+    Outcome
+        Its ``data`` holds each part's verdict as a dict, under its label.
 
     Examples
     --------
@@ -111,6 +137,19 @@ class Claim:
     expect : str, optional
         The verdict the catalogue's own test suite expects (a regression guard, not an input to
         the check).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from inertia_verify import prove_zero
+    >>> def check():
+    ...     x = sympy.Symbol("x")
+    ...     return outcome_from_verdicts([("identity", prove_zero(sympy.expand((x + 1)**2)
+    ...                                                            - x**2 - 2*x - 1))])
+    >>> claim = Claim(id="mine/square", paper="(x+1)^2 = x^2 + 2x + 1",
+    ...               statement="the same, for every real x", check=check)
+    >>> claim.run().verdict
+    'proved'
     """
 
     id: str
@@ -174,11 +213,21 @@ class ClaimResult:
     Attributes
     ----------
     claim : Claim
+        The claim checked.
     outcome : Outcome or None
         ``None`` when the claim could not be checked (then ``error`` says why).
     seconds : float
+        How long the check took.
     error : str or None
         Why the claim could not be checked (verdict :data:`ERROR`).
+
+    Examples
+    --------
+    >>> claim = Claim(id="mine/trivial", paper="0 = 0", statement="0 = 0",
+    ...               check=lambda: Outcome("proved", ["0 - 0 is 0"]))
+    >>> result = claim.run()
+    >>> result.verdict, result.evidence, result.error
+    ('proved', ('0 - 0 is 0',), None)
     """
 
     claim: Claim

@@ -72,6 +72,20 @@ def discover_claims(paths: Iterable[str | Path] = (), *, builtin: bool = True,
     A module of a folder that cannot be loaded raises :class:`InvalidArgument`, or, when a
     ``failures`` list is given, is appended to it as ``(file, error)`` and skipped.
 
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Folders of the user's own claim modules (each module defines ``CLAIM`` or ``CLAIMS``).
+    builtin : bool
+        Include the built-in catalogue of ``proofs/``.
+    failures : list, optional
+        Collects ``(file, error)`` for the modules that cannot be loaded, instead of raising.
+
+    Returns
+    -------
+    list of Claim
+        Sorted by id (numbers within ids in numeric order).
+
     Examples
     --------
     >>> ids = [c.id for c in discover_claims()]
@@ -117,7 +131,24 @@ def _select(claims: Sequence[Claim], ids: Sequence[str]) -> list[Claim]:
 
 @dataclass(frozen=True)
 class CatalogueReport:
-    """The results of running (part of) the catalogue; renders as a table."""
+    """The results of running (part of) the catalogue; renders as a table.
+
+    Attributes
+    ----------
+    results : tuple of ClaimResult
+        One per claim run, and one per module that could not be loaded.
+
+    Examples
+    --------
+    >>> from inertia_verify.catalogue import Claim, Outcome
+    >>> claim = Claim(id="mine/trivial", paper="0 = 0", statement="0 = 0",
+    ...               check=lambda: Outcome("proved", ["0 - 0 is 0"]))
+    >>> report = CatalogueReport((claim.run(),))
+    >>> report.counts()
+    {'proved': 1, 'verified': 0, 'inconclusive': 0, 'refuted': 0}
+    >>> report.errors
+    ()
+    """
 
     results: tuple[ClaimResult, ...]
 
@@ -174,6 +205,19 @@ def run_claims(ids: Sequence[str] = (), *, paths: Iterable[str | Path] = (),
     should run too.  A claim that cannot be checked (its check raises or returns no valid
     :class:`Outcome`, or its module in ``paths`` cannot be loaded) gets its own row with verdict
     ``error`` and the reason; the other claims still run.
+
+    Parameters
+    ----------
+    ids : sequence of str
+        The claims to run; empty for all.
+    paths : iterable of str or Path
+        Folders of the user's own claim modules, searched besides the built-in catalogue.
+    progress : callable, optional
+        Called as ``progress(index, total, claim)`` before each claim runs.
+
+    Returns
+    -------
+    CatalogueReport
 
     Examples
     --------

@@ -154,6 +154,13 @@ def report_markdown(report: CatalogueReport, *, figures: Mapping[str, Path] | No
         The folder the report will be written to; figure links are relative to it.
     figures_note : str, optional
         Said instead of the figures when they could not be made (e.g. matplotlib missing).
+    title : str
+        The first heading.
+
+    Returns
+    -------
+    str
+        The Markdown text: a summary table, then one section per claim with its evidence.
 
     Examples
     --------

@@ -60,6 +60,19 @@ def _command_modules() -> list:
 
 
 def build_parser() -> Parser:
+    """The argument parser of the command line, one subcommand per command module.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Parsing errors say what was wrong and exit with status 2.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["derive", "--loss", "x**2/2", "--vars", "x"])
+    >>> args.command, args.loss
+    ('derive', 'x**2/2')
+    """
     parser = Parser(
         prog="inertia-verify",
         description="Prove, refute and numerically cross-check conservation and dissipation "
@@ -86,6 +99,16 @@ SCHEMA_COMMANDS = ("derive", "prove", "simulate", "sweep", "oscillator", "quadra
 def schema(command: str) -> dict:
     """The JSON Schema (draft 2020-12) of ``inertia-verify COMMAND --json``, shipped with the
     package.
+
+    Parameters
+    ----------
+    command : str
+        One of :data:`SCHEMA_COMMANDS`.
+
+    Returns
+    -------
+    dict
+        The schema, as loaded from its JSON file.
 
     Examples
     --------
@@ -168,9 +191,28 @@ def command_line_error(exc: InertiaVerifyError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (:data:`EXIT_STATUS`: 0 ran, 1 negative
-    verdict under ``--strict``, 2 bad input, 3 internal error, 130 interrupted, 141 output pipe
-    closed)."""
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status (:data:`EXIT_STATUS`: 0 ran, 1 negative verdict under ``--strict``,
+        2 bad input, 3 internal error, 130 interrupted, 141 output pipe closed).
+
+    Examples
+    --------
+    >>> main(["derive", "--loss", "x**2/2", "--vars", "x"])  # doctest: +ELLIPSIS
+    dynamics: ...
+    inertia:   I = v_x**2/2 + x**2/2
+    rate:      dI/dt = 0
+    ...
+    0
+    """
     try:
         return _main(argv)
     except BrokenPipeError:

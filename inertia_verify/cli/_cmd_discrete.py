@@ -8,8 +8,7 @@ import sympy
 
 from .._errors import InvalidArgument
 from .._expressions import parse_expression
-from ..numeric._momentum import MomentumScheme
-from ..numeric._schemes import FIXED_STEP
+from ..schemes import FIXED_STEP, MomentumScheme
 from ..symbolic._discrete import analyse_discrete
 from ..symbolic._optimizers import CONVENTIONS
 from ._common import FLAGS, add_json, add_system, system_from_args

@@ -13,6 +13,7 @@ from .._expressions import parse_vector
 from ._common import (SIMULATE_FLAGS, add_json, add_noise, add_scale_options, add_system,
                       noisy_system_from_args, number, optional_dask, positive_int,
                       simulate_contract, values_from_text, workers_from_args)
+from ..schemes import FIXED_STEP, REFERENCES, SDE_SCHEMES, get_sde_scheme
 
 ORDER = 30
 
@@ -68,10 +69,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="step size; when it does not divide T_END - T0 the step used is "
                              "(T_END - T0)/ceil((T_END - T0)/H), reported")
     parser.add_argument("--scheme", default=None, metavar="NAME",
-                        help="euler, rk4, symplectic-euler, verlet (default), conformal-verlet, "
-                             "dop853, mpmath (the last two: one path only); with --noise: "
-                             "euler-maruyama (default) or baoab (Langevin splitting, exact O step, "
-                             "weak order 2; constant damping and additive noise)")
+                        help=f"{', '.join(FIXED_STEP)} (default verlet), or the references "
+                             f"{', '.join(REFERENCES)} (one path only); with --noise: "
+                             f"{', '.join(SDE_SCHEMES)} (default euler-maruyama; baoab: Langevin "
+                             "splitting, exact O step, weak order 2; constant damping and "
+                             "additive noise)")
     parser.add_argument("--paths", default="1", metavar="N", help="ensemble size (default 1)")
     parser.add_argument("--spread", default=None, metavar="S|S_THETA,S_V",
                         help="random initial conditions: every path starts at theta0 + S_THETA·N(0,1), "
@@ -111,7 +113,7 @@ def run(args: argparse.Namespace):
 
     try:
         dynamics = noisy_system_from_args(args)
-        if dynamics.noise is not None:
+        if dynamics.is_noisy:
             return _run_stochastic(args, dynamics)
         if args.scheme is None:
             args.scheme = "verlet"
@@ -164,12 +166,8 @@ def run(args: argparse.Namespace):
 def _run_stochastic(args: argparse.Namespace, dynamics):
     """The --noise branch: a Monte Carlo ensemble of the SDE (see numeric/_montecarlo.py)."""
     from ..numeric._montecarlo import DEFAULT_CHUNK_PATHS
-    from ..numeric._sde_schemes import SDE_SCHEMES
 
-    scheme = args.scheme or "euler-maruyama"
-    if scheme not in SDE_SCHEMES:
-        raise InvalidArgument("--scheme", scheme, "is not a scheme for noisy dynamics",
-                              f"use one of {', '.join(SDE_SCHEMES)}")
+    scheme = get_sde_scheme(args.scheme or "euler-maruyama", "--scheme").name
     d = dynamics.dimension
     theta0 = parse_vector(args.theta0, argument="--theta0", length=d)
     v0 = parse_vector(args.v0, argument="--v0", length=d)

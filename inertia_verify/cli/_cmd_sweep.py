@@ -8,6 +8,7 @@ import argparse
 
 from .._errors import InvalidArgument
 from .._expressions import parse_names, parse_vector
+from ..schemes import SDE_SCHEMES
 from ._common import (SIMULATE_FLAGS, add_json, add_noise, add_scale_options, add_system,
                       noisy_system_from_args, number, optional_dask, positive_int,
                       values_from_text, workers_from_args)
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="step size (unless the grid sweeps dt)")
     parser.add_argument("--paths", required=True, metavar="N", help="paths per point")
     parser.add_argument("--scheme", default="euler-maruyama", metavar="NAME",
-                        help="euler-maruyama (default) or baoab")
+                        help=f"{', '.join(SDE_SCHEMES)} (default euler-maruyama)")
     parser.add_argument("--seed", default="0", metavar="S",
                         help="seed of every point (unless the grid sweeps seed; default 0)")
     parser.add_argument("--chunk", default=None, metavar="N",

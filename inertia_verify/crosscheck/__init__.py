@@ -26,7 +26,7 @@ from ._convergence import judge_convergence as judge_convergence
 from ._montecarlo import MIN_PATHS as MIN_PATHS
 from ._montecarlo import RESOLVED_Z as RESOLVED_Z
 from ._montecarlo import WEAK_ORDER_BAND as WEAK_ORDER_BAND
-from ._montecarlo import Z_SCORE as Z_SCORE
+from .._tolerances import Z_SCORE as Z_SCORE
 from ._montecarlo import MonteCarloCheck as MonteCarloCheck
 from ._montecarlo import WeakOrderFit as WeakOrderFit
 from ._montecarlo import crosscheck_expected_inertia as crosscheck_expected_inertia

@@ -41,9 +41,12 @@ order, less half an order, allows given the next coarser run,
 :math:`\\tau = e_2\\,(h_1/h_2)^{p - 1/2}`: ``error / tolerance ≤ 1`` restates the lower side of the
 band in units of error; it is not an independent accuracy target.
 
-The round-off floor is :math:`100\\,\\varepsilon\\,\\max|I|\\sqrt{N}` for :math:`N` steps (rounding
-errors accumulate like a random walk), and for the adaptive references additionally
-:math:`100 \\cdot \\mathrm{rtol}\\cdot\\max|I|`.
+The round-off floor is :func:`~inertia_verify._tolerances.roundoff_floor`,
+:math:`\\kappa\\,\\varepsilon\\,\\max|I|\\sqrt{N}` for :math:`N` steps (rounding errors accumulate
+like a random walk), and for the adaptive references additionally
+:math:`\\mathrm{REFERENCE\\_BUDGET}` times the solver's declared ``relative_accuracy`` times
+:math:`\\max|I|` (both in
+:mod:`inertia_verify._tolerances`).
 """
 
 from __future__ import annotations
@@ -55,9 +58,11 @@ from typing import Any
 import numpy as np
 
 from .._errors import InvalidArgument
+from .._tolerances import REFERENCE_BUDGET, roundoff_floor
+from .._validation import as_paths, as_positive_int, as_seed, as_state
 from ..numeric._compile import CompiledDynamics, compile_dynamics
-from ..numeric._schemes import get_scheme
 from ..numeric._simulate import Simulation, simulate
+from ..schemes import ReferenceSolver, get_scheme
 from ._order_fit import fit_order
 
 __all__ = ["CrossCheck", "CrossCheckReport", "crosscheck", "judge_convergence", "VERDICTS",
@@ -71,8 +76,6 @@ ORDER_BAND = 0.5
 
 #: The seed of the random initial states when the caller gives none (reported in the result).
 DEFAULT_SEED = 0
-
-_EPS = np.finfo(float).eps
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,12 @@ class CrossCheck:
         error is missing or at the floor.
     band : float
         Half-width of the accepted band of orders around ``expected_order``.
+
+    Examples
+    --------
+    >>> check = judge_convergence([0.04, 0.02, 0.01], [1.6e-3, 4e-4, 1e-4], 2, 1e-14, "x")
+    >>> check.verdict, round(check.observed_order, 6), check.dts
+    ('agrees', 2.0, (0.01, 0.02, 0.04))
     """
 
     quantity: str
@@ -312,6 +321,7 @@ class CrossCheckReport:
     simulation : Simulation
         The run at the requested ``dt``.
     checks : tuple of CrossCheck
+        One per quantity judged.
     verdict : str
         The worst verdict of the checks (``diverged`` if the run diverged).
     prediction : object or None
@@ -319,10 +329,18 @@ class CrossCheckReport:
     prediction_final : float or None
         The predicted ensemble mean of :math:`I(t_{end})`.
     notes : tuple of str
+        Caveats.
     seed : int or None
         The seed of the random initial states (``None`` when there was no random draw).
     spread : (float, float) or None
         The spread of the random initial states in θ and in v.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> report = crosscheck(Dynamics.from_text("x**2/2", "x"), [1], [0], t_end=1, dt=0.01)
+    >>> report.verdict, report.prediction_final, report.seed
+    ('agrees', 0.5, None)
     """
 
     simulation: Simulation
@@ -378,22 +396,10 @@ def _worst(verdicts) -> str:
 
 def _floor(run: Simulation, scheme) -> float:
     scale = float(np.max(np.abs(run.inertia))) if run.inertia.size else 1.0
-    floor = 100 * _EPS * max(scale, 1e-300) * math.sqrt(max(run.steps, 1))
-    rtol = getattr(scheme, "rtol", None)
-    if rtol is not None:
-        floor = max(floor, 100 * rtol * scale)
-    if scheme.name == "mpmath":
-        floor = max(floor, 100 * _EPS * scale)
+    floor = roundoff_floor(run.steps, max(scale, 1e-300))
+    if isinstance(scheme, ReferenceSolver):
+        floor = max(floor, REFERENCE_BUDGET * scheme.relative_accuracy * scale)
     return floor
-
-
-def _seed(seed) -> int:
-    if seed is None:
-        return DEFAULT_SEED
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InvalidArgument("seed", seed, "must be a non-negative integer",
-                              f"e.g. seed={DEFAULT_SEED} (the default)")
-    return int(seed)
 
 
 def _shared_initial_states(runs) -> bool:
@@ -447,10 +453,9 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     0
     """
     from ..numeric._quadratic_solution import QuadraticSolution
-    from ..numeric._simulate import _initial, _spread, infer_paths
+    from ..numeric._simulate import _spread
 
-    if isinstance(refinements, bool) or not isinstance(refinements, int) or refinements < 1:
-        raise InvalidArgument("refinements", refinements, "must be a positive integer", "e.g. 2")
+    as_positive_int(refinements, "refinements", example="2")
     if order is not None and (isinstance(order, bool) or not isinstance(
             order, (int, float, np.integer, np.floating)) or not math.isfinite(order)
             or order <= 0):
@@ -462,18 +467,18 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     used_seed = None
     if pair is not None:
         # One draw for the whole experiment: every step size starts from these very states.
-        paths = infer_paths(paths, theta0, v0)
-        used_seed = _seed(seed)
+        paths = as_paths(paths, theta0, v0)
+        used_seed = as_seed(seed, DEFAULT_SEED)
         d = system.dimension
         rng = np.random.default_rng(used_seed)
-        theta0 = _initial(theta0, "theta0", d, int(paths)) \
+        theta0 = as_state(theta0, d, int(paths), "theta0") \
             + pair[0] * rng.standard_normal((int(paths), d))
-        v0 = _initial(v0, "v0", d, int(paths)) + pair[1] * rng.standard_normal((int(paths), d))
+        v0 = as_state(v0, d, int(paths), "v0") + pair[1] * rng.standard_normal((int(paths), d))
     elif seed is not None:
-        _seed(seed)  # still refuse a malformed seed
+        as_seed(seed, DEFAULT_SEED)  # still refuse a malformed seed
     runs = []
     for k in range(refinements + 1):
-        runs.append(simulate(system, theta0, v0, t_end, dt * 2**k, scheme=method.name,
+        runs.append(simulate(system, theta0, v0, t_end, dt * 2**k, scheme=method,
                              paths=paths, t0=t0, save_every=save_every if k == 0 else None))
     steps = [r.steps for r in runs]
     if len(set(steps)) < len(steps):
@@ -493,7 +498,7 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
             if closed_form:
                 raise
             notes.append(f"no closed form: {exc.problem}")
-    reference = getattr(method, "reference", False)
+    reference = isinstance(method, ReferenceSolver)
     if order is not None:
         balance_order = reference_order = float(order)
         notes.append(f"order {order:g} stated by the caller (the scheme declares {method.order})")

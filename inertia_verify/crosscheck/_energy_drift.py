@@ -41,21 +41,46 @@ import sympy
 from .._display import text_table
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_dynamics, as_paths, as_positive_real, as_state
+from .._tolerances import ROUNDOFF_KAPPA, roundoff_floor
 from ..symbolic._discrete_maps import DiscreteMap, _check_scheme, discrete_map
 from ._order_fit import fit_order
 
 __all__ = ["DriftRow", "EnergyDrift", "energy_drift", "ROUNDOFF_KAPPA", "MIN_STEPS"]
 
-#: κ in the round-off tolerance κ·ε·√n (see the module docstring).
-ROUNDOFF_KAPPA = 64.0
 #: Fewest steps for a growth verdict: each quarter of the run then holds at least 4 steps.
 MIN_STEPS = 16
-_EPS = float(np.finfo(float).eps)
 
 
 @dataclass(frozen=True)
 class DriftRow:
-    """One step size of a sweep: the step ``dt`` and the number of ``steps`` run."""
+    """One step size of a sweep (a row of :class:`EnergyDrift`).
+
+    Attributes
+    ----------
+    dt : float
+        The step size.
+    steps : int
+        The number of steps run, ``round(t_end / dt)``.
+    inertia_error, inertia_growth : float
+        The largest :math:`|I_k - I_0| / \\max(1, |I_0|)` over the run, and its last-quarter
+        maximum over its first-quarter maximum.
+    modified_error, modified_growth : float or None
+        The same for the modified energy, when there is one.
+    status : {"bounded", "growing", "diverged", "too short"}
+        This run's verdict.
+    roundoff_tolerance : float
+        :func:`~inertia_verify.numeric.roundoff_floor` of ``steps``.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, energy_drift
+    >>> drift = energy_drift(Dynamics.from_text("x**2/2", "x"), "verlet", [0.1, 0.05],
+    ...                      t_end=10.0, theta0=[1.0], v0=[0.0])
+    >>> row = drift.rows[0]
+    >>> row.dt, row.steps, row.status
+    (0.1, 100, 'bounded')
+    """
 
     dt: float
     steps: int
@@ -79,19 +104,35 @@ class EnergyDrift:
     Attributes
     ----------
     scheme : str
+        The scheme's name.
     rows : list of DriftRow
+        One per step size: the largest inertia and modified-energy errors and their growth.
     exponent, exponent_se : float or None
         Fitted :math:`p` (and standard error) of the inertia error over the non-diverged steps.
     modified_exponent, modified_exponent_se : float or None
         The same for the modified energy.
     modified_kind : {"exact", "shadow", None}
+        An exact quadratic invariant of the scheme, a truncated shadow energy, or neither.
     modified_energy : str or None
+        That modified energy.
     conserved_to_roundoff : bool or None
         For an exact invariant: every non-diverged run stays within :math:`\kappa\varepsilon\sqrt n`.
     verdict : str
         ``"bounded"`` (every run bounded), ``"growing"`` (some run drifts), ``"diverged"`` (some
         run blew up; the others are still reported), ``"inconclusive"`` (no run diverged or grew,
         but some run was too short to tell, see :data:`MIN_STEPS`).
+    t_end : float
+        The time every run reaches.
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> drift = energy_drift(Dynamics.from_text("x**2/2", "x"), "verlet", [0.1, 0.05],
+    ...                      t_end=10.0, theta0=[1.0], v0=[0.0])
+    >>> drift.verdict, round(drift.exponent, 2), drift.modified_kind, drift.conserved_to_roundoff
+    ('bounded', 2.0, 'exact', True)
     """
 
     scheme: str
@@ -155,28 +196,17 @@ def _modified_energy(step_map: DiscreteMap, shadow_order: int):
         invariant = None
     if invariant is not None and invariant.exists:
         return "exact", invariant.energy
-    if step_map.dynamics.damping_kind == "zero" and step_map.dynamics.mass == sympy.eye(
-            step_map.dynamics.dimension):
+    if step_map.dynamics.undamped and step_map.dynamics.identity_mass:
         shadow = shadow_energy(step_map, order=shadow_order)
         if shadow.exists:
             return "shadow", shadow.energy
     return None, None
 
 
-def _initial(argument, value, d: int) -> np.ndarray:
-    """``value`` of shape ``(d,)`` or ``(paths, d)`` as the ``(d, paths)`` rows the lambdified map
-    takes (one row per coordinate)."""
-    try:
-        array = np.array(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(argument, value, "is not numeric", "give numbers") from exc
-    if array.ndim == 1:
-        array = array[None, :]
-    if array.ndim != 2 or array.shape[1] != d:
-        raise InvalidArgument(argument, value, f"must have shape ({d},) or (paths, {d})")
-    if not np.all(np.isfinite(array)):
-        raise InvalidArgument(argument, value, "is not finite")
-    return np.ascontiguousarray(array.T)
+def _rows(state: np.ndarray) -> np.ndarray:
+    """A ``(paths, d)`` state as the ``(d, paths)`` rows the lambdified map takes (one row per
+    coordinate), a fresh contiguous copy."""
+    return np.ascontiguousarray(state.T)
 
 
 def energy_drift(
@@ -197,7 +227,7 @@ def energy_drift(
     dynamics : Dynamics
         A concrete system with numbers for every parameter (substitute them first).
     scheme : str
-        A fixed-step scheme of :data:`~inertia_verify.numeric.FIXED_STEP`.
+        A fixed-step scheme of :data:`~inertia_verify.schemes.FIXED_STEP`.
     dts : sequence of float
         Step sizes, at least two for a fit.
     t_end : float
@@ -220,8 +250,7 @@ def energy_drift(
     >>> r.verdict, round(r.exponent, 2), r.modified_kind, r.conserved_to_roundoff
     ('bounded', 1.0, 'exact', True)
     """
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, "must be a Dynamics")
+    as_dynamics(dynamics)
     scheme = _check_scheme(scheme)
     if dynamics.is_abstract or dynamics.parameters:
         raise InvalidArgument("dynamics", str(dynamics.loss),
@@ -234,14 +263,11 @@ def energy_drift(
         raise InvalidArgument("dts", dts, "must be a sequence of numbers") from exc
     if len(dts) < 2 or any(not (h > 0 and math.isfinite(h)) for h in dts):
         raise InvalidArgument("dts", dts, "need at least two positive finite step sizes")
-    if not (isinstance(t_end, (int, float)) and t_end > 0 and math.isfinite(t_end)):
-        raise InvalidArgument("t_end", t_end, "must be a positive finite time")
+    t_end = as_positive_real(t_end, "t_end", example="t_end=100")
     d = dynamics.dimension
-    theta0 = _initial("theta0", theta0, d)
-    v0 = _initial("v0", v0, d)
-    if theta0.shape != v0.shape:
-        raise InvalidArgument("v0", v0.T.shape,
-                              f"must have the same shape as theta0 {theta0.T.shape}")
+    paths = as_paths(None, theta0, v0)
+    theta0 = _rows(as_state(theta0, d, paths, "theta0"))
+    v0 = _rows(as_state(v0, d, paths, "v0"))
 
     step_map = discrete_map(dynamics, scheme)
     if step_map.time_dependent:
@@ -319,7 +345,7 @@ def _run(advance, inertia, modified, theta0, v0, step, n, blowup) -> DriftRow:
         err_i = float(np.max(np.abs(inertia(*theta, *v) - i0) / scale_i))
         if not math.isfinite(err_i) or err_i > blowup:
             return DriftRow(step, n, float("inf"), float("inf"), None, None, "diverged",
-                            ROUNDOFF_KAPPA * _EPS * math.sqrt(n))
+                            roundoff_floor(n))
         worst_i = max(worst_i, err_i)
         if k <= quarter:
             first_i = max(first_i, err_i)
@@ -334,7 +360,7 @@ def _run(advance, inertia, modified, theta0, v0, step, n, blowup) -> DriftRow:
                 first_m = max(first_m, err_m)
             if k > n - quarter:
                 last_m = max(last_m, err_m)
-    roundoff = ROUNDOFF_KAPPA * _EPS * math.sqrt(n)
+    roundoff = roundoff_floor(n)
     # An error at round-off in the first quarter is no reference for growth: a drift from an
     # exactly conserved start must still be seen (last / 0 would otherwise be skipped).
     growth_i = _ratio(last_i, first_i, roundoff)

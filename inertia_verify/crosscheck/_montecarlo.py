@@ -25,16 +25,15 @@ import sympy
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
+from .._tolerances import Z_SCORE
 from ..numeric._montecarlo import DEFAULT_CHUNK_PATHS, Ensemble, simulate_ensemble
-from ..numeric._sde_schemes import get_sde_scheme
+from ..schemes import get_sde_scheme
 from ._order_fit import fit_order
 
-__all__ = ["Z_SCORE", "MIN_PATHS", "MonteCarloCheck", "crosscheck_expected_inertia",
+__all__ = ["MIN_PATHS", "MonteCarloCheck", "crosscheck_expected_inertia",
            "crosscheck_stationary", "crosscheck_ito_drift", "WeakOrderFit", "fit_weak_order",
            "WEAK_ORDER_BAND", "RESOLVED_Z"]
 
-#: Differences are judged against this many combined standard errors (two-sided p ≈ 6e-5).
-Z_SCORE = 4.0
 #: Fewer paths per run than this and a Monte Carlo check is inconclusive: the sample standard
 #: deviation is then uncertain by more than 1/sqrt(2N) ≈ 7 %, and the mean of a skewed quantity
 #: such as I is not yet close to normal, so a z-score would not mean what Z_SCORE assumes.
@@ -61,6 +60,33 @@ class MonteCarloCheck:
       two runs that are not one experiment (different systems, starts, record times, a step
       ratio other than 2, or the same seed: the standard error assumes independent runs);
     * ``"diverged"``: a run diverged.
+
+    Attributes
+    ----------
+    name : str
+        What is compared, e.g. ``"E[I](t): Monte Carlo vs exact"``.
+    verdict : {"agrees", "disagrees", "inconclusive", "diverged"}
+        See above.
+    rows : tuple of dict
+        Per time ``t``: ``prediction``, ``mc_h``, ``se_h``, ``mc_h2``, ``se_h2``,
+        ``bias_estimate_h``, ``richardson``, ``se_richardson`` and ``z``.
+    z_max : float
+        Standard errors allowed.
+    runs : tuple of Ensemble
+        The runs at ``h`` and ``h/2``.
+    notes : tuple of str
+        Caveats.
+    reason : str
+        Why the verdict is what it is.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, crosscheck_expected_inertia
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> check = crosscheck_expected_inertia(dyn, [1.0], [0.0], t_end=1.0, dt=0.05, paths=2000,
+    ...                                     records=2)
+    >>> check.verdict, check.z_max, len(check.runs), check.rows[0]["t"]
+    ('agrees', 4.0, 2, 0.0)
     """
 
     name: str
@@ -220,6 +246,39 @@ def crosscheck_expected_inertia(dynamics: Dynamics, theta0, v0, *, t_end: float,
     check agrees when it is within ``z_max`` standard errors of the exact value at every record
     time (see :class:`MonteCarloCheck` for the other verdicts).
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        Quadratic loss, constant damping and mass, additive noise.
+    theta0, v0 : sequence of float
+        The common start of every path.
+    t_end : float
+        The final time.
+    dt : float
+        The step :math:`h` of the coarse run (by the one step rule of
+        :func:`~inertia_verify.simulate_ensemble`); the run at :math:`h/2` takes twice as many
+        steps.
+    paths : int
+        Paths per run.
+    values : mapping, optional
+        Numbers for the system's parameters.
+    scheme : str
+        The SDE scheme (see :data:`~inertia_verify.schemes.SDE_SCHEMES`).
+    seed : int
+        The run at ``h`` uses ``seed``, the run at ``h/2`` ``seed + 1``.
+    records : int
+        Record intervals, evenly spaced: the rows compared.
+    z_max : float
+        Standard errors allowed between the estimate and the prediction.
+    chunk_paths : int
+        Paths integrated at once; bounds memory only.
+    progress : bool or None
+        Progress bar on stderr (``None``: when stderr is a terminal).
+
+    Returns
+    -------
+    MonteCarloCheck
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -260,6 +319,26 @@ def crosscheck_stationary(dynamics: Dynamics, theta0, v0, *, t_end: float, dt: f
 
     ``t_end`` must be long enough for the start to be forgotten (several :math:`1/\\gamma` and
     mixing times); that relaxation error is not estimated and is the caller's choice.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+        A Langevin system whose Gibbs law has a computable :math:`E[I]`
+        (:func:`~inertia_verify.gibbs_stationary`).
+    theta0, v0, t_end, dt, paths, values, scheme, seed, z_max, chunk_paths, progress
+        As for :func:`crosscheck_expected_inertia`.
+
+    Returns
+    -------
+    MonteCarloCheck
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> check = crosscheck_stationary(dyn, [0.0], [0.0], t_end=10.0, dt=0.1, paths=4000)
+    >>> check.verdict, check.rows[0]["prediction"]
+    ('agrees', 0.125)
     """
     target, method = gibbs_expected_inertia(dynamics, values)
     runs = _pair(dynamics, theta0, v0, values, t_end, dt, paths, scheme, seed, 1,
@@ -282,6 +361,25 @@ def crosscheck_ito_drift(dynamics: Dynamics, theta0, v0, *, t_end: float, dt: fl
     :math:`\\mathcal{A}I(t)`; its mean should equal the finite-difference truncation of the exact
     :math:`E[I]`, known here from the moment ODE, so the prediction is
     :math:`(E[I](t+\\Delta) - E[I](t-\\Delta))/(2\\Delta) - \\tfrac{d}{dt}E[I](t)`.
+
+    Parameters
+    ----------
+    dynamics, theta0, v0, t_end, dt, paths, values, scheme, seed, records, z_max, \
+chunk_paths, progress
+        As for :func:`crosscheck_expected_inertia`.
+
+    Returns
+    -------
+    MonteCarloCheck
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> check = crosscheck_ito_drift(dyn, [1.0], [0.0], t_end=1.0, dt=0.02, paths=4000,
+    ...                              records=2)
+    >>> check.verdict, len(check.rows)
+    ('agrees', 1)
     """
     from ..symbolic._ito_moments import quadratic_moments
 
@@ -340,6 +438,42 @@ class WeakOrderFit:
     * ``"inconclusive"`` (with ``reason``) otherwise: an unresolved error (log|error| is then
       noise), a zero or non-finite standard error, a slope outside the band (above it as much as
       below it) or too uncertain to name an order.
+
+    Attributes
+    ----------
+    scheme : str
+        The SDE scheme's name.
+    declared : float
+        Its declared weak order.
+    dts : tuple of float
+        The step sizes :math:`h`, coarsest first.
+    errors, stderrs : tuple of float
+        :math:`E[I](t_{end})` error at each step and its Monte Carlo standard error.
+    slope, slope_stderr : float or None
+        The fitted slope of log|error| against log h and its standard error.
+    finest_slope, finest_slope_stderr : float or None
+        The same for the two finest steps.
+    paths : int
+        Paths per run.
+    paths_needed : int or None
+        About how many paths would resolve every error, when some is not resolved.
+    seed : int
+        The seed of the first run.
+    verdict : {"agrees", "disagrees", "inconclusive"}
+        See above.
+    reason : str
+        Why.
+    band : float
+        Half-width of the accepted band around ``declared``.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, fit_weak_order
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> fit = fit_weak_order(dyn, [1.0], [0.0], t_end=1.0, dts=[0.25, 0.125, 0.0625],
+    ...                      paths=20000)
+    >>> fit.verdict, round(fit.slope, 1), fit.band
+    ('agrees', 1.1, 0.5)
     """
 
     scheme: str

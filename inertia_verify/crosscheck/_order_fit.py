@@ -44,6 +44,12 @@ class OrderFit(NamedTuple):
         The least-squares slope of :math:`\\log|e|` on :math:`\\log h`.
     stderr : float or None
         Its standard error; ``None`` for two points without standard errors.
+
+    Examples
+    --------
+    >>> fit = fit_order([0.1, 0.05, 0.025], [2e-2, 5e-3, 1.25e-3])
+    >>> round(fit.slope, 6), fit.stderr
+    (2.0, 0.0)
     """
 
     slope: float

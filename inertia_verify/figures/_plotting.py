@@ -13,7 +13,14 @@ DPI = 120
 
 
 class MissingMatplotlib(InertiaVerifyError, ImportError):
-    """matplotlib is not installed; the message says how to get it."""
+    """matplotlib is not installed; the message says how to get it.
+
+    Examples
+    --------
+    >>> from inertia_verify import InertiaVerifyError
+    >>> issubclass(MissingMatplotlib, (InertiaVerifyError, ImportError))
+    True
+    """
 
 
 def pyplot():

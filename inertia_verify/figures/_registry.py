@@ -16,7 +16,25 @@ __all__ = ["FigureSpec", "FIGURES", "figure_names", "make_figures", "figures_for
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """One figure: its file name (without ``.png``), title, caption and the claims it shows."""
+    """One figure: its file name (without ``.png``), title, caption and the claims it shows.
+
+    Attributes
+    ----------
+    name : str
+        The file name without ``.png`` (what ``--only`` accepts).
+    title, caption : str
+        What the figure shows, as the report prints it.
+    claims : tuple of str
+        The ids of the claims it illustrates.
+    module : module
+        The private module that computes its data and draws it (``data()``, ``draw``).
+
+    Examples
+    --------
+    >>> spec = FIGURES["appB-decay-rate"]
+    >>> spec.filename, spec.claims
+    ('appB-decay-rate.png', ('karagoz2025/appB',))
+    """
 
     name: str
     title: str
@@ -52,6 +70,11 @@ FIGURES: dict[str, FigureSpec] = {
 def figure_names() -> list[str]:
     """The names ``make_figures(which=...)`` and ``--only`` accept.
 
+    Returns
+    -------
+    list of str
+        In the paper's order.
+
     Examples
     --------
     >>> figure_names()[:2]
@@ -61,7 +84,23 @@ def figure_names() -> list[str]:
 
 
 def figures_for_claim(claim_id: str) -> list[FigureSpec]:
-    """The figures that illustrate a claim (an id's generalisations ``id-...`` share them)."""
+    """The figures that illustrate a claim (an id's generalisations ``id-...`` share them).
+
+    Parameters
+    ----------
+    claim_id : str
+        A claim id such as ``"karagoz2025/appB"``.
+
+    Returns
+    -------
+    list of FigureSpec
+        Empty when no figure illustrates it.
+
+    Examples
+    --------
+    >>> [spec.name for spec in figures_for_claim("karagoz2025/appB")]
+    ['appB-decay-rate']
+    """
     base = claim_id.split("-")[0]
     return [spec for spec in FIGURES.values() if claim_id in spec.claims or base in spec.claims]
 

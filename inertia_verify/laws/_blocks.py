@@ -65,6 +65,18 @@ def _check(name: str, widths: object) -> tuple[int, ...]:
 def residual_block(widths: Sequence[int], *, bias: bool = True) -> Model:
     """The residual ReLU block x ↦ x + U σ(Vᵀx + b); widths (n, r).
 
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(n, r)``: input width n, r neurons; each from 1 to 30.
+    bias : bool
+        Whether the neurons have a bias b.
+
+    Returns
+    -------
+    Model
+        Its φ is the two-layer ReLU φ with widths (n, r, n): the skip does not depend on θ.
+
     Examples
     --------
     >>> residual_block([2, 1]).name
@@ -80,6 +92,16 @@ def conv_relu(widths: Sequence[int]) -> Model:
     """A convolutional ReLU layer then a linear layer, on a region of fixed activations;
     widths (n, c, p, s).  ``K_c_t`` is weight t of channel c's kernel, ``b_c`` its bias,
     ``U_a_c_p`` the weight from channel c at position p to output a.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(n, c, p, s)``: n outputs, c channels, p positions, kernel size s; each from 1 to 30.
+
+    Returns
+    -------
+    Model
+        φ: the path products through each channel's shared kernel and bias.
 
     Examples
     --------
@@ -119,6 +141,16 @@ def _head(d, k, dv, suffix=""):
 def attention_head(widths: Sequence[int]) -> Model:
     """One attention head through φ = (QKᵀ, VOᵀ); widths (d, k, dv).
 
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(d, k, dv)``: model width d, key width k, value width dv; each from 1 to 30.
+
+    Returns
+    -------
+    Model
+        Parameters ``Q_a_b``, ``K_a_b``, ``V_a_b``, ``O_a_b``; φ = (QKᵀ, VOᵀ) entrywise.
+
     Examples
     --------
     >>> m = attention_head([1, 1, 1])
@@ -135,6 +167,16 @@ def attention_head(widths: Sequence[int]) -> Model:
 def multihead_attention(widths: Sequence[int]) -> Model:
     """H attention heads, φ = (Q_h K_hᵀ, V_h O_hᵀ)_h; widths (H, d, k, dv).  Parameters of head
     h carry the suffix h: ``Q0_a_b``, ``K0_a_b``, ...
+
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(H, d, k, dv)``: H heads of model width d, key width k, value width dv; each from 1 to 30.
+
+    Returns
+    -------
+    Model
+        φ = (Q_h K_hᵀ, V_h O_hᵀ) for h = 0, ..., H − 1.
 
     Examples
     --------
@@ -154,6 +196,16 @@ def multihead_attention(widths: Sequence[int]) -> Model:
 def crossentropy_layer(widths: Sequence[int]) -> Model:
     """A linear layer W ∈ ℝ^{c×d} under softmax/cross-entropy: φ(W) = centred logits
     (I − 𝟙𝟙ᵀ/c)W; widths (c, d).
+
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(c, d)``: c classes, d inputs; each from 1 to 30.
+
+    Returns
+    -------
+    Model
+        Parameters ``W_i_j``; φ = the centred logits' coefficients.
 
     Examples
     --------

@@ -30,6 +30,12 @@ class LawCheck:
 
     Attributes
     ----------
+    model : Model
+        The model checked.
+    flow : Flow
+        The flow along which the law must be conserved.
+    law : sympy.Expr
+        The candidate h(θ) (or h(θ, v) for momentum flows).
     conserved : bool
         True when every criterion held (proved, or numerically verified: see ``verdict``).
     verdict : Verdict
@@ -39,6 +45,13 @@ class LawCheck:
     counterexample : dict or None
         For a refuted law: the field along which h changes, the point, and the value of the
         derivative there.
+
+    Examples
+    --------
+    >>> from inertia_verify.laws import check_law, deep_linear
+    >>> result = check_law(deep_linear([1, 1, 1]), "U1_0_0**2 - U2_0_0**2")
+    >>> result.conserved, result.verdict.status, result.labels
+    (True, 'proved', ('X_0',))
     """
 
     model: Model
@@ -122,7 +135,7 @@ def check_law(model: Model, law: sympy.Expr | str, flow: str = "gradient", *,
 
     Examples
     --------
-    >>> from inertia_verify.laws._models import deep_linear
+    >>> from inertia_verify.laws import deep_linear
     >>> net = deep_linear([2, 2, 2])
     >>> print(check_law(net, "U1_0_0**2 + U1_1_0**2 - U2_0_0**2 - U2_0_1**2"))
     U1_0_0**2 + U1_1_0**2 - U2_0_0**2 - U2_0_1**2: conserved for every loss (proved; ...)

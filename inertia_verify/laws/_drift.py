@@ -23,6 +23,7 @@ import numpy as np
 import sympy
 
 from .._errors import InvalidArgument
+from .._validation import as_positive_int
 from .._expressions import as_sympy
 from ._models import Model
 
@@ -35,6 +36,10 @@ class DriftRun:
 
     Attributes
     ----------
+    model : str
+        The model's name.
+    stochastic : bool
+        SGD on minibatches (True) or full-batch GD.
     t_end : float
         The training time T (unused when ``iterations`` is set).
     iterations : int or None
@@ -49,6 +54,14 @@ class DriftRun:
     slope : float
         Least-squares slope of log(drift) against log(τ)
         (:func:`~inertia_verify.crosscheck.fit_order`; NaN when a drift is exactly 0).
+
+    Examples
+    --------
+    >>> from inertia_verify.laws import deep_linear, known_laws, law_drift
+    >>> m = deep_linear([2, 1, 2])
+    >>> run = law_drift(m, known_laws(m), [0.02, 0.01], iterations=10)
+    >>> run.dts, run.iterations, len(run.drift)
+    ((0.02, 0.01), 10, 2)
     """
 
     model: str
@@ -77,6 +90,32 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], dts: Sequence[float], *,
     The loss is ℓ(φ) = ‖Aφ − b‖² / (2·samples) with A, b Gaussian (seeded); the start θ₀ is
     Gaussian with standard deviation 0.5.  The same data and start serve every τ.
 
+    Parameters
+    ----------
+    model : Model
+        The model φ trained.
+    laws : sequence of sympy.Expr
+        Its laws, polynomials of degree at most 2 (e.g. :func:`known_laws`); text is refused.
+    dts : sequence of float
+        The step sizes τ > 0.
+    t_end : float
+        The training time T: ``round(T / τ)`` steps at each τ.
+    stochastic : bool
+        SGD on minibatches of ``batch`` rows instead of full-batch GD.
+    seeds : sequence of int
+        One run per seed (data, start and minibatches); the drift is averaged over them.
+    samples : int
+        Rows of the least-squares data.
+    batch : int
+        Rows per minibatch (SGD only).
+    iterations : int, optional
+        A fixed number of steps at every τ instead of ``T / τ``.
+
+    Returns
+    -------
+    DriftRun
+        The drift and its exact second-order Taylor bound at each τ, and their slope.
+
     Examples
     --------
     >>> from inertia_verify.laws import deep_linear, known_laws
@@ -101,10 +140,8 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], dts: Sequence[float], *,
         raise InvalidArgument("dts", dts, "must be positive numbers", "e.g. [0.02, 0.01]")
     if not t_end > 0:
         raise InvalidArgument("t_end", t_end, "must be positive", "e.g. 1.0")
-    if iterations is not None and (isinstance(iterations, bool) or not isinstance(iterations, int)
-                                   or iterations < 1):
-        raise InvalidArgument("iterations", iterations, "must be a positive integer",
-                              "e.g. 10, or None for a fixed training time")
+    if iterations is not None:
+        as_positive_int(iterations, "iterations", example="10, or None for a fixed training time")
     counts = [iterations if iterations is not None else int(round(t_end / t)) for t in dts]
     phi = sympy.lambdify([theta], list(model.components), "numpy")
     jac = sympy.lambdify([theta], model.jacobian(), "numpy")

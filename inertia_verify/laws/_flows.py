@@ -54,6 +54,24 @@ class Flow:
     """A flow of a model: gradient (with a metric) or momentum (with a damping τ(t)).
 
     Build it with :func:`make_flow`.  ``tau`` is ``(c, over_t)``: τ = c, or τ = c/t.
+
+    Attributes
+    ----------
+    model : Model
+        The model φ whose parameters flow.
+    kind : {"gradient", "momentum"}
+        Gradient flow θ̇ = −M(θ)∇ℓ, or momentum flow θ̈ + τθ̇ = −M(θ)∇ℓ.
+    metric : {"euclidean", "mirror"} or sympy.Matrix
+        The metric M(θ).
+    tau : tuple (sympy.Rational, bool) or None
+        The damping of a momentum flow: ``(c, over_t)``.
+
+    Examples
+    --------
+    >>> from inertia_verify.laws import deep_linear
+    >>> flow = make_flow(deep_linear([1, 1, 1]), "momentum", tau=2)
+    >>> flow.kind, flow.tau, flow.coordinates
+    ('momentum', (2, False), (T, U1_0_0, U2_0_0, v_U1_0_0, v_U2_0_0))
     """
 
     model: Model
@@ -225,15 +243,21 @@ def make_flow(model: Model, flow: str = "gradient", *, metric: object = None,
     Parameters
     ----------
     model : Model
+        The model whose parameters flow.
     flow : {"gradient", "momentum"}
+        The kind of flow.
     metric : {"euclidean", "mirror"} or sympy Matrix M(θ), optional
         Defaults to the model's ``default_metric`` (mirror for NMF).
     tau : number >= 0 or str such as ``"3/t"``, optional
         Momentum flows only; default 0.
 
+    Returns
+    -------
+    Flow
+
     Examples
     --------
-    >>> from inertia_verify.laws._models import deep_linear
+    >>> from inertia_verify.laws import deep_linear
     >>> f = make_flow(deep_linear([1, 1, 1]), "momentum", tau="3/t")
     >>> f.describe(), f.dimension
     ('momentum flow, τ = 3/t', 5)

@@ -41,9 +41,22 @@ def _split(model: Model) -> list[sympy.Matrix]:
 def known_laws(model: Model, metric: str | None = None) -> list[sympy.Expr]:
     """The gradient-flow laws the papers give for a built-in model.
 
+    Parameters
+    ----------
+    model : Model
+        A built-in model (:func:`deep_linear`, :func:`two_layer_relu`, :func:`deep_relu`,
+        :func:`matrix_factorisation` or a 2025 building block).
+    metric : {"euclidean", "mirror"}, optional
+        The flow's metric (default: the model's own); it matters for NMF only.
+
+    Returns
+    -------
+    list of sympy.Expr
+        The laws as stated in the papers (not necessarily independent: see :func:`law_rank`).
+
     Examples
     --------
-    >>> from inertia_verify.laws._models import deep_linear, two_layer_relu
+    >>> from inertia_verify.laws import deep_linear, two_layer_relu
     >>> known_laws(deep_linear([1, 1, 1]))
     [U1_0_0**2 - U2_0_0**2]
     >>> known_laws(two_layer_relu([1, 1, 1], bias=True))
@@ -90,7 +103,23 @@ def known_laws(model: Model, metric: str | None = None) -> list[sympy.Expr]:
 
 def law_rank(laws, coordinates, *, seed: int = 0, positive: bool = False) -> int:
     """The number of functionally independent laws: the rank of their gradients at a random
-    point (polynomial laws; decided like the Lie count, see :mod:`._rank`).
+    point (polynomial laws; decided like the Lie count, see :func:`count_laws`).
+
+    Parameters
+    ----------
+    laws : sequence of sympy.Expr
+        Polynomial laws in the coordinates.
+    coordinates : sequence of Symbol
+        The variables the gradients are taken in.
+    seed : int
+        Seed of the random point.
+    positive : bool
+        Draw the point in the positive orthant (for models on it, such as NMF).
+
+    Returns
+    -------
+    int
+        The rank of the gradients at the point (exact, modulo a large prime, then confirmed).
 
     Examples
     --------

@@ -57,6 +57,10 @@ class LawCount:
 
     Attributes
     ----------
+    model : Model
+        The model counted.
+    flow : Flow
+        The flow whose laws are counted.
     dimension : int
         D for gradient flows, 2D + 1 for momentum flows.
     lie_rank : int
@@ -67,8 +71,17 @@ class LawCount:
         Brackets computed.
     depth : int
         Largest bracket depth among the kept fields (generators have depth 0).
+    seconds : float
+        How long the count took.
     evidence : dict
         The rank decisions (candidates, float64 residual gap, exact fallbacks), seeds, attempts.
+
+    Examples
+    --------
+    >>> from inertia_verify.laws import count_laws, deep_linear
+    >>> count = count_laws(deep_linear([2, 1, 2]))
+    >>> count.dimension, count.lie_rank, count.n_laws
+    (4, 3, 1)
     """
 
     model: Model
@@ -230,13 +243,13 @@ def count_laws(model: Model, flow: str = "gradient", *, metric: object = None, t
     --------
     Two-layer linear network φ = U Vᵀ, U 3×2, V 4×2: the r(r+1)/2 = 3 entries of UᵀU − VᵀV.
 
-    >>> from inertia_verify.laws._models import deep_linear, two_layer_relu
+    >>> from inertia_verify.laws import deep_linear, two_layer_relu
     >>> c = count_laws(deep_linear([3, 2, 4]))
     >>> c.dimension, c.lie_rank, c.n_laws
     (14, 11, 3)
     >>> count_laws(two_layer_relu([2, 3, 2])).n_laws   # one per neuron
     3
-    >>> from inertia_verify.laws._models import deep_relu
+    >>> from inertia_verify.laws import deep_relu
     >>> deep = count_laws(deep_relu([3, 4, 2, 3], bias=True))   # one per hidden neuron
     >>> deep.n_laws, deep.brackets, deep.evidence["stated_laws_proved"]
     (6, 0, 6)

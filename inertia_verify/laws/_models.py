@@ -55,6 +55,8 @@ class Model:
         natural one and random points are drawn positive.
     default_metric : {"euclidean", "mirror"}
         The metric of the model's usual gradient flow.
+    widths : tuple of int, optional
+        The widths a built-in model was made from (None for a model given by hand).
 
     Examples
     --------
@@ -407,6 +409,16 @@ def _matrix(name: str, rows: int, cols: int, positive: bool) -> sympy.Matrix:
 def deep_linear(widths: Sequence[int]) -> Model:
     """The deep linear network φ = U1 U2 ⋯ Uq, ``Ui ∈ ℝ^{n(i-1)×ni}`` for widths (n0, …, nq).
 
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(n0, …, nq)``, at least 3 (q >= 2 matrices).
+
+    Returns
+    -------
+    Model
+        Parameters ``Ui_a_b`` (entry (a, b) of Ui); φ = the entries of the product.
+
     Examples
     --------
     >>> m = deep_linear([3, 2, 4])
@@ -434,6 +446,18 @@ def two_layer_relu(widths: Sequence[int], *, bias: bool = False) -> Model:
     ``U_a_j`` is output weight a of neuron j, ``V_b_j`` its input weight b, ``b_j`` its bias.
     The components are path products (:class:`~._paths.PathProducts`); :func:`deep_relu` is
     the same network with the names of the deep one (``U1``, ``U2 = Vᵀ``, ``b1``).
+
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(n, r, m)``: outputs, neurons, inputs.
+    bias : bool
+        Whether the neurons have a bias ``b_j``.
+
+    Returns
+    -------
+    Model
+        φ: the path products.
 
     Examples
     --------
@@ -476,6 +500,18 @@ def deep_relu(widths: Sequence[int], *, bias: bool = False) -> Model:
 
     Raises InvalidArgument beyond ``MAX_PATHS`` components or ``MAX_PATH_PARAMETERS``
     parameters.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(n0, …, nq)``, at least 3, in product order.
+    bias : bool
+        Whether the hidden neurons have biases ``b{l}_{k}``.
+
+    Returns
+    -------
+    Model
+        φ: the path products; ``model.paths`` holds them and their stated laws.
 
     Examples
     --------
@@ -547,6 +583,16 @@ def matrix_factorisation(widths: Sequence[int]) -> Model:
 
     Its usual gradient flow is the mirror one, θ̇ = −θ ⊙ ∇ℓ (``default_metric="mirror"``).
 
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(n, r, m)``.
+
+    Returns
+    -------
+    Model
+        Positive parameters ``U_a_k``, ``V_b_k``; φ = the entries of U Vᵀ.
+
     Examples
     --------
     >>> m = matrix_factorisation([1, 2, 1])
@@ -569,6 +615,17 @@ def builtin_model(name: str, widths: Sequence[int]) -> Model:
 
     ``relu`` and ``relu-bias`` with 3 widths give :func:`two_layer_relu` (names ``U``, ``V``,
     ``b``), with 4 or more :func:`deep_relu` (names ``U1``, ``U2``, …, ``b1``, …).
+
+    Parameters
+    ----------
+    name : str
+        The model's name, as the command line's ``--model`` takes it.
+    widths : sequence of int
+        Its widths (how many, and what they mean, depends on the model).
+
+    Returns
+    -------
+    Model
 
     Examples
     --------

@@ -47,6 +47,14 @@ class PolynomialLaws:
 
     Attributes
     ----------
+    model : Model
+        The model searched.
+    flow : Flow
+        The flow whose laws are searched.
+    degree : int
+        The largest total degree in the parameters (and velocities).
+    time_degree : int or None
+        The largest degree in the time variable T (momentum flows), else None.
     laws : tuple of sympy.Expr
         A basis (over ℝ) of the polynomial laws of degree 1..``degree``, in reduced echelon form.
     independent : tuple of sympy.Expr
@@ -56,6 +64,19 @@ class PolynomialLaws:
     lie : LawCount or None
         The Lie-algebra count, for comparison (``n_independent <= lie.n_laws`` always; equality
         means the polynomial laws of this degree are all the laws, locally).
+    unknowns, equations : int
+        The size of the linear system solved for the coefficients.
+    seconds : float
+        How long the search took.
+    evidence : dict
+        How the system was built and solved.
+
+    Examples
+    --------
+    >>> from inertia_verify.laws import deep_linear, find_laws
+    >>> found = find_laws(deep_linear([1, 1, 1]))
+    >>> found.laws, found.n_independent, found.complete
+    ((U1_0_0**2 - U2_0_0**2,), 1, True)
     """
 
     model: Model
@@ -201,7 +222,7 @@ def find_laws(model: Model, degree: int = 2, flow: str = "gradient", *, metric: 
 
     Examples
     --------
-    >>> from inertia_verify.laws._models import deep_linear, matrix_factorisation
+    >>> from inertia_verify.laws import deep_linear, matrix_factorisation
     >>> found = find_laws(deep_linear([2, 1, 2]))
     >>> found.laws
     (U1_0_0**2 + U1_1_0**2 - U2_0_0**2 - U2_0_1**2,)

@@ -30,6 +30,7 @@ import numpy as np
 import sympy
 
 from .._errors import InvalidArgument
+from .._validation import as_positive_int
 from ._models import Model
 
 __all__ = ["SignLawCount", "count_sign_laws"]
@@ -42,6 +43,7 @@ class SignLawCount:
     Attributes
     ----------
     model : str
+        The model's name.
     dimension : int
         D.
     point : tuple of int
@@ -59,6 +61,13 @@ class SignLawCount:
     directions : tuple of tuple of int
         ``rank`` independent sign vectors realised at θ₀: a function h with ⟨∇h(θ₀), s⟩ ≠ 0
         for one of them is refuted (the linear loss that realises s moves it).
+
+    Examples
+    --------
+    >>> from inertia_verify.laws import count_sign_laws, deep_linear
+    >>> c = count_sign_laws(deep_linear([1, 1, 1]), point=[2, -3])
+    >>> c.dimension, c.rank, c.n_laws, c.directions
+    (2, 1, 1, ((-1, 1),))
     """
 
     model: str
@@ -100,6 +109,10 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
     point : sequence of nonzero int, optional
         θ₀ instead of a random point.
 
+    Returns
+    -------
+    SignLawCount
+
     Examples
     --------
     >>> from inertia_verify.laws import deep_linear
@@ -117,8 +130,7 @@ def count_sign_laws(model: Model, *, seed: int = 0, samples: int = 2000,
     if not model.is_polynomial():
         raise InvalidArgument("model", model.name, "is not polynomial",
                               "the exact sign count needs integer Jacobians")
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise InvalidArgument("samples", samples, "must be a positive integer", "e.g. 2000")
+    as_positive_int(samples, "samples", example="2000")
     rng = np.random.default_rng(seed)
     d = model.dimension
     if point is None:

@@ -20,8 +20,9 @@ import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
-from .._dynamics import Dynamics
+from .._dynamics import DampingKind, Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_dynamics
 
 __all__ = ["compile_dynamics", "CompiledDynamics"]
 
@@ -136,9 +137,7 @@ def compile_dynamics(dynamics: Dynamics, values: Mapping | None = None) -> Compi
     >>> compiled.rate(0.0, theta, v)
     array([-0.1, -0.1])
     """
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not {type(dynamics).__name__}",
-                              "build one with Dynamics(...) or Dynamics.from_text(...)")
+    as_dynamics(dynamics)
     if dynamics.is_abstract:
         raise InvalidArgument("dynamics", str(dynamics.loss),
                               "abstract losses cannot be simulated: give a concrete loss",
@@ -157,15 +156,28 @@ class CompiledDynamics:
     original : Dynamics
         The system as given.
     dimension : int
-    damping_kind : str
+        :math:`d`, the number of coordinates.
+    damping_kind : DampingKind
         As :attr:`Dynamics.damping_kind`.
     mass, mass_inverse : ndarray of shape (d, d)
+        :math:`M` and :math:`M^{-1}`.
     source : dict of str to str
         The generated Python code of each compiled function (``"gradient"``, ``"loss"``,
         ``"rate"``, ``"damping"``).
     block_paths : int or None
         Ensembles larger than this are evaluated in blocks of this many paths (vectorised within
         a block); ``None`` evaluates everything at once.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from inertia_verify import Dynamics
+    >>> system = compile_dynamics(Dynamics.from_text("a*x**2/2", "x", damping="g"),
+    ...                           {"a": 4, "g": 0.5})
+    >>> system.dimension, system.damping_kind, system.dynamics.loss
+    (1, DampingKind.SCALAR, 2*x**2)
+    >>> system.inertia(np.array([[1.0]]), np.array([[2.0]]))
+    array([4.])
     """
 
     #: Paths per block: 16384 float64 (128 KiB) per temporary keeps a block's temporaries in
@@ -216,7 +228,7 @@ class CompiledDynamics:
         self.damping_constant = None if damping.has(t) else self.damping_matrix(0.0)
         self._operator_cache: dict = {}
         self._damping_antiderivative = None
-        if self.damping_kind == "time":
+        if self.damping_kind is DampingKind.TIME:
             antiderivative = sympy.integrate(damping[0, 0], t)
             if not antiderivative.has(sympy.Integral):
                 self._damping_antiderivative = _lambdify((t,), antiderivative)
@@ -270,9 +282,9 @@ class CompiledDynamics:
 
     def damping_rows(self, t: float, v_rows: np.ndarray) -> np.ndarray:
         """:math:`\\Gamma(t) v` on the ``(d, paths)`` layout."""
-        if self.damping_kind == "zero":
+        if self.damping_kind is DampingKind.ZERO:
             return np.zeros_like(v_rows)
-        if self.damping_kind in ("scalar", "time"):
+        if self.damping_kind in (DampingKind.SCALAR, DampingKind.TIME):
             return self.damping_scalar(t) * v_rows
         return self.damping_matrix(t) @ v_rows
 
@@ -280,7 +292,7 @@ class CompiledDynamics:
                           out: np.ndarray | None = None) -> np.ndarray:
         """:math:`-\\Gamma(t)v - M^{-1}\\nabla L` on the ``(d, paths)`` layout."""
         out = self.force_rows(theta_rows, out)
-        if self.damping_kind != "zero":
+        if self.damping_kind is not DampingKind.ZERO:
             out -= self.damping_rows(t, v_rows)
         return out
 
@@ -354,11 +366,11 @@ class CompiledDynamics:
         second-order schemes second order).
         """
         kind = self.damping_kind
-        if kind == "zero":
+        if kind is DampingKind.ZERO:
             return 1.0
-        if kind == "scalar":
+        if kind is DampingKind.SCALAR:
             return math.exp(-h * float(self.damping_constant[0, 0]))
-        if kind == "time":
+        if kind is DampingKind.TIME:
             if self._damping_antiderivative is not None:
                 total = float(self._damping_antiderivative(t + h)) - \
                     float(self._damping_antiderivative(t))
@@ -367,7 +379,7 @@ class CompiledDynamics:
             return math.exp(-total)
         from scipy.linalg import expm
 
-        if kind == "matrix":
+        if kind is DampingKind.MATRIX:
             key = ("expm", h)
             if key not in self._operator_cache:
                 self._operator_cache[key] = expm(-h * self.damping_constant)
@@ -377,15 +389,15 @@ class CompiledDynamics:
     def damping_resolvent(self, t: float, h: float):
         """:math:`(I + h\\Gamma(t))^{-1}` (a float for scalar damping), for implicit damping kicks."""
         kind = self.damping_kind
-        if kind == "zero":
+        if kind is DampingKind.ZERO:
             return 1.0
-        if kind in ("scalar", "time"):
+        if kind in (DampingKind.SCALAR, DampingKind.TIME):
             return 1.0 / (1.0 + h * self.damping_scalar(t))
         key = ("resolvent", h)
-        if kind == "matrix" and key in self._operator_cache:
+        if kind is DampingKind.MATRIX and key in self._operator_cache:
             return self._operator_cache[key]
         operator = np.linalg.inv(np.eye(self.dimension) + h * self.damping_matrix(t))
-        if kind == "matrix":
+        if kind is DampingKind.MATRIX:
             self._operator_cache[key] = operator
         return operator
 

@@ -4,9 +4,10 @@
 with ``sympy.lambdify(modules="jax")``, write one step of the scheme for *one* path, ``jax.vmap``
 it over the paths and run the steps between two records in a jit-compiled ``lax.fori_loop``.
 Everything runs in float64 inside ``jax.enable_x64(True)`` (a context, so the caller's own JAX
-code keeps its setting).  The arithmetic is the NumPy schemes' (:mod:`._verlet`, :mod:`._euler`,
-...) written functionally; XLA may fuse and contract operations differently, so deterministic runs
-agree with the NumPy backend to round-off, not bit for bit.
+code keeps its setting).  The one-path step is the scheme's own ``jax_step`` (a scheme declares
+it by inheriting :class:`~inertia_verify.schemes.JaxForm`): the NumPy stepper's arithmetic written
+functionally; XLA may fuse and contract operations differently, so deterministic runs agree with
+the NumPy backend to round-off, not bit for bit.
 
 Noise: block ``b`` of :data:`~inertia_verify.numeric._montecarlo.BLOCK_PATHS` paths draws its
 normals at step ``n`` from ``fold_in(fold_in(PRNGKey(seed), b), n)``, so a JAX ensemble is the
@@ -14,14 +15,14 @@ same bits for any chunk size (not the same numbers as NumPy's streams: the two b
 within standard errors).  The statistics are taken by the NumPy observer from the states at each
 record, so both backends report the same quantities, merged in the same block order.
 
-Supported: the fixed-step schemes ``euler``, ``symplectic-euler``, ``verlet`` and ``rk4`` (any
-damping, any constant mass); Euler–Maruyama and BAOAB with additive noise in the Itô reading.
+Supported: the schemes with a JAX form, :data:`JAX_SCHEMES` (``euler``, ``symplectic-euler``,
+``verlet`` and ``rk4``; any damping, any constant mass) and :data:`JAX_SDE_SCHEMES` (Euler–Maruyama
+and BAOAB, with additive noise in the Itô reading).
 Divergence is detected at the records (NumPy checks every step).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,13 +30,22 @@ from contextvars import ContextVar
 import numpy as np
 import sympy
 
+from .._dynamics import DampingKind, NoiseKind
 from .._errors import InvalidArgument
+from ..schemes import FIXED_STEP, SDE_SCHEMES, JaxForm
 
 __all__ = ["jax_modules", "JAX_SCHEMES", "JAX_SDE_SCHEMES", "run_fixed_step_jax",
            "sde_chunk_states"]
 
-JAX_SCHEMES = ("euler", "symplectic-euler", "verlet", "rk4")
-JAX_SDE_SCHEMES = ("euler-maruyama", "baoab")
+#: The registered schemes with a JAX form (those that declare :class:`~inertia_verify.schemes.JaxForm`).
+JAX_SCHEMES = tuple(name for name, s in FIXED_STEP.items() if isinstance(s, JaxForm))
+JAX_SDE_SCHEMES = tuple(name for name, s in SDE_SCHEMES.items() if isinstance(s, JaxForm))
+
+
+def _check_jax_form(scheme, choices) -> None:
+    if not isinstance(scheme, JaxForm):
+        raise InvalidArgument("scheme", scheme.name, "has no JAX form",
+                              f"use one of {', '.join(choices)}, or backend='numpy'")
 
 
 def jax_modules(argument: str = "backend"):
@@ -105,9 +115,9 @@ class _JaxSystem:
         self.identity_mass = system.identity_mass
         self.kind = system.damping_kind
         damping = dyn.damping
-        if self.kind in ("scalar", "time"):
+        if self.kind in (DampingKind.SCALAR, DampingKind.TIME):
             self._gamma = _lambdify((t,), damping[0, 0])
-        elif self.kind in ("matrix", "matrix-time") or damping.has(t):
+        elif self.kind in (DampingKind.MATRIX, DampingKind.MATRIX_TIME) or damping.has(t):
             self._gamma = _lambdify((t,), damping.tolist())
         self.d = system.dimension
 
@@ -122,24 +132,24 @@ class _JaxSystem:
     def gamma(self, t):
         """Γ(t): a scalar for scalar/time damping, a (d, d) array otherwise."""
         jnp = self.jnp
-        if self.kind in ("scalar", "time"):
+        if self.kind in (DampingKind.SCALAR, DampingKind.TIME):
             return jnp.asarray(self._gamma(t), dtype=jnp.float64)
         return jnp.asarray(self._gamma(t), dtype=jnp.float64).reshape(self.d, self.d)
 
     def damp(self, t, v):
-        if self.kind == "zero":
+        if self.kind is DampingKind.ZERO:
             return self.jnp.zeros_like(v)
         g = self.gamma(t)
         return g * v if g.ndim == 0 else g @ v
 
     def acceleration(self, t, theta, v):
         out = self.force(theta)
-        return out if self.kind == "zero" else out - self.damp(t, v)
+        return out if self.kind is DampingKind.ZERO else out - self.damp(t, v)
 
     def resolvent_apply(self, t, h, v):
         """(I + hΓ(t))⁻¹ v (the implicit half kick of Verlet)."""
         jnp = self.jnp
-        if self.kind == "zero":
+        if self.kind is DampingKind.ZERO:
             return v
         g = self.gamma(t)
         if g.ndim == 0:
@@ -158,40 +168,6 @@ class _JaxSystem:
         return self.jnp.asarray(self._rate_dot(t, *theta, *v), dtype=self.jnp.float64)
 
 
-def _step(name: str, js: _JaxSystem, dt: float):
-    """One step of scheme ``name`` for one path: ``(t, theta, v) -> (theta, v)``."""
-    half = dt / 2
-    if name == "euler":
-        def step(t, theta, v):
-            a = js.acceleration(t, theta, v)
-            return theta + dt * v, v + dt * a
-    elif name == "symplectic-euler":
-        def step(t, theta, v):
-            v = v + dt * js.acceleration(t, theta, v)
-            return theta + dt * v, v
-    elif name == "verlet":
-        def step(t, theta, v):
-            v = v + half * js.acceleration(t, theta, v)
-            theta = theta + dt * v
-            v = v + half * js.force(theta)
-            return theta, js.resolvent_apply(t + dt, half, v)
-    elif name == "rk4":
-        def step(t, theta, v):
-            k1x, k1v = v, js.acceleration(t, theta, v)
-            x2, v2 = theta + half * k1x, v + half * k1v
-            k2x, k2v = v2, js.acceleration(t + half, x2, v2)
-            x3, v3 = theta + half * k2x, v + half * k2v
-            k3x, k3v = v3, js.acceleration(t + half, x3, v3)
-            x4, v4 = theta + dt * k3x, v + dt * k3v
-            k4x, k4v = v4, js.acceleration(t + dt, x4, v4)
-            return (theta + (dt / 6) * (k1x + 2 * k2x + 2 * k3x + k4x),
-                    v + (dt / 6) * (k1v + 2 * k2v + 2 * k3v + k4v))
-    else:
-        raise InvalidArgument("scheme", name, "has no JAX form",
-                              f"use one of {', '.join(JAX_SCHEMES)}, or backend='numpy'")
-    return step
-
-
 def run_fixed_step_jax(method, system, theta, v, t0, h, steps, marks, keep_states, balance,
                        chunk_paths, bar):
     """The record of :func:`~inertia_verify.numeric.simulate` (same keys as the NumPy driver),
@@ -199,9 +175,7 @@ def run_fixed_step_jax(method, system, theta, v, t0, h, steps, marks, keep_state
     from ._simulate import Divergence
 
     jax, jnp = jax_modules()
-    if method.name not in JAX_SCHEMES:
-        raise InvalidArgument("scheme", method.name, "has no JAX form",
-                              f"use one of {', '.join(JAX_SCHEMES)}, or backend='numpy'")
+    _check_jax_form(method, JAX_SCHEMES)
     paths, d = theta.shape
     n = len(marks)
     times = t0 + h * np.asarray(marks, dtype=float)
@@ -214,7 +188,7 @@ def run_fixed_step_jax(method, system, theta, v, t0, h, steps, marks, keep_state
     divergence, count, correction_max = None, n, 0.0
     with jax.enable_x64(True):
         js = _JaxSystem(system)
-        one = _step(method.name, js, h)
+        one = method.jax_step(js, h)
         vstep = jax.vmap(one, in_axes=(None, 0, 0))
         vrate = jax.vmap(js.rate, in_axes=(None, 0, 0))
         vrate_dot = jax.vmap(js.rate_dot, in_axes=(None, 0, 0))
@@ -279,16 +253,13 @@ def run_fixed_step_jax(method, system, theta, v, t0, h, steps, marks, keep_state
             "final_theta": final_theta, "final_v": final_v, "divergence": divergence}
 
 
-def check_sde_jax(sde, scheme_name: str) -> None:
+def check_sde_jax(sde, scheme) -> None:
     """Refuse what the JAX SDE backend does not integrate (before any chunk runs)."""
-    if scheme_name not in JAX_SDE_SCHEMES:
-        raise InvalidArgument("scheme", scheme_name, "has no JAX form",
-                              f"use one of {', '.join(JAX_SDE_SCHEMES)}, or backend='numpy'")
-    if sde.noise_kind == "multiplicative" or sde._correction is not None:
+    _check_jax_form(scheme, JAX_SDE_SCHEMES)
+    if sde.noise_kind is NoiseKind.MULTIPLICATIVE or sde._correction is not None:
         raise InvalidArgument("backend", "jax", "integrates additive noise only (this noise "
                               "depends on the state or on t)", "use backend='numpy'")
-    if scheme_name == "baoab":
-        sde.ou_propagator(1.0)  # raises for time-dependent damping
+    scheme.check(sde)
 
 
 def sde_chunk_states(job, compiled, chunk, spans, cancel=None, index=0,
@@ -297,7 +268,7 @@ def sde_chunk_states(job, compiled, chunk, spans, cancel=None, index=0,
     width)`` arrays) at every record step ``k``; stops early (after yielding the non-finite
     state) when a record is not finite."""
     jax, jnp = jax_modules()
-    sde, dt, name = compiled.sde, job.dt, job.scheme.name
+    sde, dt = compiled.sde, job.dt
     d = sde.dimension
     width = spans[-1][1]
     marks = list(job.marks)
@@ -305,25 +276,7 @@ def sde_chunk_states(job, compiled, chunk, spans, cancel=None, index=0,
         js = _JaxSystem(sde.drift)
         m = sde.noise_dimension
         rows = job.scheme.draws(d, m)
-        sigma = None if sde.noise_matrix is None else jnp.asarray(sde.noise_matrix)
-        root = math.sqrt(dt)
-        if name == "euler-maruyama":
-            def one(t, theta, v, xi):
-                a = js.acceleration(t, theta, v)
-                noise = 0.0 if rows == 0 else sigma @ xi
-                return theta + dt * v, v + dt * a + root * noise
-        else:
-            E, R = sde.ou_propagator(dt)
-            E, R = jnp.asarray(E), jnp.asarray(R)
-            half = 0.5 * dt
-
-            def one(t, theta, v, xi):
-                v = v + half * js.force(theta)
-                theta = theta + half * v
-                v = (E * v if E.ndim == 0 else E @ v) + (0.0 if rows == 0 else
-                                                         (R * xi if R.ndim == 0 else R @ xi))
-                theta = theta + half * v
-                return theta, v + half * js.force(theta)
+        one = job.scheme.jax_step(js, dt, sde)
         vstep = jax.vmap(one, in_axes=(None, 1, 1, 1), out_axes=(1, 1))
         base = jax.random.PRNGKey(job.seed)
         block_keys = [jax.random.fold_in(base, b) for b in chunk]

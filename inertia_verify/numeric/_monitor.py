@@ -6,7 +6,7 @@ A heavy-ball or Nesterov loop with learning rate :math:`\alpha` and momentum :ma
 
 is read as a discretisation of :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0` with step
 :math:`h = \sqrt\alpha` and velocity :math:`v_k = (\theta_k - \theta_{k-1})/h` (see
-:func:`~inertia_verify.symbolic._optimizers.heavy_ball_to_ode`; :math:`\gamma = (1-\beta)/h`, or
+:func:`~inertia_verify.heavy_ball_to_ode`; :math:`\gamma = (1-\beta)/h`, or
 :math:`-\ln\beta/h` in the conformal convention).  The monitor tracks, at every step,
 
 * the discrete inertia :math:`I_k = \tfrac12\|v_k\|^2 + L_k` (the paper's eq. 11);
@@ -47,7 +47,7 @@ of the step :math:`\theta_{k-1}\to\theta_k`: :math:`h_k = \sqrt{\alpha_k}` in
 :math:`v_k = (\theta_k-\theta_{k-1})/h_k`, and :math:`\beta_k` in :math:`D_k`; a change of
 :math:`\alpha` rescales the time, and the jump of :math:`\tfrac12\|v\|^2` it causes shows in
 the remainder.  The heavy-ball reading :math:`(\alpha, \beta) \to (h, \gamma)` is
-:func:`~inertia_verify.symbolic._optimizers.heavy_ball_to_ode`, compiled once per convention.
+:func:`~inertia_verify.heavy_ball_to_ode`, compiled once per convention.
 """
 
 from __future__ import annotations
@@ -60,10 +60,10 @@ from functools import lru_cache
 import numpy as np
 
 from .._errors import InvalidArgument
+from .._tolerances import roundoff_floor
+from ..symbolic._optimizers import _check_convention, _check_momentum_reading
 
 __all__ = ["InertiaMonitor", "InertiaStep"]
-
-_CONVENTIONS = ("first-order", "conformal")
 
 #: Device-side records are fetched to the host in blocks of this many steps (one transfer each).
 _FETCH_EVERY = 256
@@ -72,7 +72,7 @@ _FETCH_EVERY = 256
 @lru_cache(maxsize=None)
 def _ode_reading(convention: str):
     """``(α, β) -> (h, γ)`` as compiled functions of floats, from
-    :func:`~inertia_verify.symbolic._optimizers.heavy_ball_to_ode` (derived once, never retyped)."""
+    :func:`~inertia_verify.heavy_ball_to_ode` (derived once, never retyped)."""
     import sympy
 
     from ..symbolic._optimizers import heavy_ball_to_ode
@@ -151,7 +151,40 @@ def _advance(theta, previous, older, scratch):
 
 @dataclass(frozen=True)
 class InertiaStep:
-    """What :meth:`InertiaMonitor.update` measured at one step."""
+    r"""What :meth:`InertiaMonitor.update` measured at one step.
+
+    Attributes
+    ----------
+    step : int
+        :math:`k`, counted from 0.
+    loss : float
+        :math:`L_k`, as passed to ``update``.
+    kinetic : float
+        :math:`\tfrac12\|v_k\|^2` with :math:`v_k = (\theta_k - \theta_{k-1})/h`.
+    inertia : float
+        :math:`I_k = \tfrac12\|v_k\|^2 + L_k`.
+    change : float or None
+        :math:`\Delta I_k = I_k - I_{k-1}` (None at the first step).
+    damping : float or None
+        :math:`D_k = -\tfrac12(1-\beta^2)\|v_{k-1}\|^2`, the part of the change the momentum
+        factor explains.
+    remainder : float or None
+        :math:`R_k = \Delta I_k - D_k`.
+    modified_inertia : float or None
+        :math:`\tilde I_k`, known one step later (None for the last record, and in
+        :meth:`InertiaMonitor.update`'s return value).
+    alpha, beta : float or None
+        The heavy-ball learning rate :math:`\alpha` and momentum :math:`\beta` of the step that
+        led to :math:`\theta_k` (for PyTorch's SGD :math:`\alpha = (1-\tau)\,\text{lr}`).
+
+    Examples
+    --------
+    >>> monitor = InertiaMonitor(lr=0.01, momentum=0.9)
+    >>> for theta in [1.0, 0.9]:
+    ...     record = monitor.update([np.array([theta])], theta ** 2 / 2)
+    >>> record.step, round(record.kinetic, 6), round(record.inertia, 6), round(record.damping, 6)
+    (1, 0.5, 0.905, 0.0)
+    """
 
     step: int
     loss: float
@@ -160,11 +193,7 @@ class InertiaStep:
     change: float | None
     damping: float | None
     remainder: float | None
-    #: :math:`\tilde I_k`, known one step later (None for the last record, and in
-    #: :meth:`InertiaMonitor.update`'s return value).
     modified_inertia: float | None = None
-    #: The heavy-ball learning rate :math:`\alpha` and momentum :math:`\beta` of the step that
-    #: led to :math:`\theta_k` (for PyTorch's SGD :math:`\alpha = (1-\tau)\,\text{lr}`).
     alpha: float | None = None
     beta: float | None = None
 
@@ -221,10 +250,8 @@ class InertiaMonitor:
     def __init__(self, lr: float | None = None, momentum: float | None = None, *,
                  nesterov: bool = False, convention: str = "first-order",
                  step: float | None = None, track_modified: bool = True) -> None:
-        if convention not in _CONVENTIONS:
-            raise InvalidArgument("convention", convention, "is not a known convention",
-                                  f"use one of {', '.join(_CONVENTIONS)}")
-        self.convention = convention
+        # The convention and its reading (α, β) -> (h, γ) come from the optimizer module, derived.
+        self.convention = _check_convention(convention)
         self.track_modified = bool(track_modified)
         self._step_override = None if step is None else _number(step, "step")
         if self._step_override is not None and not (self._step_override > 0
@@ -272,9 +299,7 @@ class InertiaMonitor:
         if not 0 <= momentum <= 1:
             raise InvalidArgument(momentum_name, momentum, "must lie in [0, 1]",
                                   "heavy ball and Nesterov use 0 <= momentum <= 1")
-        if self.convention == "conformal" and momentum == 0:
-            raise InvalidArgument(momentum_name, momentum, "is 0: infinite damping in the "
-                                  "conformal convention", "use convention='first-order'")
+        _check_momentum_reading(momentum, self.convention, momentum_name)
 
     # -- the records ---------------------------------------------------------------------------
     def _flush(self) -> None:
@@ -674,15 +699,16 @@ class InertiaMonitor:
     def summary(self) -> dict:
         """Totals over the run: how much of the change of :math:`I` the damping explains.
 
-        ``increases`` counts the steps where :math:`I` went up by more than
-        ``64 ε max(1, |I|)`` (round-off of the two sums that make :math:`I`).
+        ``increases`` counts the steps where :math:`I` went up by more than the round-off of one
+        evaluation, ``roundoff_floor(1) * max(1, |I|)`` = ``64 ε max(1, |I|)``
+        (round-off of the two sums that make :math:`I`; see :mod:`inertia_verify._tolerances`).
         """
-        eps = float(np.finfo(float).eps)
+        per_step = roundoff_floor(1)
         inertia = np.asarray(self.inertia)
         change = np.asarray(self.change)
-        tolerance = 64 * eps * np.maximum(1.0, np.abs(inertia[1:])) if change.size else change
+        tolerance = per_step * np.maximum(1.0, np.abs(inertia[1:])) if change.size else change
         modified = np.diff(np.asarray(self.modified_inertia))
-        mod_tol = 64 * eps * np.maximum(1.0, np.abs(np.asarray(self.modified_inertia[1:])))
+        mod_tol = per_step * np.maximum(1.0, np.abs(np.asarray(self.modified_inertia[1:])))
         return {
             "steps": self.steps, "lr": self.lr, "momentum": self.momentum, "h": self.h,
             "gamma": self.damping, "convention": self.convention, "nesterov": self.nesterov,

@@ -26,7 +26,7 @@ tree-shaped reductions (relative error about :math:`\log_2 n\cdot 6\times10^{-8}
 optax's ``sgd(learning_rate, momentum, nesterov)`` is ``trace(decay=momentum, nesterov)``
 followed by ``scale(-learning_rate)``: the trace :math:`t_{k+1} = g_k + \mu t_k` is PyTorch's
 momentum buffer with dampening 0, so its heavy-ball reading is
-:func:`~inertia_verify.symbolic._optimizers.pytorch_to_heavy_ball` at :math:`\tau = 0`:
+:func:`~inertia_verify.symbolic.pytorch_to_heavy_ball` at :math:`\tau = 0`:
 :math:`\alpha = \text{learning\_rate}`, :math:`\beta = \text{momentum}` (Nesterov: the same
 :math:`(\alpha, \beta)`, the parameters being the look-ahead sequence).
 """
@@ -50,6 +50,18 @@ def _jax():
 def jax_inertia_init(params, *, track_modified: bool = True) -> dict:
     r"""The monitor's state before the first step: :math:`\theta_{-1} = \theta_0` (velocity 0).
 
+    Parameters
+    ----------
+    params : pytree of JAX arrays
+        :math:`\theta_0`.
+    track_modified : bool
+        Also keep the previous step, for the modified inertia (one more array per leaf).
+
+    Returns
+    -------
+    dict
+        The state :func:`jax_inertia_step` takes: ``previous`` (and ``previous_step``).
+
     Examples
     --------
     >>> import jax.numpy as jnp
@@ -67,9 +79,35 @@ def jax_inertia_init(params, *, track_modified: bool = True) -> dict:
 
 
 def jax_inertia_step(state: dict, params, loss):
-    r"""One step, pure: ``(state, params θ_k, loss L_k) -> (state, sums)`` with ``sums`` the
-    array ``[L_k, ‖θ_k − θ_{k−1}‖², (θ_k − θ_{k−1})·(θ_{k−1} − θ_{k−2})]``, for
-    :meth:`InertiaMonitor.record`.  Traceable under ``jax.jit``; no host transfer."""
+    r"""One step, pure: ``(state, params θ_k, loss L_k) -> (state, sums)``, for
+    :meth:`InertiaMonitor.record`.  Traceable under ``jax.jit``; no host transfer.
+
+    Parameters
+    ----------
+    state : dict
+        From :func:`jax_inertia_init` or the previous step.
+    params : pytree of JAX arrays
+        :math:`\theta_k`, with the same structure as the state's.
+    loss : scalar
+        :math:`L_k = L(\theta_k)`.
+
+    Returns
+    -------
+    state : dict
+        The state for the next step.
+    sums : JAX array, shape (3,)
+        ``[L_k, ‖θ_k − θ_{k−1}‖², (θ_k − θ_{k−1})·(θ_{k−1} − θ_{k−2})]`` (the last 0 without
+        ``track_modified``), in float64 when ``jax_enable_x64`` is on.
+
+    Examples
+    --------
+    >>> import jax.numpy as jnp
+    >>> state = jax_inertia_init({"w": jnp.array([1.0, 2.0])})
+    >>> state, _ = jax_inertia_step(state, {"w": jnp.array([1.0, 2.0])}, 2.5)
+    >>> state, sums = jax_inertia_step(state, {"w": jnp.array([0.0, 2.0])}, 2.0)
+    >>> [float(x) for x in sums]
+    [2.0, 1.0, 0.0]
+    """
     jax, jnp = _jax()
     accumulate = jnp.float64 if jax.config.jax_enable_x64 else jnp.float32
     steps = jax.tree_util.tree_map(lambda a, b: a - b, params, state["previous"])
@@ -89,7 +127,7 @@ def jax_inertia_step(state: dict, params, loss):
 
 def optax_sgd_reading(learning_rate, momentum=None) -> tuple[float, float]:
     r"""Heavy-ball :math:`(\alpha, \beta)` of ``optax.sgd(learning_rate, momentum)``, from
-    :func:`~inertia_verify.symbolic._optimizers.pytorch_to_heavy_ball` at dampening 0 (optax's
+    :func:`~inertia_verify.symbolic.pytorch_to_heavy_ball` at dampening 0 (optax's
     trace is PyTorch's buffer without dampening).
 
     Examples

@@ -34,9 +34,9 @@ import numpy as np
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from .._progress import Progress
+from .._validation import as_positive_int, as_state
 from ._compile import _lambdify
-from ._sde_scheme import SDEScheme
-from ._sde_schemes import get_sde_scheme
+from ..schemes import SDEScheme, get_sde_scheme
 from ._sde_system import CompiledSDE, compile_sde
 
 __all__ = ["BLOCK_PATHS", "DEFAULT_CHUNK_PATHS", "Ensemble", "simulate_ensemble"]
@@ -100,8 +100,35 @@ class Ensemble:
         Per statistic (``"inertia"``, ``"velocity_square"``, ...), one entry per record time
         (``nan`` where a statistic is not defined, e.g. ``slope`` at the ends).
     status : {"ok", "diverged"}
+        Whether every state stayed finite.
     diverged_at : float or None
         The time at which a non-finite state was first seen.
+    scheme : str
+        The SDE scheme's name.
+    strong_order, weak_order, stationary_order : float
+        Its declared orders.
+    dt : float
+        The step, ``t_end / steps``.
+    steps, paths, seed, chunk_paths : int
+        As passed to :func:`simulate_ensemble`.
+    theta0, v0 : tuple of float
+        The common start.
+    values : dict
+        The parameters' values.
+    system : str
+        The system, as text.
+    calculus : str
+        The calculus the noise is read in.
+    backend : str
+        ``"numpy"`` or ``"jax"``.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, simulate_ensemble
+    >>> dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.5")
+    >>> run = simulate_ensemble(dyn, [0.0], [0.0], t_end=1.0, dt=0.1, paths=1000, records=1)
+    >>> run.status, run.dt, run.times, sorted(run.mean)[:3]
+    ('ok', 0.1, array([0., 1.]), ['inertia', 'ito_drift', 'loss'])
     """
 
     scheme: str
@@ -168,29 +195,9 @@ class Ensemble:
 
 
 # -- the driver ----------------------------------------------------------------------------------
-def _positive_int(value: object, argument: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise InvalidArgument(argument, value, f"must be an integer ≥ {minimum}")
-    return int(value)
-
-
-def _start(value: object, d: int, argument: str) -> np.ndarray:
-    if isinstance(value, str):
-        raise InvalidArgument(argument, value, "is text", f"give {d} numbers")
-    try:
-        arr = np.asarray(value, dtype=float).reshape(-1)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(argument, value, "is not a list of numbers", f"give {d} numbers") \
-            from exc
-    if arr.shape != (d,) or not np.all(np.isfinite(arr)):
-        raise InvalidArgument(argument, value, f"must be {d} finite numbers",
-                              "one per coordinate")
-    return arr
-
-
 def _record_steps(records: object, steps: int) -> np.ndarray:
     if isinstance(records, (int, np.integer)) and not isinstance(records, bool):
-        count = _positive_int(records, "records")
+        count = as_positive_int(records, "records")
         return np.unique(np.round(np.linspace(0, steps, min(count, steps) + 1)).astype(int))
     try:
         arr = np.unique(np.asarray(records, dtype=int))
@@ -224,7 +231,9 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
         :func:`~inertia_verify.simulate`; the step used equals ``dt`` when it divides ``t_end``).
     paths : int
         How many independent paths.
-    scheme : {"euler-maruyama", "baoab"} or SDEScheme
+    scheme : str or SDEScheme
+        A name of :data:`~inertia_verify.schemes.SDE_SCHEMES` (``euler-maruyama``, ``baoab``)
+        or an instance.
     seed : int
         Seeds :class:`numpy.random.SeedSequence`; see the module notes for the block design.
     values : mapping, optional
@@ -270,7 +279,7 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     job = _ensemble_job(dynamics, theta0, v0, t_end=t_end, dt=dt, paths=paths,
                         scheme=scheme, seed=seed, values=values, records=records,
                         backend=backend)
-    chunk_paths = _positive_int(chunk_paths, "chunk_paths")
+    chunk_paths = as_positive_int(chunk_paths, "chunk_paths")
     if client is not None:
         from ._dask import run_jobs
 
@@ -322,7 +331,7 @@ def _ensemble_job(dynamics, theta0, v0, *, t_end, dt, paths, scheme, seed, value
     from ._simulate import step_count
 
     scheme = get_sde_scheme(scheme)
-    paths = _positive_int(paths, "paths", 2)
+    paths = as_positive_int(paths, "paths", minimum=2)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvalidArgument("seed", seed, "must be a non-negative integer")
     try:
@@ -340,9 +349,11 @@ def _ensemble_job(dynamics, theta0, v0, *, t_end, dt, paths, scheme, seed, value
     backend = check_backend(backend)
     compiled = _compiled(job)
     d = compiled.sde.dimension
+    scheme.check(compiled.sde)
     if backend == "jax":
-        check_sde_jax(compiled.sde, scheme.name)
-    theta_start, v_start = _start(theta0, d, "theta0"), _start(v0, d, "v0")
+        check_sde_jax(compiled.sde, scheme)
+    # One start point, shared by every path.
+    theta_start, v_start = as_state(theta0, d, 1, "theta0")[0], as_state(v0, d, 1, "v0")[0]
     marks = _record_steps(records, steps)
     return _EnsembleJob(dynamics, job_values, scheme, tuple(theta_start.tolist()),
                         tuple(v_start.tolist()), t_end, dt, steps, paths, int(seed),
@@ -536,7 +547,7 @@ def _finish(job: _EnsembleJob, results: Sequence[_ChunkResult], per_chunk: int) 
                     job.theta0, job.v0,
                     {str(k): float(v) for k, v in (job.values or {}).items()},
                     np.asarray(job.marks) * job.dt, mean, err, status, diverged_at,
-                    repr(dynamics), dynamics.calculus, job.backend)
+                    repr(dynamics), str(dynamics.calculus), job.backend)
 
 
 class _Observer:

@@ -117,13 +117,21 @@ class QuadraticSolution:
     Attributes
     ----------
     hessian, damping, mass : ndarray, shape (d, d)
+        :math:`A`, :math:`\\Gamma` and :math:`M`.
     generator : ndarray, shape (2d, 2d)
         :math:`B` of :math:`\\dot z = Bz`.
     theta0, v0 : ndarray, shape (d,) or (paths, d)
+        The initial state (one per path).
     decay_rate : float
         :math:`-2\\max\\operatorname{Re}\\lambda(B)` (negative when :math:`I` grows).
     offset : float
         A constant added to the loss (:math:`L = \\tfrac12\\theta^\\top A\\theta + c`).
+
+    Examples
+    --------
+    >>> sol = quadratic_solution([[1.0]], 0.0, [1.0], [0.0])
+    >>> sol.dimension, sol.inertia_at([0.0, 1.0])
+    (1, array([0.5, 0.5]))
     """
 
     hessian: np.ndarray
@@ -143,9 +151,11 @@ class QuadraticSolution:
         Parameters
         ----------
         dynamics : Dynamics
+            Quadratic loss without linear terms, constant damping, constant mass.
         theta0, v0 : array_like, shape (d,) or (paths, d)
+            The initial state.
         values : mapping, optional
-            Numbers for the parameters of ``dynamics``.
+            Numbers for the system's parameters (every parameter needs one).
 
         Returns
         -------
@@ -300,10 +310,12 @@ def quadratic_solution(hessian, damping=0.0, theta0=None, v0=None, *, mass=None,
     damping : float or array_like, shape (d, d)
         :math:`\\Gamma` (a scalar is :math:`\\gamma I`).
     theta0, v0 : array_like, shape (d,) or (paths, d)
+        The initial state (zero by default).
     mass : array_like, optional
         :math:`M`, symmetric positive definite (identity by default).
     offset : float
-        The constant :math:`c` of :math:`L = \\tfrac12\\theta^\\top A\\theta + c`.
+        The constant :math:`c` of :math:`L = \\tfrac12\\theta^\\top A\\theta + c` (it shifts
+        :math:`I`, not the motion).
 
     Returns
     -------
@@ -353,17 +365,16 @@ def _from_dynamics(dynamics, theta0, v0, values=None) -> QuadraticSolution:
     if dynamics.damping.has(dynamics.time):
         raise InvalidArgument("damping", str(dynamics.damping[0, 0]),
                               "depends on time; the closed form needs constant damping")
-    coords = dynamics.coordinates
-    loss = sympy.expand(dynamics.loss)
-    polynomial = loss.as_poly(*coords) if loss.is_polynomial(*coords) else None
-    if polynomial is None or polynomial.total_degree() > 2:
-        raise InvalidArgument("loss", str(dynamics.loss), "is not quadratic",
-                              "the closed form covers L = 1/2 theta^T A theta + c")
-    zero = {c: 0 for c in coords}
-    if any(sympy.simplify(g.subs(zero)) != 0 for g in dynamics.gradient):
+    try:
+        hessian, linear, offset = dynamics.quadratic_parts()
+    except InvalidArgument as exc:
+        raise InvalidArgument(exc.argument, exc.value, exc.problem,
+                              "the closed form covers L = 1/2 theta^T A theta + c") from exc
+    if any(sympy.simplify(b) != 0 for b in linear):
         raise InvalidArgument("loss", str(dynamics.loss), "has linear terms",
                               "shift the coordinates so that the gradient vanishes at 0")
-    hessian = [[float(sympy.diff(loss, ci, cj)) for cj in coords] for ci in coords]
-    return quadratic_solution(hessian, np.array(dynamics.damping.evalf().tolist(), dtype=float),
-                     theta0, v0, mass=np.array(dynamics.mass.evalf().tolist(), dtype=float),
-                     offset=float(loss.subs(zero)))
+    return quadratic_solution([[float(a) for a in row] for row in hessian.tolist()],
+                              np.array(dynamics.damping.evalf().tolist(), dtype=float),
+                              theta0, v0,
+                              mass=np.array(dynamics.mass.evalf().tolist(), dtype=float),
+                              offset=float(offset))

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import scipy.linalg
 
-from .._dynamics import Dynamics
+from .._dynamics import Calculus, DampingKind, Dynamics, NoiseKind
 from .._errors import InvalidArgument
 from ._compile import CompiledDynamics, _lambdify, compile_dynamics
 
@@ -26,6 +26,17 @@ __all__ = ["CompiledSDE", "compile_sde"]
 def compile_sde(dynamics: Dynamics, values: Mapping | None = None) -> CompiledSDE:
     """Compile a noisy system (drift and noise) for ensemble simulation.
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system, with or without noise.
+    values : mapping, optional
+        Numbers for its parameters (every parameter needs one).
+
+    Returns
+    -------
+    CompiledSDE
+
     Examples
     --------
     >>> import numpy as np
@@ -33,7 +44,7 @@ def compile_sde(dynamics: Dynamics, values: Mapping | None = None) -> CompiledSD
     >>> sde = compile_sde(Dynamics.from_text("x**2/2", "x", damping="g", noise="s"),
     ...                   {"g": 0.5, "s": 0.2})
     >>> sde.noise_kind, sde.noise_dimension
-    ('isotropic', 1)
+    (NoiseKind.ISOTROPIC, 1)
     >>> sde.noise_rows(0.0, np.zeros((1, 2)), np.zeros((1, 2)), np.ones((1, 2)))
     array([[0.2, 0.2]])
     """
@@ -49,12 +60,19 @@ class CompiledSDE:
         The deterministic part (acceleration, force, inertia, rate).
     dynamics : Dynamics
         The system with its parameters replaced by numbers.
-    noise_kind : str
+    noise_kind : NoiseKind
         As :attr:`Dynamics.noise_kind`.
     noise_dimension : int
         :math:`m`, the number of Wiener processes (0 without noise).
     noise_matrix : ndarray of shape (d, m) or None
         :math:`\\Sigma` when it is constant.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics
+    >>> sde = compile_sde(Dynamics.from_text("x**2/2 + y**2/2", "x,y", noise="[[1, 0], [0, 2]]"))
+    >>> sde.noise_kind, sde.noise_dimension, sde.noise_matrix.tolist()
+    (NoiseKind.ADDITIVE, 2, [[1.0, 0.0], [0.0, 2.0]])
     """
 
     def __init__(self, drift: CompiledDynamics) -> None:
@@ -67,17 +85,17 @@ class CompiledSDE:
         args = (dyn.time, *dyn.coordinates, *dyn.velocities)
         self.noise_matrix = None
         self._noise = None
-        if dyn.noise is not None:
-            if self.noise_kind == "multiplicative":
+        if dyn.is_noisy:
+            if dyn.multiplicative_noise:
                 self._noise = _lambdify(args, dyn.noise.tolist())
             else:
                 self.noise_matrix = np.array(dyn.noise.tolist(), dtype=float)
-        correction = dyn.stratonovich_correction if dyn.calculus == "stratonovich" else None
+        correction = dyn.stratonovich_correction if dyn.calculus is Calculus.STRATONOVICH else None
         self._correction = None
         if correction is not None and any(c != 0 for c in correction):
             self._correction = _lambdify(args, list(correction))
         self.isotropic_sigma = (float(self.noise_matrix[0, 0])
-                                if self.noise_kind == "isotropic" else None)
+                                if self.noise_kind is NoiseKind.ISOTROPIC else None)
 
     # -- drift -------------------------------------------------------------------------------------
     def ito_acceleration_rows(self, t: float, theta: np.ndarray, v: np.ndarray,
@@ -96,7 +114,7 @@ class CompiledSDE:
         d, paths = theta.shape
         if out is None:
             out = np.empty((d, paths))
-        if self.noise_kind == "none":
+        if self.noise_kind is NoiseKind.NONE:
             out[...] = 0.0
             return out
         if self.isotropic_sigma is not None:
@@ -127,14 +145,14 @@ class CompiledSDE:
         if self.drift.damping_constant is None:
             raise InvalidArgument("dynamics", repr(self.dynamics), "the damping depends on t",
                                   "the exact O step needs constant damping; use euler-maruyama")
-        if self.noise_kind == "multiplicative":
+        if self.noise_kind is NoiseKind.MULTIPLICATIVE:
             raise InvalidArgument("dynamics", repr(self.dynamics),
                                   "the noise depends on the state or t",
                                   "the exact O step needs additive noise; use euler-maruyama")
         d = self.dimension
         gamma = self.drift.damping_constant
         sigma = self.noise_matrix if self.noise_matrix is not None else np.zeros((d, 1))
-        scalar_gamma = self.drift.damping_kind in ("zero", "scalar")
+        scalar_gamma = self.drift.damping_kind in (DampingKind.ZERO, DampingKind.SCALAR)
         if scalar_gamma and self.isotropic_sigma is not None:
             g = float(gamma[0, 0])
             s = self.isotropic_sigma

@@ -30,12 +30,13 @@ import numpy as np
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_paths, as_positive_int, as_positive_real, as_real, as_state
 from .._progress import Progress, default_progress
 from ._compile import CompiledDynamics, compile_dynamics
 from ._montecarlo import DEFAULT_CHUNK_PATHS
 from ._jax_backend import check_backend, run_fixed_step_jax
 from ._parallel import LockedProgress, map_in_order, resolve_workers, split_for_workers
-from ._schemes import get_scheme
+from ..schemes import ReferenceSolver, get_scheme
 from ._stability import StabilityEstimate, estimate_stability
 
 __all__ = ["simulate", "Simulation", "Divergence", "RECORD_BUDGET", "DEFAULT_CHUNK_PATHS",
@@ -91,11 +92,9 @@ def step_count(t_end: float, dt: float, t0: float = 0.0, *,
     (4, 0.25)
     """
     t_end_name, dt_name, t0_name = names
-    t0 = _number(t0, t0_name)
-    t_end = _number(t_end, t_end_name)
-    dt = _number(dt, dt_name)
-    if dt <= 0:
-        raise InvalidArgument(dt_name, dt, "must be positive", "e.g. 0.01")
+    t0 = as_real(t0, t0_name)
+    t_end = as_real(t_end, t_end_name)
+    dt = as_positive_real(dt, dt_name, example="0.01")
     if t_end <= t0:
         raise InvalidArgument(t_end_name, t_end, f"must be after {t0_name} = {t0:g}",
                               "give a later final time")
@@ -218,7 +217,16 @@ class Divergence:
     step : int
         The step after which the state was first non-finite (``0`` for an unstable step size).
     time : float
+        The time of that step.
     detail : str
+        What was found, in words.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, simulate
+    >>> run = simulate(Dynamics.from_text("x**2/2", "x"), [1.0], [0.0], t_end=10.0, dt=2.5)
+    >>> run.divergence.reason, run.divergence.step
+    ('unstable step', 0)
     """
 
     reason: str
@@ -240,6 +248,7 @@ class Simulation:
     Attributes
     ----------
     scheme : str
+        The scheme's name.
     order : int or None
         The scheme's declared global order.
     dt : float
@@ -247,10 +256,13 @@ class Simulation:
     dt_requested : float or None
         The step asked for (differs from ``dt`` when it does not divide ``t_end - t0``).
     steps, paths, save_every : int
+        Steps taken, trajectories, and steps between saved states.
     t0, t_end : float
+        The time interval.
     times : ndarray, shape (n,)
         Saved times (the initial time, every ``save_every``-th step and the last step).
     inertia : ndarray, shape (n, paths)
+        :math:`I` at the saved times.
     balance : ndarray, shape (n, paths) or None
         :math:`I(t) - I(t_0) - \\int_{t_0}^t \\dot I\\,ds` along the simulated path, the rate
         integrated with the end-corrected trapezoid rule (error :math:`O(h^4)`).
@@ -260,10 +272,26 @@ class Simulation:
     theta, v : ndarray, shape (n, paths, d), or None
         Saved states (only with ``keep_states=True``).
     final_theta, final_v : ndarray, shape (paths, d)
+        The state at the last step.
     initial_theta, initial_v : ndarray, shape (paths, d)
+        The initial states (after the random spread, if any).
     divergence : Divergence or None
+        Where and why the run stopped being a solution, if it did.
     stability : StabilityEstimate or None
+        The linear stability check of the step size.
     compiled : CompiledDynamics
+        The system simulated.
+    seed : int or None
+        The seed of the random initial states (``None`` without a spread).
+    spread : (float, float) or None
+        The spread of the random initial states in θ and in v.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, simulate
+    >>> run = simulate(Dynamics.from_text("x**2/2", "x"), [1.0], [0.0], t_end=1.0, dt=0.1)
+    >>> run.scheme, run.order, run.steps, run.inertia.shape, run.divergence
+    ('verlet', 2, 10, (11, 1), None)
     """
 
     scheme: str
@@ -360,55 +388,13 @@ class Simulation:
         return "<pre>" + html.escape(str(self)) + "</pre>"
 
 
-def _number(value, argument: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidArgument(argument, value, "must be a real number")
-    number = float(value)
-    if not math.isfinite(number):
-        raise InvalidArgument(argument, value, "must be finite")
-    return number
-
-
-def _initial(value, argument: str, d: int, paths: int) -> np.ndarray:
-    try:
-        # no copy of a caller's float array: the working state is a separate (d, paths) copy
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(argument, value, "is not a list of numbers",
-                              f"give {d} number(s), one per coordinate") from exc
-    if array.ndim == 0:
-        array = array.reshape(1)
-    if array.ndim == 1:
-        if array.shape[0] != d:
-            raise InvalidArgument(argument, value, f"has {array.shape[0]} entries but the system "
-                                  f"has {d} coordinate(s)", f"give {d} number(s)")
-        array = np.broadcast_to(array, (paths, d))
-    if array.shape != (paths, d):
-        raise InvalidArgument(argument, getattr(value, "shape", value),
-                              f"must have shape ({d},) or (paths, d) = ({paths}, {d})")
-    if not np.all(np.isfinite(array)):
-        raise InvalidArgument(argument, value, "contains NaN or Inf", "give finite numbers")
-    return array
-
-
-def infer_paths(paths, theta0, v0) -> int:
-    """The ensemble size: ``paths`` when given, else the leading dimension of a ``(paths, d)``
-    initial state (1 when both states are ``(d,)`` vectors)."""
-    if paths is None:
-        stacked = [np.shape(x)[0] for x in (theta0, v0) if np.ndim(x) == 2]
-        paths = stacked[0] if stacked else 1
-    if isinstance(paths, bool) or not isinstance(paths, (int, np.integer)) or paths < 1:
-        raise InvalidArgument("paths", paths, "must be a positive integer", "e.g. paths=1000")
-    return int(paths)
-
-
 def _spread(spread) -> tuple[float, float] | None:
     if spread is None:
         return None
     if isinstance(spread, (int, float, np.floating)) and not isinstance(spread, bool):
         pair = (float(spread), float(spread))
     elif isinstance(spread, (tuple, list)) and len(spread) == 2:
-        pair = (_number(spread[0], "spread"), _number(spread[1], "spread"))
+        pair = (as_real(spread[0], "spread"), as_real(spread[1], "spread"))
     else:
         raise InvalidArgument("spread", spread, "must be a number or a pair (theta, v)",
                               "e.g. spread=0.1 or spread=(0.1, 0.0)")
@@ -437,9 +423,10 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     dt : float
         Step size; the number of steps is ``ceil((t_end - t0) / dt)`` and the step actually used
         is ``(t_end - t0) / steps`` (reported as ``Simulation.dt``; see :func:`step_count`).
-    scheme : str
-        ``euler``, ``rk4``, ``symplectic-euler``, ``verlet`` (default), ``conformal-verlet``, or
-        the single-path references ``dop853`` and ``mpmath``.
+    scheme : str, Scheme or ReferenceSolver
+        A name of :data:`~inertia_verify.schemes.SCHEMES` (the fixed-step schemes, ``verlet`` by
+        default, and the single-path references ``dop853`` and ``mpmath``), or an instance such
+        as ``HeavyBall(lr=0.01, momentum=0.9)``.
     paths : int, optional
         Ensemble size; by default the leading dimension of a ``(paths, d)`` ``theta0`` or ``v0``
         (1 when both are ``(d,)`` vectors).
@@ -470,8 +457,9 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         :mod:`._parallel`).  The ensemble is cut into at least ``workers`` chunks when it has
         enough paths; the record is the same bits for any ``workers`` and ``chunk_paths``.
     backend : {"numpy", "jax"}, optional
-        Default NumPy.  ``"jax"`` runs the fixed-step schemes ``euler``, ``symplectic-euler``, ``verlet`` and
-        ``rk4`` jit-compiled and vmapped over the paths, on a GPU when there is one (see
+        Default NumPy.  ``"jax"`` runs the schemes with a JAX form
+        (:class:`~inertia_verify.schemes.JaxForm`: ``euler``, ``symplectic-euler``, ``verlet``
+        and ``rk4``) jit-compiled and vmapped over the paths, on a GPU when there is one (see
         :mod:`._jax_backend`); the record agrees with NumPy's to round-off, and divergence is
         detected at the saved steps.
 
@@ -500,25 +488,21 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     system = dynamics if isinstance(dynamics, CompiledDynamics) else compile_dynamics(dynamics, values)
     method = get_scheme(scheme)
     d = system.dimension
-    paths = infer_paths(paths, theta0, v0)
-    if isinstance(chunk_paths, bool) or not isinstance(chunk_paths, (int, np.integer)) \
-            or chunk_paths < 1:
-        raise InvalidArgument("chunk_paths", chunk_paths, "must be a positive integer",
-                              f"e.g. chunk_paths={DEFAULT_CHUNK_PATHS}")
+    paths = as_paths(paths, theta0, v0)
+    as_positive_int(chunk_paths, "chunk_paths", example=f"chunk_paths={DEFAULT_CHUNK_PATHS}")
     workers = resolve_workers(workers)
     backend = check_backend(backend)
     steps, h = step_count(t_end, dt, t0)
     t0, t_end, dt = float(t0), float(t_end), float(dt)
-    reference = getattr(method, "reference", False)
+    reference = isinstance(method, ReferenceSolver)
     if reference and backend == "jax":
         raise InvalidArgument("backend", backend, f"the reference solver {method.name!r} runs "
                               "on NumPy/SciPy/mpmath only", "use backend='numpy'")
     if reference and paths > 1:
         raise InvalidArgument("paths", paths, f"the reference solver {method.name!r} integrates "
                               "one trajectory", "use paths=1, or a fixed-step scheme such as verlet")
-    if save_every is not None and (isinstance(save_every, bool) or not isinstance(
-            save_every, (int, np.integer)) or save_every < 1):
-        raise InvalidArgument("save_every", save_every, "must be a positive integer")
+    if save_every is not None:
+        as_positive_int(save_every, "save_every")
     pair = _spread(spread)
     if save_every is None:
         save_every = _default_save_every(paths, d, steps, keep_states)
@@ -526,8 +510,8 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     # Before anything of the ensemble's size is allocated (the spread draws included).
     check_memory(paths, d, steps, save_every=save_every, keep_states=keep_states,
                  spread=pair is not None or np.ndim(theta0) == 2 or np.ndim(v0) == 2)
-    theta = _initial(theta0, "theta0", d, paths)
-    v = _initial(v0, "v0", d, paths)
+    theta = as_state(theta0, d, paths, "theta0")
+    v = as_state(v0, d, paths, "v0")
     nominal_theta = theta[0].copy()
     if pair is not None:
         rng = np.random.default_rng(seed)

@@ -66,7 +66,7 @@ def one_step_matrix(scheme, system, stiffness: np.ndarray, dt: float, t0: float 
     --------
     >>> from inertia_verify import Dynamics
     >>> from inertia_verify.numeric import compile_dynamics
-    >>> from inertia_verify.numeric._schemes import get_scheme
+    >>> from inertia_verify.schemes import get_scheme
     >>> system = compile_dynamics(Dynamics.from_text("x**2/2", "x"))
     >>> one_step_matrix(get_scheme("symplectic-euler"), system, np.eye(1), 0.1)
     array([[ 0.99,  0.1 ],
@@ -91,11 +91,23 @@ class StabilityEstimate:
     exact_radius : float
         :math:`\\rho(e^{hA})` of the exact flow of the linearisation.
     steps : int
+        The number of steps the growth is compounded over.
     excess_growth : float
         :math:`(\\rho/\\max(1, \\rho_{exact}))^{steps}` (``inf`` when it overflows).
     beyond_limit : bool
         ``excess_growth > GROWTH_LIMIT``.
     note : str
+        The same, in words.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from inertia_verify import Dynamics, compile_dynamics
+    >>> from inertia_verify.numeric import get_scheme
+    >>> system = compile_dynamics(Dynamics.from_text("x**2/2", "x"))
+    >>> estimate = estimate_stability(get_scheme("verlet"), system, np.array([1.0]), 2.1, 100)
+    >>> round(estimate.spectral_radius, 4), estimate.exact_radius, estimate.beyond_limit
+    (1.8773, 1.0, True)
     """
 
     spectral_radius: float
@@ -115,8 +127,26 @@ def estimate_stability(scheme, system, theta0, dt: float, steps: int,
                        t0: float = 0.0) -> StabilityEstimate | None:
     """Linear stability of ``scheme`` with step ``dt`` at the initial state ``theta0`` (``(d,)``).
 
-    Returns ``None`` when the linearisation is not finite there (e.g. damping ``3/t`` at
-    ``t0 = 0``).
+    Parameters
+    ----------
+    scheme : Scheme
+        A fixed-step scheme (:func:`get_scheme`).
+    system : CompiledDynamics
+        The system, compiled.
+    theta0 : ndarray, shape (d,)
+        Where to linearise: the Hessian of the loss there, the damping at ``t0``.
+    dt : float
+        The step size.
+    steps : int
+        The number of steps the run will take.
+    t0 : float
+        The initial time.
+
+    Returns
+    -------
+    StabilityEstimate or None
+        ``None`` when the linearisation is not finite there (e.g. damping ``3/t`` at
+        ``t0 = 0``).
 
     Examples
     --------

@@ -23,7 +23,8 @@ import numpy as np
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
-from ._montecarlo import DEFAULT_CHUNK_PATHS, _ensemble_job, _finish, _positive_int
+from .._validation import as_dynamics, as_positive_int
+from ._montecarlo import DEFAULT_CHUNK_PATHS, _ensemble_job, _finish
 
 __all__ = ["sweep", "SweepTable", "SWEEP_COLUMNS"]
 
@@ -45,9 +46,21 @@ class SweepTable:
         ``(mean - prediction) / stderr`` (``None`` without a prediction); the mean carries the
         scheme's bias :math:`O(dt^p)` (``p`` its weak order), which ``z`` does not remove.
     scheme : str
+        The SDE scheme's name.
     weak_order : float
+        Its declared weak order.
     t_end : float
+        The final time.
     prediction_source : str
+        Where the predicted :math:`E[I](t_{end})` came from.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, sweep
+    >>> table = sweep(Dynamics.from_text("x**2/2", "x", damping="1", noise="sigma"), [0.0], [0.0],
+    ...               t_end=1.0, paths=200, grid={"sigma": [0.5, 1.0]}, dt=0.1)
+    >>> table.scheme, table.grid, [row["sigma"] for row in table.rows]
+    ('euler-maruyama', {'sigma': (0.5, 1.0)}, [0.5, 1.0])
     """
 
     grid: dict
@@ -149,7 +162,7 @@ def _grid(grid: object, dynamics: Dynamics) -> dict[str, tuple]:
             raise InvalidArgument("grid", {key: values}, "must be a non-empty list of values",
                                   f"e.g. {key}=[0.5, 1.0]")
         if key == "seed":
-            clean[key] = tuple(_positive_int(s, "grid", 0) for s in values)
+            clean[key] = tuple(as_positive_int(s, "grid", minimum=0) for s in values)
         else:
             numbers = []
             for x in values:
@@ -208,14 +221,12 @@ def sweep(dynamics: Dynamics, theta0, v0, *, t_end: float, paths: int,
     from ._montecarlo import _run_local_many
     from ._parallel import resolve_workers
 
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not "
-                              f"{type(dynamics).__name__}", "build one with Dynamics.from_text")
+    as_dynamics(dynamics)
     grid = _grid(grid, dynamics)
     if "dt" not in grid and dt is None:
         raise InvalidArgument("dt", dt, "is needed when the grid does not sweep dt",
                               "give dt=0.01, or put 'dt' in the grid")
-    chunk_paths = _positive_int(chunk_paths, "chunk_paths")
+    chunk_paths = as_positive_int(chunk_paths, "chunk_paths")
     fixed = dict(values or {})
     points = [dict(zip(grid, combo)) for combo in itertools.product(*grid.values())]
     jobs = []

@@ -38,5 +38,18 @@ from ._optimizers import heavy_ball_matching as heavy_ball_matching
 from ._discrete import DiscreteAnalysis as DiscreteAnalysis
 from ._discrete import analyse_discrete as analyse_discrete
 
-__all__ = ["Derivation", "canonical", "derive", "dissipation", "inertia", "inertia_rate",
-           "OscillatorSolution", "oscillator_solution", "oscillator_decay_rate", "ItoDifferential", "ito_differential", "generator", "expected_rate", "stratonovich_to_ito", "ito_to_stratonovich", "QuadraticMoments", "quadratic_moments", "GibbsStationary", "gibbs_stationary", "fokker_planck", "DiscreteMap", "discrete_map", "leading_order", "taylor_coefficients", "QuadraticInvariant", "quadratic_invariant", "ShadowEnergy", "shadow_energy", "heavy_ball_to_ode", "ode_to_heavy_ball", "pytorch_to_heavy_ball", "heavy_ball_matching", "DiscreteAnalysis", "analyse_discrete"]
+__all__ = [
+    # energies and their rates
+    "Derivation", "derive", "canonical", "inertia", "inertia_rate", "dissipation",
+    # closed forms
+    "OscillatorSolution", "oscillator_solution", "oscillator_decay_rate",
+    # Itô calculus
+    "ItoDifferential", "ito_differential", "generator", "expected_rate", "stratonovich_to_ito",
+    "ito_to_stratonovich", "QuadraticMoments", "quadratic_moments", "GibbsStationary",
+    "gibbs_stationary", "fokker_planck",
+    # discrete time: one-step maps, modified energies, optimizer conventions
+    "DiscreteMap", "discrete_map", "leading_order", "taylor_coefficients", "DiscreteAnalysis",
+    "analyse_discrete", "QuadraticInvariant", "quadratic_invariant", "ShadowEnergy",
+    "shadow_energy", "heavy_ball_to_ode", "ode_to_heavy_ball", "pytorch_to_heavy_ball",
+    "heavy_ball_matching",
+]

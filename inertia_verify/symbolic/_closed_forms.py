@@ -133,7 +133,9 @@ class OscillatorSolution:
     Attributes
     ----------
     omega, gamma, theta0, v0 : sympy.Expr
+        The frequency, the damping and the initial data, as given.
     regime : {"underdamped", "critical", "overdamped"}
+        The sign of :math:`\\gamma^2 - 4\\omega^2`.
     theta, velocity, inertia : sympy.Expr
         Functions of :attr:`t`.
     decay_rate : sympy.Expr
@@ -141,6 +143,13 @@ class OscillatorSolution:
     envelope : sympy.Expr
         :math:`I(t)\\,e^{\\text{rate}\\cdot t}`, the factor left after the exponential.
     t : sympy.Symbol
+        The time variable (real).
+
+    Examples
+    --------
+    >>> sol = oscillator_solution(2, 0, 1, 0)
+    >>> sol.regime, sol.theta, sol.inertia, sol.decay_rate
+    ('underdamped', cos(2*t), 2, 0)
     """
 
     omega: sympy.Expr
@@ -336,6 +345,16 @@ def oscillator_decay_rate(omega=None, gamma=None) -> sympy.Expr:
     ``Piecewise`` in γ and ω, or its value when numbers are given.  It assumes :math:`\\omega > 0`:
     at :math:`\\omega = 0` the slow mode (a constant θ) carries no inertia, and :math:`I` decays
     at :math:`2\\gamma`, which :func:`oscillator_solution` reports for that case.
+
+    Parameters
+    ----------
+    omega, gamma : number or sympy.Expr, optional
+        Both, for the value; neither, for the formula.
+
+    Returns
+    -------
+    sympy.Expr
+        ``Piecewise((gamma, gamma <= 2*omega), ...)`` in the symbols γ and ω, or its value.
 
     Examples
     --------

@@ -29,6 +29,7 @@ class DiscreteAnalysis:
     Attributes
     ----------
     map : DiscreteMap
+        The one-step map analysed.
     inertia_change : sympy.Expr
         :math:`I(\Phi_h z) - I(z)`.
     leading : LeadingOrder or None
@@ -41,6 +42,15 @@ class DiscreteAnalysis:
     ode_step, ode_damping : sympy.Expr or None
         For ``heavy-ball``/``nesterov``: the :math:`h` and :math:`\gamma` of the ODE
         (:math:`\Gamma`, a matrix, for a matrix damping).
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, analyse_discrete
+    >>> a = analyse_discrete(Dynamics.from_text("x**2/2", "x"), "euler", step=0.1)
+    >>> a.map.step, a.leading, a.invariant.exists, a.invariant.contraction
+    (1/10, None, False, 101/100)
     """
 
     map: DiscreteMap
@@ -133,11 +143,17 @@ def analyse_discrete(
     Parameters
     ----------
     dynamics, scheme, step, lr, momentum, convention
-        As :func:`~._discrete_maps.discrete_map`.
+        As :func:`~inertia_verify.discrete_map`.
     order : int
         Order :math:`N` of the shadow energy when there is no exact invariant.
     leading_up_to : int
         How far in :math:`h` to look for the leading term of :math:`\Delta I`.
+
+    Returns
+    -------
+    DiscreteAnalysis
+        The map, :math:`\Delta I` and its leading order, the exact quadratic invariant or the
+        shadow energy.
 
     Examples
     --------
@@ -160,9 +176,9 @@ def analyse_discrete(
     except InvalidArgument:
         pass  # not a quadratic loss: only the series applies
     shadow = None
-    undamped = step_map.dynamics.damping_kind == "zero" and (step_map.momentum is None or
-                                                             step_map.momentum == 1)
-    identity_mass = step_map.dynamics.mass == sympy.eye(step_map.dynamics.dimension)
+    undamped = step_map.dynamics.undamped and (step_map.momentum is None or
+                                               step_map.momentum == 1)
+    identity_mass = step_map.dynamics.identity_mass
     if (invariant is None or not invariant.exists) and undamped and identity_mass:
         if symbolic_step:
             shadow = shadow_energy(step_map, order=order)
@@ -183,8 +199,7 @@ def analyse_discrete(
             mapping = heavy_ball_to_ode(step_map.lr, step_map.momentum, convention=convention)
             ode_step, ode_damping = mapping["step"], mapping["damping"]
         else:
-            scalar = dynamics.damping_kind in ("zero", "scalar", "time")
             ode_step = step_map.step
-            ode_damping = dynamics.damping[0, 0] if scalar else dynamics.damping
+            ode_damping = dynamics.damping_coefficient
     return DiscreteAnalysis(step_map, change, leading, invariant, shadow, ode_step, ode_damping,
                             tuple(notes))

@@ -2,8 +2,8 @@ r"""Optimizers and integrators as symbolic one-step maps on the phase space :mat
 
 Every scheme is written as :math:`(\theta_{k+1}, v_{k+1}) = \Phi_h(t_k; \theta_k, v_k)` for the
 system :math:`\ddot\theta + \Gamma(t)\dot\theta + M^{-1}\nabla L = 0`.  A scheme is defined
-once, by its stepper in :mod:`inertia_verify.numeric` (one module per scheme, one registry,
-:data:`~inertia_verify.numeric.FIXED_STEP`); its map here is *that stepper* run on a
+once, by its stepper in :mod:`inertia_verify.schemes` (one module per scheme, one registry,
+:data:`~inertia_verify.schemes.FIXED_STEP`); its map here is *that stepper* run on a
 :class:`SymbolicSystem`, whose state arrays hold SymPy expressions and whose damping operators
 are the exact counterparts of the compiled system's: the resolvent
 :math:`(I + \tfrac h2\Gamma)^{-1}` of Verlet's implicit half kick is a matrix inverse, the
@@ -14,7 +14,7 @@ registered scheme numerically against one compiled step.
 
 For heavy ball and Nesterov, ``(α, β)`` come either from the user (learning rate and momentum)
 or from the damping through a stated convention (see :mod:`._optimizers` and
-:mod:`inertia_verify.numeric._momentum`).  The discrete inertia is
+:mod:`inertia_verify.schemes._momentum`).  The discrete inertia is
 :math:`I_k = \tfrac12 v_k^\top M v_k + L(\theta_k)` (the paper's eq. 11 when :math:`M = 1`).
 A time-dependent damping makes the map depend on the time :math:`t` at the start of the step
 (the system's time symbol).
@@ -29,8 +29,9 @@ import numpy as np
 import sympy
 
 from .._expressions import as_sympy
-from .._dynamics import Dynamics
+from .._dynamics import DampingKind, Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_dynamics
 from .._prover import Verdict, prove_zero
 from ._optimizers import CONVENTIONS
 
@@ -42,17 +43,11 @@ STEP = sympy.Symbol("h", positive=True)
 
 
 def _registry():
-    """The one scheme registry (imported here, not at module level: the numeric package imports
-    this module for its energy-drift sweeps)."""
-    from ..numeric import _schemes
+    """The schemes package and its one registry (imported here, not at module level: the
+    momentum schemes import :mod:`._optimizers`, so this package loads while they do)."""
+    from .. import schemes
 
-    return _schemes
-
-
-def _momentum_base():
-    from ..numeric._momentum import MomentumScheme
-
-    return MomentumScheme
+    return schemes
 
 
 def _fixed_step(scheme: object):
@@ -154,7 +149,7 @@ class SymbolicSystem:
         self.time = dynamics.time
         self._force = list(-(dynamics.mass_inverse * dynamics.gradient))
         self._antiderivative = None
-        if self.damping_kind == "time":
+        if self.damping_kind is DampingKind.TIME:
             # The compiled system's rule: the exact antiderivative when SymPy finds one.
             antiderivative = sympy.integrate(dynamics.damping[0, 0], self.time)
             if not antiderivative.has(sympy.Integral):
@@ -189,9 +184,9 @@ class SymbolicSystem:
     def damping_rows(self, t, v_rows: np.ndarray) -> np.ndarray:
         """:math:`\\Gamma(t) v`."""
         kind = self.damping_kind
-        if kind == "zero":
+        if kind is DampingKind.ZERO:
             return np.full(v_rows.shape, sympy.Integer(0), dtype=object)
-        if kind in ("scalar", "time"):
+        if kind in (DampingKind.SCALAR, DampingKind.TIME):
             return self.damping_scalar(t) * v_rows
         return _as_operator(self.damping_matrix(t)) @ v_rows
 
@@ -206,11 +201,11 @@ class SymbolicSystem:
     def damping_propagator(self, t, h):
         """:math:`e^{-\\int_t^{t+h}\\Gamma}`, exactly as the compiled system computes it."""
         kind = self.damping_kind
-        if kind == "zero":
+        if kind is DampingKind.ZERO:
             return sympy.Integer(1)
-        if kind == "scalar":
+        if kind is DampingKind.SCALAR:
             return sympy.exp(-h * self.damping_scalar(t))
-        if kind == "time":
+        if kind is DampingKind.TIME:
             if self._antiderivative is not None:
                 total = (self._antiderivative.subs(self.time, t + h)
                          - self._antiderivative.subs(self.time, t))
@@ -218,15 +213,15 @@ class SymbolicSystem:
                 total = h * self.damping_scalar(t + h / 2)
             return sympy.exp(-total)
         # A constant matrix exactly; a time-dependent one by the midpoint rule (as compiled).
-        at = t if kind == "matrix" else t + h / 2
+        at = t if kind is DampingKind.MATRIX else t + h / 2
         return _as_operator(_matrix_exponential(-h * self.damping_matrix(at)))
 
     def damping_resolvent(self, t, h):
         """:math:`(I + h\\Gamma(t))^{-1}` (a scalar for scalar damping)."""
         kind = self.damping_kind
-        if kind == "zero":
+        if kind is DampingKind.ZERO:
             return sympy.Integer(1)
-        if kind in ("scalar", "time"):
+        if kind in (DampingKind.SCALAR, DampingKind.TIME):
             return 1 / (1 + h * self.damping_scalar(t))
         return _as_operator((sympy.eye(self.dimension) + h * self.damping_matrix(t)).inv())
 
@@ -260,9 +255,20 @@ class DiscreteMap:
         for a matrix damping, and depends on :math:`t` for a time-dependent one).
     convention : str or None
         How ``(α, β)`` were obtained from the damping, when they were.
+    notes : tuple of str
+        Caveats.
+    options : dict
+        The keyword arguments :func:`discrete_map` was called with (to rebuild the map).
     method : Scheme
-        The scheme (from :data:`~inertia_verify.numeric.FIXED_STEP`, configured with ``lr``,
+        The scheme (from :data:`~inertia_verify.schemes.FIXED_STEP`, configured with ``lr``,
         ``momentum`` and ``convention`` for the optimizers) whose stepper gave the map.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, discrete_map
+    >>> m = discrete_map(Dynamics.from_text("x**2/2", "x"), "symplectic-euler")
+    >>> m.step, m.theta, m.velocity
+    (h, (h*(-h*x + v_x) + x,), (-h*x + v_x,))
     """
 
     scheme: str
@@ -280,7 +286,7 @@ class DiscreteMap:
     @property
     def optimizer(self) -> bool:
         """True for the momentum optimizers (heavy ball, Nesterov), which carry (α, β)."""
-        return isinstance(self.method, _momentum_base())
+        return isinstance(self.method, _registry().MomentumScheme)
 
     @property
     def time_dependent(self) -> bool:
@@ -412,9 +418,8 @@ class DiscreteMap:
             spec = [(x, a) for x, a in zip(coords, alpha) if a]
             back[c] = sympy.diff(dyn.loss, *spec) if spec else dyn.loss
         jet_dyn = Dynamics(loss, coords,
-                           damping=(dyn.damping[0, 0] if dyn.damping_kind in ("zero", "scalar", "time")
-                                    else dyn.damping),
-                           mass=None if dyn.mass == sympy.eye(dyn.dimension) else dyn.mass)
+                           damping=dyn.damping_coefficient,
+                           mass=None if dyn.identity_mass else dyn.mass)
         jet_map = discrete_map(jet_dyn, self.scheme, **self.options)
         at_base = dict(zip(coords, base))
         rename = dict(zip(base, coords))
@@ -496,7 +501,7 @@ def discrete_map(
         Any deterministic system: zero, scalar, matrix or time-dependent damping, any mass
         matrix, a concrete or an abstract loss.
     scheme : str
-        A fixed-step scheme of :data:`~inertia_verify.numeric.FIXED_STEP` (every scheme that
+        A fixed-step scheme of :data:`~inertia_verify.schemes.FIXED_STEP` (every scheme that
         :func:`~inertia_verify.numeric.simulate` runs with a fixed step).
     step : number, str or sympy.Symbol, optional
         The step :math:`h` (default the positive symbol ``h``).
@@ -533,9 +538,7 @@ def discrete_map(
     >>> sympy.fraction(sympy.factor(v_next))[1]
     2*g*h + 4
     """
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not {type(dynamics).__name__}",
-                              "build one with Dynamics(...) or Dynamics.from_text(...)")
+    as_dynamics(dynamics)
     method = _fixed_step(scheme)
     if getattr(dynamics, "noise", None) is not None:
         raise InvalidArgument("dynamics", "noise", "is stochastic; the discrete maps are deterministic",
@@ -546,7 +549,7 @@ def discrete_map(
     if (lr is None) != (momentum is None):
         raise InvalidArgument("lr" if lr is None else "momentum", lr if lr is None else momentum,
                               "lr and momentum must be given together", "give both or neither")
-    momentum_base = _momentum_base()
+    momentum_base = _registry().MomentumScheme
     optimizer = isinstance(method, momentum_base)
     if lr is not None and not optimizer:
         names = [s.name for s in _registry().FIXED_STEP.values() if isinstance(s, momentum_base)]
@@ -556,9 +559,9 @@ def discrete_map(
     notes: list[str] = []
     alpha = beta = used_convention = None
     if optimizer and lr is not None:
-        if dynamics.damping_kind != "zero":
+        if not dynamics.undamped:
             raise InvalidArgument("damping", sympy.sstr(dynamics.damping[0, 0]
-                                                        if dynamics.damping_kind in ("scalar", "time")
+                                                        if dynamics.scalar_damping
                                                         else dynamics.damping.tolist()),
                                   "cannot be combined with lr and momentum",
                                   "give either the damping (and step) or lr and momentum")
@@ -603,6 +606,20 @@ def taylor_coefficients(expr: sympy.Expr, variable: sympy.Symbol, order: int) ->
 
     Works for concrete and abstract losses alike: derivatives of ``L`` at shifted points become
     ``Derivative(L(θ), …)`` at :math:`\theta` (jets) once the variable is set to 0.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        A function of ``variable``, smooth at 0.
+    variable : sympy.Symbol
+        The expansion variable.
+    order : int
+        The highest power kept.
+
+    Returns
+    -------
+    list of sympy.Expr
+        ``order + 1`` coefficients, :math:`c_n = \frac{1}{n!}\partial^n expr|_0`.
 
     Examples
     --------
@@ -656,6 +673,22 @@ def leading_order(expr: sympy.Expr, variable: sympy.Symbol, *, max_order: int = 
     Each lower coefficient is proved zero and the leading one shown nonzero (a concrete point
     where it is not zero) by :func:`~inertia_verify.prove_zero`.  For quantities built from a
     scheme with an abstract loss use :meth:`DiscreteMap.series`, which expands through jets.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        A function of ``variable`` (and other symbols).
+    variable : sympy.Symbol
+        The small parameter, usually the step :math:`h`.
+    max_order : int
+        The highest power searched.
+
+    Returns
+    -------
+    LeadingOrder
+        ``order`` and ``coefficient`` (None when every coefficient up to ``max_order``
+        vanishes), with the verdicts ``lower`` (each lower coefficient is zero) and
+        ``nonzero``.
 
     Examples
     --------

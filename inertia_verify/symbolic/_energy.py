@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .._dynamics import Dynamics
+from .._dynamics import Calculus, Dynamics
 from .._errors import InvalidArgument
+from .._validation import as_dynamics
 from .._prover import Verdict, prove_equal, prove_zero
 
 __all__ = ["inertia", "inertia_rate", "dissipation", "derive", "Derivation", "canonical"]
@@ -30,13 +31,6 @@ _KINETIC = ("mass", "identity")
 #: Above this many operations the canonical form skips ``factor_terms`` (it is cheap, but a
 #: 200-coordinate system should not pay for cosmetics it cannot display anyway).
 _FACTOR_LIMIT = 5000
-
-
-def _check_dynamics(dynamics: object) -> Dynamics:
-    if not isinstance(dynamics, Dynamics):
-        raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not {type(dynamics).__name__}",
-                              "build one with Dynamics(...) or Dynamics.from_text(...)")
-    return dynamics
 
 
 def _check_kinetic(kinetic: str) -> str:
@@ -51,6 +45,16 @@ def canonical(expr: sympy.Expr) -> sympy.Expr:
 
     Only polynomial-style expansion is used (no ``simplify``), so the cost stays proportional to
     the size of the expression.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        Any expression.
+
+    Returns
+    -------
+    sympy.Expr
+        Equal to ``expr``; expanded only when it is too large to factor cheaply.
 
     Examples
     --------
@@ -71,9 +75,15 @@ def inertia(dynamics: Dynamics, *, kinetic: str = "mass") -> sympy.Expr:
     Parameters
     ----------
     dynamics : Dynamics
+        The system.
     kinetic : {"mass", "identity"}
         ``"mass"`` (default) uses the system's mass matrix, the energy that is conserved;
         ``"identity"`` uses the paper's :math:`\tfrac12\|v\|^2` whatever the mass.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`I` in the coordinates and the velocities ``v_<name>``.
 
     Examples
     --------
@@ -81,10 +91,10 @@ def inertia(dynamics: Dynamics, *, kinetic: str = "mass") -> sympy.Expr:
     >>> inertia(Dynamics.from_text("x**2/2", "x"))
     v_x**2/2 + x**2/2
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     kinetic = _check_kinetic(kinetic)
     v = sympy.Matrix(dynamics.velocities)
-    if kinetic == "identity" or dynamics.mass == sympy.eye(dynamics.dimension):
+    if kinetic == "identity" or dynamics.identity_mass:
         kinetic_energy = sympy.Add(*[vi**2 for vi in dynamics.velocities]) / 2
     else:
         kinetic_energy = (v.T * dynamics.mass * v)[0, 0] / 2
@@ -94,17 +104,27 @@ def inertia(dynamics: Dynamics, *, kinetic: str = "mass") -> sympy.Expr:
 def dissipation(dynamics: Dynamics) -> sympy.Expr:
     r"""The predicted rate :math:`-v^\top M\Gamma v` (zero without damping).
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system.
+
+    Returns
+    -------
+    sympy.Expr
+        In canonical form (:func:`canonical`).
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
     >>> dissipation(Dynamics.from_text("x**2/2 + y**2", "x,y", damping="[[1,0],[0,2]]"))
     -(v_x**2 + 2*v_y**2)
     """
-    dynamics = _check_dynamics(dynamics)
-    if dynamics.damping_kind == "zero":
+    dynamics = as_dynamics(dynamics)
+    if dynamics.undamped:
         return sympy.Integer(0)
     v = sympy.Matrix(dynamics.velocities)
-    if dynamics.damping_kind in ("scalar", "time") and dynamics.mass == sympy.eye(dynamics.dimension):
+    if dynamics.scalar_damping and dynamics.identity_mass:
         return -dynamics.damping[0, 0] * sympy.Add(*[vi**2 for vi in dynamics.velocities])
     return canonical(-(v.T * dynamics.mass * dynamics.damping * v)[0, 0])
 
@@ -112,6 +132,21 @@ def dissipation(dynamics: Dynamics) -> sympy.Expr:
 def inertia_rate(dynamics: Dynamics, quantity: sympy.Expr | None = None, *,
                  kinetic: str = "mass") -> sympy.Expr:
     r"""The time derivative of the inertia (or of any ``quantity``) along the flow, canonicalised.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system.
+    quantity : sympy.Expr, optional
+        A function of time, coordinates and velocities; default the inertia :func:`inertia`.
+    kinetic : {"mass", "identity"}
+        The kinetic energy of the inertia (ignored with ``quantity``), as for :func:`inertia`.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\frac{d}{dt}` of it along the deterministic flow (the noise, if any, is
+        ignored: :func:`~inertia_verify.ito_differential` has the Itô drift).
 
     Examples
     --------
@@ -121,7 +156,7 @@ def inertia_rate(dynamics: Dynamics, quantity: sympy.Expr | None = None, *,
     >>> inertia_rate(Dynamics.from_text("cos(x)", "x", damping="3/t"))
     -3*v_x**2/t
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     if quantity is None:
         return canonical(_energy_rate(dynamics, _check_kinetic(kinetic)))
     return canonical(dynamics.time_derivative(quantity))
@@ -137,7 +172,7 @@ def _energy_rate(dynamics: Dynamics, kinetic: str) -> sympy.Expr:
     """
     a = dynamics.acceleration
     grad = dynamics.gradient
-    identity = kinetic == "identity" or dynamics.mass == sympy.eye(dynamics.dimension)
+    identity = kinetic == "identity" or dynamics.identity_mass
     ka = a if identity else dynamics.mass * a
     return sympy.Add(*[v * (ka[i] + grad[i]) for i, v in enumerate(dynamics.velocities)])
 
@@ -149,6 +184,9 @@ class Derivation:
     Attributes
     ----------
     dynamics : Dynamics
+        The system derived.
+    kinetic : {"mass", "identity"}
+        The kinetic energy of the inertia.
     inertia : sympy.Expr
         :math:`I`.
     rate : sympy.Expr
@@ -173,6 +211,15 @@ class Derivation:
         Proved with a certificate (for a quadratic form, the exact LDLᵀ, and ``zero_set``:
         where :math:`dI/dt = 0`), or refuted with an exact witness state.  Computed on first
         use.
+    notes : tuple of str
+        Caveats of the derivation.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, derive
+    >>> d = derive(Dynamics.from_text("x**2/2", "x", damping="gamma"))
+    >>> d.inertia, d.rate, d.matches_dissipation.status, d.conservation.status
+    (v_x**2/2 + x**2/2, -gamma*v_x**2, 'proved', 'refuted')
     """
 
     dynamics: Dynamics
@@ -219,9 +266,9 @@ class Derivation:
             "velocities": [v.name for v in dyn.velocities],
             "parameters": [p.name for p in dyn.parameters],
             "loss": str(dyn.loss),
-            "damping": str(dyn.damping[0, 0]) if dyn.damping_kind in ("zero", "scalar", "time")
+            "damping": str(dyn.damping[0, 0]) if dyn.scalar_damping
             else str(dyn.damping.tolist()),
-            "damping_kind": dyn.damping_kind,
+            "damping_kind": dyn.damping_kind.value,
             "mass": str(dyn.mass.tolist()),
             "kinetic": self.kinetic,
             "inertia": str(self.inertia),
@@ -234,8 +281,8 @@ class Derivation:
             "dissipative": self.dissipative.to_dict(),
             **({} if self.differential is None else {
                 "noise": str(dyn.noise.tolist()),
-                "noise_kind": dyn.noise_kind,
-                "calculus": self.differential.calculus,
+                "noise_kind": dyn.noise_kind.value,
+                "calculus": self.differential.calculus.value,
                 "noise_terms": [str(n) for n in self.noise_terms],
                 "ito_drift": str(self.differential.ito_drift),
                 "ito_correction": str(self.ito_correction),
@@ -257,7 +304,7 @@ class Derivation:
             f"dissipative (dI/dt <= 0 for every state): {_sign_line(self.dissipative)}",
         ]
         if self.differential is not None:
-            dw = "∘dW" if self.differential.calculus == "stratonovich" else "dW"
+            dw = "∘dW" if self.differential.calculus is Calculus.STRATONOVICH else "dW"
             lines.insert(3, "noise:     " + (" + ".join(
                 f"({n}) {dw}_{j}" for j, n in enumerate(self.noise_terms)) or "0"))
             lines.insert(4, f"           Itô correction to the chain rule: {self.ito_correction}"
@@ -335,17 +382,17 @@ def derive(dynamics: Dynamics, *, kinetic: str = "mass", **prover_options) -> De
     >>> bad.dissipative.status, bad.dissipative.counterexample
     ('refuted', {'v_x': 1, 'v_y': -1, 'value': 1})
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     kinetic = _check_kinetic(kinetic)
     energy = inertia(dynamics, kinetic=kinetic)
     rate = inertia_rate(dynamics, kinetic=kinetic)
     predicted = dissipation(dynamics)
     notes = []
-    if kinetic == "identity" and dynamics.mass != sympy.eye(dynamics.dimension):
+    if kinetic == "identity" and not dynamics.identity_mass:
         notes.append("with a non-identity mass, ½‖v‖² + L is not the natural energy; "
                      "the rate keeps the remainder vᵀ(I − M⁻¹)∇L")
     differential, without_noise, still = None, None, rate
-    if dynamics.noise is not None:
+    if dynamics.is_noisy:
         from ._ito import ito_differential  # _ito builds on this module
 
         differential = ito_differential(dynamics, energy, calculus=dynamics.calculus)

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 import sympy
 
 from .._expressions import as_sympy
-from .._dynamics import CALCULI, Dynamics
+from .._dynamics import CALCULI, Calculus, Dynamics
 from .._errors import InvalidArgument
-from ._energy import _check_dynamics, canonical, inertia
+from .._validation import as_dynamics
+from ._energy import canonical, inertia
 
 __all__ = ["ItoDifferential", "ito_differential", "generator", "expected_rate",
            "stratonovich_to_ito", "ito_to_stratonovich", "EXPECTATION"]
@@ -37,11 +38,11 @@ __all__ = ["ItoDifferential", "ito_differential", "generator", "expected_rate",
 EXPECTATION = sympy.Function("E")
 
 
-def _check_calculus(calculus: str) -> str:
+def _check_calculus(calculus: str) -> Calculus:
     if calculus not in CALCULI:
         raise InvalidArgument("calculus", calculus, "is not a known stochastic calculus",
                               "use 'ito' or 'stratonovich'")
-    return calculus
+    return Calculus(calculus)
 
 
 def _check_quantity(dynamics: Dynamics, quantity: object) -> sympy.Expr:
@@ -61,7 +62,7 @@ def _check_quantity(dynamics: Dynamics, quantity: object) -> sympy.Expr:
 def _diffusion_hessian_term(dynamics: Dynamics, quantity: sympy.Expr) -> sympy.Expr:
     r""":math:`\tfrac12\operatorname{tr}(\Sigma\Sigma^\top\nabla_v^2 h)`, summed as
     :math:`\tfrac12\sum_j \sum_{i,k}\Sigma_{ij}\Sigma_{kj}\partial_{v_i}\partial_{v_k} h`."""
-    if dynamics.noise is None:
+    if not dynamics.is_noisy:
         return sympy.Integer(0)
     sigma, vels = dynamics.noise, dynamics.velocities
     d = dynamics.dimension
@@ -91,20 +92,32 @@ def generator(dynamics: Dynamics, quantity: sympy.Expr | None = None) -> sympy.E
     r"""The Itô generator :math:`\mathcal{A}h`: the drift of :math:`dh` (second-order term
     included), canonicalised.  Without ``quantity``, :math:`h = I`.
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system (without noise the result is the ordinary rate).
+    quantity : sympy.Expr, optional
+        :math:`h(t, \theta, v)`; the inertia :math:`I` by default.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\mathcal{A}h`.
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
     >>> generator(Dynamics.from_text("x**2/2 + y**2/2", "x,y", damping="gamma", noise="sigma"))
     -gamma*v_x**2 - gamma*v_y**2 + sigma**2
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     quantity = _check_quantity(dynamics, quantity)
     drift = _first_order(dynamics, quantity, dynamics.ito_acceleration)
     return canonical(drift + _diffusion_hessian_term(dynamics, quantity))
 
 
 def _noise_terms(dynamics: Dynamics, quantity: sympy.Expr) -> tuple[sympy.Expr, ...]:
-    if dynamics.noise is None:
+    if not dynamics.is_noisy:
         return ()
     gradient_v = [sympy.diff(quantity, v) for v in dynamics.velocities]
     sigma = dynamics.noise
@@ -116,6 +129,18 @@ def _noise_terms(dynamics: Dynamics, quantity: sympy.Expr) -> tuple[sympy.Expr, 
 def stratonovich_to_ito(dynamics: Dynamics, velocity_drift: sympy.Matrix) -> sympy.Matrix:
     r"""The Itô drift of :math:`v` equivalent to a Stratonovich drift :math:`b_S`:
     :math:`b_S + c` with :math:`c_i = \tfrac12\sum_{j,k}\Sigma_{kj}\partial_{v_k}\Sigma_{ij}`.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system, whose noise matrix :math:`\Sigma` gives the correction.
+    velocity_drift : sympy.Matrix
+        A column: the drift of :math:`v`, one entry per coordinate.
+
+    Returns
+    -------
+    sympy.Matrix
+        The Itô drift :math:`b_S + c`.
 
     Examples
     --------
@@ -130,6 +155,16 @@ def stratonovich_to_ito(dynamics: Dynamics, velocity_drift: sympy.Matrix) -> sym
 def ito_to_stratonovich(dynamics: Dynamics, velocity_drift: sympy.Matrix) -> sympy.Matrix:
     r"""The Stratonovich drift of :math:`v` equivalent to an Itô drift: :math:`b - c`.
 
+    Parameters
+    ----------
+    dynamics, velocity_drift
+        As for :func:`stratonovich_to_ito`.
+
+    Returns
+    -------
+    sympy.Matrix
+        The Stratonovich drift :math:`b - c`.
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -141,7 +176,7 @@ def ito_to_stratonovich(dynamics: Dynamics, velocity_drift: sympy.Matrix) -> sym
 
 
 def _convert(dynamics: Dynamics, velocity_drift: object, sign: int) -> sympy.Matrix:
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     drift = sympy.Matrix(velocity_drift) if isinstance(velocity_drift, (list, tuple)) \
         else velocity_drift
     if not isinstance(drift, sympy.MatrixBase) or drift.shape != (dynamics.dimension, 1):
@@ -160,6 +195,7 @@ class ItoDifferential:
     Attributes
     ----------
     dynamics : Dynamics
+        The system.
     quantity : sympy.Expr
         :math:`h`.
     calculus : {"ito", "stratonovich"}
@@ -173,6 +209,14 @@ class ItoDifferential:
     ordinary_chain_rule : sympy.Expr
         What the ordinary chain rule gives, :math:`\partial_t h + \nabla h\cdot(v, a)` with the
         deterministic acceleration :math:`a`, the noise treated as a smooth force.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, ito_differential
+    >>> dyn = Dynamics.from_text("x**2/2", "x", noise="sigma")
+    >>> dI = ito_differential(dyn)
+    >>> dI.calculus, dI.drift, dI.noise_terms, dI.ordinary_chain_rule
+    (Calculus.ITO, sigma**2/2, (sigma*v_x,), 0)
     """
 
     dynamics: Dynamics
@@ -196,7 +240,7 @@ class ItoDifferential:
     def to_dict(self) -> dict:
         return {
             "quantity": str(self.quantity),
-            "calculus": self.calculus,
+            "calculus": str(self.calculus),
             "drift": str(self.drift),
             "noise_terms": [str(n) for n in self.noise_terms],
             "ito_drift": str(self.ito_drift),
@@ -206,7 +250,7 @@ class ItoDifferential:
         }
 
     def __str__(self) -> str:
-        dw = "∘dW" if self.calculus == "stratonovich" else "dW"
+        dw = "∘dW" if self.calculus is Calculus.STRATONOVICH else "dW"
         noise = " + ".join(f"({n}) {dw}_{j}" for j, n in enumerate(self.noise_terms)) or "0"
         return "\n".join([
             f"d[{self.quantity}] = ({self.drift}) dt + {noise}   [{self.calculus}]",
@@ -214,10 +258,10 @@ class ItoDifferential:
         ])
 
     def _repr_latex_(self) -> str:
-        dw = r"\circ dW" if self.calculus == "stratonovich" else "dW"
+        dw = r"\circ dW" if self.calculus is Calculus.STRATONOVICH else "dW"
         noise = " + ".join(rf"\left({sympy.latex(n)}\right){dw}_{{{j}}}"
                            for j, n in enumerate(self.noise_terms)) or "0"
-        name = "Itô" if self.calculus == "ito" else "Stratonovich"
+        name = "Itô" if self.calculus is Calculus.ITO else "Stratonovich"
         return (rf"$$d\left[{sympy.latex(self.quantity)}\right] = \left({sympy.latex(self.drift)}"
                 rf"\right)dt + {noise}\quad\text{{({name})}}$$")
 
@@ -235,6 +279,11 @@ def ito_differential(dynamics: Dynamics, quantity: sympy.Expr | None = None, *,
     calculus : {"ito", "stratonovich"}
         The calculus of the result.
 
+    Returns
+    -------
+    ItoDifferential
+        The drift and noise terms of :math:`dh`, and the Itô correction.
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -247,11 +296,11 @@ def ito_differential(dynamics: Dynamics, quantity: sympy.Expr | None = None, *,
     >>> ito_differential(dyn, calculus="stratonovich").drift
     -gamma*v_x**2
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     quantity = _check_quantity(dynamics, quantity)
     calculus = _check_calculus(calculus)
     ito_drift = generator(dynamics, quantity)
-    if calculus == "ito":
+    if calculus is Calculus.ITO:
         drift = ito_drift
     else:
         strat = ito_to_stratonovich(dynamics, dynamics.ito_acceleration)
@@ -274,11 +323,21 @@ def expected_rate(dynamics: Dynamics, quantity: sympy.Expr | None = None) -> sym
     r""":math:`\tfrac{d}{dt}E[h] = E[\mathcal{A}h]`, by linearity: every state-dependent term of
     the Itô drift inside ``E(...)``, the deterministic ones exact.
 
+    Parameters
+    ----------
+    dynamics, quantity
+        As for :func:`generator`.
+
+    Returns
+    -------
+    sympy.Expr
+        The expected rate, with ``E(...)`` around each state-dependent term.
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
     >>> expected_rate(Dynamics.from_text("x**2/2", "x", damping="gamma", noise="sigma"))
     -gamma*E(v_x**2) + sigma**2/2
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     return _expectation(dynamics, generator(dynamics, _check_quantity(dynamics, quantity)))

@@ -27,10 +27,10 @@ import scipy.integrate
 import sympy
 
 from .._expressions import as_sympy
-from .._dynamics import Dynamics
+from .._dynamics import DampingKind, Dynamics, NoiseKind
 from .._errors import InvalidArgument
 from .._prover import Verdict, prove_zero
-from ._energy import _check_dynamics
+from .._validation import as_dynamics
 
 __all__ = ["GibbsStationary", "gibbs_stationary", "fokker_planck"]
 
@@ -50,6 +50,18 @@ def fokker_planck(dynamics: Dynamics, density: sympy.Expr) -> sympy.Expr:
 
     with the Itô drift :math:`b`.  :math:`\rho` is stationary iff this vanishes.
 
+    Parameters
+    ----------
+    dynamics : Dynamics
+        The system (its noise read in its calculus, converted to Itô).
+    density : sympy.Expr
+        :math:`\rho(\theta, v)`.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\mathcal{A}^*\rho`, not simplified.
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -58,14 +70,14 @@ def fokker_planck(dynamics: Dynamics, density: sympy.Expr) -> sympy.Expr:
     >>> sympy.simplify(fokker_planck(dyn, sympy.exp(-(x**2 + v**2)/2)))
     0
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     b = dynamics.ito_acceleration
     terms = []
     for c, v in zip(dynamics.coordinates, dynamics.velocities):
         terms.append(-sympy.diff(v * density, c))
     for i, v in enumerate(dynamics.velocities):
         terms.append(-sympy.diff(b[i] * density, v))
-    if dynamics.noise is not None:
+    if dynamics.is_noisy:
         D = dynamics.noise * dynamics.noise.T
         for i, vi in enumerate(dynamics.velocities):
             for k, vk in enumerate(dynamics.velocities):
@@ -80,6 +92,8 @@ class GibbsStationary:
 
     Attributes
     ----------
+    dynamics : Dynamics
+        The Langevin system.
     density : sympy.Expr
         The unnormalised density :math:`\\exp(-(\\tfrac12\\|v\\|^2 + L)/T)`.
     temperature : sympy.Expr
@@ -92,6 +106,17 @@ class GibbsStationary:
         How :math:`E[L]` was obtained ("exact", or "quadrature" with its tolerance).
     quadrature_error : float or None
         scipy's error estimate for the quadrature, absolute.
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, gibbs_stationary
+    >>> g = gibbs_stationary(Dynamics.from_text("x**2/2", "x", damping="gamma", noise="sigma"))
+    >>> g.density
+    exp(2*gamma*(-v_x**2/2 - x**2/2)/sigma**2)
+    >>> g.expected_inertia, g.method
+    (sigma**2/(2*gamma), 'exact (closed form per coordinate)')
     """
 
     dynamics: Dynamics
@@ -136,11 +161,11 @@ class GibbsStationary:
 
 def _check_langevin(dynamics: Dynamics) -> tuple[sympy.Expr, sympy.Expr]:
     problems = []
-    if dynamics.damping_kind != "scalar":
-        problems.append(f"the damping is {dynamics.damping_kind!r}, not a constant scalar γ")
-    if dynamics.noise_kind != "isotropic":
-        problems.append(f"the noise is {dynamics.noise_kind!r}, not σI with constant σ")
-    if dynamics.mass != sympy.eye(dynamics.dimension):
+    if dynamics.damping_kind is not DampingKind.SCALAR:
+        problems.append(f"the damping is {dynamics.damping_kind.value!r}, not a constant scalar γ")
+    if dynamics.noise_kind is not NoiseKind.ISOTROPIC:
+        problems.append(f"the noise is {dynamics.noise_kind.value!r}, not σI with constant σ")
+    if not dynamics.identity_mass:
         problems.append("the mass is not the identity")
     if problems:
         raise InvalidArgument("dynamics", repr(dynamics), "; ".join(problems),
@@ -302,6 +327,11 @@ def gibbs_stationary(dynamics: Dynamics, values: Mapping | None = None, *,
         (quadratic: Gaussian; :math:`ax^n`: :math:`T/n`) before falling back to quadrature.  It
         can be slow.
 
+    Returns
+    -------
+    GibbsStationary
+        The density, its stationarity certificate and :math:`E[L]`, :math:`E[I]`.
+
     Notes
     -----
     :math:`E[L]` is computed for separable losses :math:`\sum_i L_i(\theta_i)` (the Gibbs law
@@ -323,7 +353,7 @@ def gibbs_stationary(dynamics: Dynamics, values: Mapping | None = None, *,
     >>> round(g.expected_inertia, 10), g.method
     (0.1516337576, 'quadrature (epsrel=1e-10)')
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     if not (isinstance(tol, float) and 1e-14 <= tol <= 1e-2):
         raise InvalidArgument("tol", tol, "must be a float in [1e-14, 1e-2]")
     gamma, sigma = _check_langevin(dynamics)

@@ -32,7 +32,7 @@ import sympy
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
-from ._energy import _check_dynamics
+from .._validation import as_dynamics
 
 __all__ = ["QuadraticMoments", "quadratic_moments"]
 
@@ -41,30 +41,20 @@ _SYMBOLIC_LIMIT = 4
 
 
 def _quadratic_parts(dynamics: Dynamics) -> tuple[sympy.Matrix, sympy.Matrix, sympy.Expr]:
-    coords = dynamics.coordinates
-    loss = sympy.expand(dynamics.loss)
     try:
-        poly = sympy.Poly(loss, *coords)
-    except sympy.PolynomialError as exc:
-        raise InvalidArgument("dynamics", str(dynamics.loss), "the loss is not a polynomial in "
-                              "the coordinates", "the moment equations close only for quadratic "
-                              "losses; use gibbs_stationary or Monte Carlo otherwise") from exc
-    if poly.total_degree() > 2 or any(c.free_symbols & set(coords) for c in poly.coeffs()):
-        raise InvalidArgument("dynamics", str(dynamics.loss), f"the loss has degree "
-                              f"{poly.total_degree()} in the coordinates",
+        return dynamics.quadratic_parts()
+    except InvalidArgument as exc:
+        raise InvalidArgument("dynamics", exc.value, exc.problem,
                               "the moment equations close only for quadratic losses; use "
-                              "gibbs_stationary (stationary value) or Monte Carlo otherwise")
-    zero = {c: 0 for c in coords}
-    hessian = sympy.Matrix([[sympy.diff(loss, a, b) for b in coords] for a in coords])
-    linear = sympy.Matrix([sympy.diff(loss, a).xreplace(zero) for a in coords])
-    return hessian, linear, loss.xreplace(zero)
+                              "gibbs_stationary (stationary value) or Monte Carlo otherwise") \
+            from exc
 
 
 def _check_linear_system(dynamics: Dynamics) -> None:
-    if dynamics.damping_kind in ("time", "matrix-time"):
+    if not dynamics.constant_damping:
         raise InvalidArgument("dynamics", repr(dynamics), "the damping depends on t",
                               "the closed-form moments need a constant damping")
-    if dynamics.noise_kind == "multiplicative":
+    if dynamics.multiplicative_noise:
         raise InvalidArgument("dynamics", repr(dynamics), "the noise depends on the state or t",
                               "the closed-form moments need a constant (additive) noise")
 
@@ -89,14 +79,30 @@ class QuadraticMoments:
     Build with :func:`quadratic_moments`.  Symbolic matrices (``F``, ``f``, ``G``, ``Q``,
     ``q``, ``c``) keep the system's parameters; numeric methods need ``values`` for them.
 
-    Attributes
+    Parameters
     ----------
-    F, f, G, Q, q : sympy.Matrix
+    dynamics : Dynamics
+        The system.
+    F, f, G : sympy.Matrix
+        The linear SDE :math:`dz = (Fz + f)\\,dt + G\\,dW` of :math:`z = (\\theta, v)`.
+    Q, q : sympy.Matrix
+        The quadratic and linear parts of the inertia, with:
     c : sympy.Expr
+        The inertia :math:`I = \\tfrac12 z^\\top Qz + q^\\top z + c`.
     mean0 : sympy.Matrix
         :math:`E[z(0)]`.
     covariance0 : sympy.Matrix
         :math:`\\operatorname{Cov}[z(0)]` (zero for a deterministic start).
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, quadratic_moments
+    >>> moments = quadratic_moments(Dynamics.from_text("x**2/2", "x", damping="gamma",
+    ...                                                noise="sigma"), [1], [0])
+    >>> moments.F, moments.G.T, moments.size
+    (Matrix([
+    [ 0,      1],
+    [-1, -gamma]]), Matrix([[0, sigma]]), 2)
     """
 
     def __init__(self, dynamics: Dynamics, F, f, G, Q, q, c, mean0, covariance0) -> None:
@@ -270,6 +276,11 @@ def quadratic_moments(dynamics: Dynamics, theta0: Sequence, v0: Sequence, *,
     covariance0 : (2d, 2d) array, optional
         The start's covariance (zero: every path starts at the same point).
 
+    Returns
+    -------
+    QuadraticMoments
+        The moment equations, solved exactly on demand (``expected_inertia``, ...).
+
     Examples
     --------
     >>> from inertia_verify import Dynamics
@@ -280,7 +291,7 @@ def quadratic_moments(dynamics: Dynamics, theta0: Sequence, v0: Sequence, *,
     >>> moments.stationary_inertia()  # σ²/(2γ) = dT with T = σ²/(2γ)
     0.125
     """
-    dynamics = _check_dynamics(dynamics)
+    dynamics = as_dynamics(dynamics)
     if dynamics.is_abstract:
         raise InvalidArgument("dynamics", str(dynamics.loss), "has an abstract loss",
                               "give a concrete quadratic loss")

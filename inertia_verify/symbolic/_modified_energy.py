@@ -26,6 +26,7 @@ from itertools import product
 
 import sympy
 
+from .._dynamics import DampingKind
 from .._errors import InvalidArgument
 from .._prover import Verdict, prove_zero
 from ._discrete_maps import DiscreteMap, LeadingOrder, discrete_map, leading_order_of_series
@@ -43,17 +44,17 @@ def _check_map(step_map: object) -> DiscreteMap:
 def _quadratic_form(step_map: DiscreteMap) -> sympy.Matrix:
     """The Hessian :math:`A` of a loss that is exactly :math:`\\tfrac12\\theta^\\top A\\theta`."""
     dyn = step_map.dynamics
-    coords = dyn.coordinates
+    fix = ("exact invariants exist for quadratic losses; shift the coordinates so that the "
+           "minimum is at 0, or use shadow_energy() for general losses")
     if dyn.is_abstract:
         raise InvalidArgument("loss", str(dyn.loss), "is abstract",
                               "exact invariants need a quadratic loss such as 'w**2*x**2/2'")
-    hessian = sympy.hessian(dyn.loss, coords)
-    at_zero = {c: 0 for c in coords}
-    affine = sympy.Matrix(dyn.gradient).xreplace(at_zero)
-    if any(e.has(*coords) for e in hessian) or any(sympy.simplify(e) != 0 for e in affine):
-        raise InvalidArgument("loss", str(dyn.loss), "is not a quadratic form ½θᵀAθ",
-                              "exact invariants exist for quadratic losses; shift the coordinates so "
-                              "that the minimum is at 0, or use shadow_energy() for general losses")
+    try:
+        hessian, linear, _ = dyn.quadratic_parts()
+    except InvalidArgument as exc:
+        raise InvalidArgument("loss", str(dyn.loss), "is not a quadratic form ½θᵀAθ", fix) from exc
+    if any(sympy.simplify(b) != 0 for b in linear):
+        raise InvalidArgument("loss", str(dyn.loss), "is not a quadratic form ½θᵀAθ", fix)
     return hessian
 
 
@@ -64,6 +65,7 @@ class QuadraticInvariant:
     Attributes
     ----------
     scheme : str
+        The scheme's name.
     exists : bool
         True when a nonzero :math:`Q` with :math:`\Phi^\top Q\Phi = Q` exists (an exact invariant).
     contraction : sympy.Expr or None
@@ -85,6 +87,15 @@ class QuadraticInvariant:
     limit : Verdict or None
         Proof that :math:`Q \to \tfrac12\operatorname{diag}(A, M)` (the Hessian form of
         :math:`I`) as :math:`h \to 0`.
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, discrete_map, quadratic_invariant
+    >>> q = quadratic_invariant(discrete_map(Dynamics.from_text("x**2/2", "x"), "symplectic-euler"))
+    >>> q.exists, q.contraction, q.energy
+    (True, 1, -h*v_x*x/2 + v_x**2/2 + x**2/2)
     """
 
     scheme: str
@@ -247,7 +258,7 @@ def quadratic_invariant(step_map: DiscreteMap) -> QuadraticInvariant:
     step_map = _check_map(step_map)
     if step_map.time_dependent:
         dyn = step_map.dynamics
-        raise InvalidArgument("damping", sympy.sstr(dyn.damping[0, 0] if dyn.damping_kind == "time"
+        raise InvalidArgument("damping", sympy.sstr(dyn.damping[0, 0] if dyn.scalar_damping
                                                     else dyn.damping.tolist()),
                               "depends on time, so the map changes from step to step and no fixed "
                               "quadratic form is conserved or scaled by a constant factor",
@@ -333,6 +344,7 @@ class ShadowEnergy:
     Attributes
     ----------
     scheme : str
+        The scheme's name.
     order : int
         :math:`N`.
     exists : bool
@@ -346,6 +358,15 @@ class ShadowEnergy:
         The leading term of :math:`\tilde H_N(\Phi_h z) - \tilde H_N(z)`, computed in the
         system's own dimension; its order is at least :math:`N + 2` for a successful solve
         (:math:`N + 3` when :math:`H_{N+1} = 0`, as for Verlet at even :math:`N`).
+    notes : tuple of str
+        Caveats.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, discrete_map, shadow_energy
+    >>> s = shadow_energy(discrete_map(Dynamics.from_text("x**2/2", "x"), "symplectic-euler"), 1)
+    >>> s.exists, s.order, s.energy
+    (True, 1, -h*v_x*x/2 + v_x**2/2 + x**2/2)
     """
 
     scheme: str
@@ -467,13 +488,13 @@ def shadow_energy(step_map: DiscreteMap, order: int = 2) -> ShadowEnergy:
     if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= 4:
         raise InvalidArgument("order", order, "must be an integer from 1 to 4")
     dyn = step_map.dynamics
-    if dyn.damping_kind != "zero":
-        raise InvalidArgument("damping", sympy.sstr(dyn.damping[0, 0]) if dyn.damping_kind == "scalar"
+    if not dyn.undamped:
+        raise InvalidArgument("damping", sympy.sstr(dyn.damping[0, 0]) if dyn.damping_kind is DampingKind.SCALAR
                               else dyn.damping.tolist(),
                               "makes the scheme dissipative, so it has no shadow energy",
                               "use quadratic_invariant() for the conformal invariant of a "
                               "quadratic loss, or drop the damping")
-    if dyn.mass != sympy.eye(dyn.dimension):
+    if not dyn.identity_mass:
         raise InvalidArgument("mass", dyn.mass.tolist(), "is not the identity",
                               "shadow energies are implemented for the identity mass only")
     if not isinstance(step_map.step, sympy.Symbol):

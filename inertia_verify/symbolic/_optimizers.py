@@ -16,7 +16,7 @@ kick-then-drift step of :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0`:
 * ``"conformal"``: :math:`v_{k+1} = e^{-\gamma h}v_k - h\nabla L` (exact damping flow, then the
   kick), giving :math:`\alpha = h^2,\ \beta = e^{-\gamma h}`.
 
-The schemes ``heavy-ball`` and ``nesterov`` (:mod:`inertia_verify.numeric._momentum`) take
+The schemes ``heavy-ball`` and ``nesterov`` (:mod:`inertia_verify.schemes._momentum`) take
 :math:`(\alpha, \beta)` from the damping by these conventions, extended to a matrix or
 time-dependent damping as :math:`\beta = I - h\Gamma(t_k)` or the damping flow over the step;
 for a constant scalar :math:`\gamma` their maps carry exactly :func:`ode_to_heavy_ball`'s values
@@ -62,6 +62,13 @@ def _check_convention(convention: object) -> str:
     return convention
 
 
+def _check_momentum_reading(momentum: object, convention: str, argument: str = "momentum") -> None:
+    """Refuse a momentum that has no damping in ``convention`` (β = 0 is γ = ∞ when conformal)."""
+    if convention == "conformal" and momentum == 0:
+        raise InvalidArgument(argument, momentum, "is 0: infinite damping in the conformal "
+                              "convention", "use convention='first-order'")
+
+
 @lru_cache(maxsize=None)
 def _solved(convention: str) -> tuple[dict, dict]:
     """Solve the coefficient equations once per convention: (α, β) from (h, γ) and back."""
@@ -98,6 +105,19 @@ def ode_to_heavy_ball(step: object, damping: object, *, convention: str = "first
     r"""The heavy-ball :math:`(\alpha, \beta)` that discretises
     :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0` with step :math:`h`.
 
+    Parameters
+    ----------
+    step, damping : number or sympy.Expr
+        :math:`h > 0` and :math:`\gamma`.
+    convention : {"first-order", "conformal"}
+        How the damping maps to the momentum: :math:`\beta = 1 - \gamma h` (first order in
+        :math:`h`) or :math:`\beta = e^{-\gamma h}` (the exact decay of the velocity).
+
+    Returns
+    -------
+    dict
+        ``lr`` (:math:`\alpha = h^2`), ``momentum`` (:math:`\beta`) and ``convention``.
+
     Examples
     --------
     >>> h, g = sympy.symbols("h gamma", positive=True)
@@ -121,6 +141,18 @@ def heavy_ball_to_ode(lr: object, momentum: object, *, convention: str = "first-
     r"""The step :math:`h` and damping :math:`\gamma` of the ODE that heavy ball with learning
     rate :math:`\alpha` and momentum :math:`\beta` discretises.
 
+    Parameters
+    ----------
+    lr, momentum : number or sympy.Expr
+        :math:`\alpha > 0` and :math:`\beta`.
+    convention : {"first-order", "conformal"}
+        As for :func:`ode_to_heavy_ball`.
+
+    Returns
+    -------
+    dict
+        ``step`` (:math:`h = \sqrt\alpha`), ``damping`` (:math:`\gamma`) and ``convention``.
+
     Examples
     --------
     >>> a, b = sympy.symbols("alpha beta", positive=True)
@@ -136,9 +168,8 @@ def heavy_ball_to_ode(lr: object, momentum: object, *, convention: str = "first-
     if beta.is_number and not (0 <= beta < 1):
         raise InvalidArgument("momentum", momentum, "must lie in [0, 1)",
                               "momentum 1 means no damping; momentum < 0 has no damped-ODE reading")
-    if convention == "conformal" and beta.is_number and beta == 0:
-        raise InvalidArgument("momentum", momentum, "is 0: infinite damping in the conformal "
-                              "convention", "use convention='first-order'")
+    if beta.is_number:
+        _check_momentum_reading(momentum, convention)
     _, backward = _solved(convention)
     subs = {_alpha: alpha, _beta: beta}
     gamma = sympy.factor_terms(backward[_gamma].xreplace(subs))
@@ -152,6 +183,17 @@ def pytorch_to_heavy_ball(lr: object, momentum: object, dampening: object = 0) -
     ``b_{k+1} = μ b_k + (1-τ) g_k``, ``θ_{k+1} = θ_k - lr b_{k+1}``; since
     ``b_k = (θ_{k-1} - θ_k)/lr`` (from the previous step), ``θ_{k+1} - θ_k = μ(θ_k - θ_{k-1})
     - lr (1-τ) g_k``.  The coefficients are solved for, and the two updates are proved equal.
+
+    Parameters
+    ----------
+    lr, momentum, dampening : number or sympy.Expr
+        ``torch.optim.SGD``'s ``lr``, ``momentum`` (μ) and ``dampening`` (τ).
+
+    Returns
+    -------
+    dict
+        ``lr`` and ``momentum`` of the heavy-ball form, and ``proof``: the Verdict that the
+        two updates are equal.
 
     Examples
     --------
@@ -184,6 +226,16 @@ def heavy_ball_matching(convention: str = "first-order") -> list[tuple[str, Verd
     r"""Proofs that the derived mappings are right: heavy ball with :math:`(\alpha, \beta)` from
     :func:`ode_to_heavy_ball` *is* the ODE's kick, and the round trip
     :math:`(h,\gamma)\to(\alpha,\beta)\to(h,\gamma)` is the identity.
+
+    Parameters
+    ----------
+    convention : {"first-order", "conformal"}
+        As for :func:`ode_to_heavy_ball`.
+
+    Returns
+    -------
+    list of (str, Verdict)
+        Each statement and its proof.
 
     Examples
     --------

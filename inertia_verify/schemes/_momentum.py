@@ -27,9 +27,10 @@ import math
 
 import numpy as np
 
+from .._dynamics import DampingKind
 from .._errors import InvalidArgument
-from ..symbolic._optimizers import CONVENTIONS
-from ._scheme import Scheme, apply_linear
+from ..symbolic._optimizers import _check_convention
+from ._base import Scheme, apply_linear
 
 __all__ = ["MomentumScheme"]
 
@@ -61,6 +62,14 @@ class MomentumScheme(Scheme):
         :math:`\\alpha > 0` and :math:`\\beta \\in [0, 1)`, given together; omitted, they come
         from the damping by ``convention``.
     convention : {"first-order", "conformal"}
+        How :math:`(\\alpha, \\beta)` are read off the damping (see
+        :func:`~inertia_verify.symbolic.heavy_ball_to_ode`).
+
+    Examples
+    --------
+    >>> from inertia_verify.schemes import HeavyBall
+    >>> HeavyBall(lr=0.01, momentum=0.9).learning_rate(0.5), HeavyBall().learning_rate(0.5)
+    (0.01, 0.25)
     """
 
     order = 1
@@ -68,9 +77,7 @@ class MomentumScheme(Scheme):
     lookahead: bool = False
 
     def __init__(self, lr=None, momentum=None, convention: str = "first-order") -> None:
-        if convention not in CONVENTIONS:
-            raise InvalidArgument("convention", convention, "is not a known convention",
-                                  f"use one of {', '.join(CONVENTIONS)}")
+        _check_convention(convention)
         if (lr is None) != (momentum is None):
             missing = "momentum" if momentum is None else "lr"
             raise InvalidArgument(missing, None, "lr and momentum must be given together",
@@ -102,8 +109,8 @@ class MomentumScheme(Scheme):
         return apply_linear(system.damping_propagator(t, dt), v)
 
     def stepper(self, system, dt):
-        if self.lr is not None and system.damping_kind != "zero":
-            raise InvalidArgument("damping", system.damping_kind,
+        if self.lr is not None and system.damping_kind is not DampingKind.ZERO:
+            raise InvalidArgument("damping", str(system.damping_kind),
                                   "cannot be combined with lr and momentum (the momentum is the "
                                   "damping)", "give either the damping (and step) or lr and momentum")
         # α/h: exactly h when α = h², so the map has no spurious h²/h in either layer.

@@ -11,13 +11,19 @@ from __future__ import annotations
 import numpy as np
 
 from .._errors import InvalidArgument
-from ._scheme import Scheme
+from .._tolerances import EPS, REFERENCE_DIGITS
+from ._base import ReferenceSolver
 
 __all__ = ["MpmathTaylor"]
 
 
-class MpmathTaylor(Scheme):
+class MpmathTaylor(ReferenceSolver):
     """``mpmath.odefun`` reference at ``digits`` significant digits.
+
+    Parameters
+    ----------
+    digits : int
+        Significant digits of the integration, from 15 to 200.
 
     Examples
     --------
@@ -32,15 +38,19 @@ class MpmathTaylor(Scheme):
     """
 
     name = "mpmath"
-    order = None
-    reference = True
     description = "mpmath.odefun Taylor method at 30 digits (single trajectory)"
 
-    def __init__(self, digits: int = 30) -> None:
+    def __init__(self, digits: int = REFERENCE_DIGITS) -> None:
         if isinstance(digits, bool) or not isinstance(digits, int) or not 15 <= digits <= 200:
             raise InvalidArgument("digits", digits, "must be an integer between 15 and 200",
                                   "e.g. digits=30")
         self.digits = digits
+
+    @property
+    def relative_accuracy(self) -> float:
+        """``10**-digits``, but the float results of :meth:`solve` are rounded to double
+        precision: at least the machine epsilon (:meth:`solve_mp` keeps every digit)."""
+        return max(10.0 ** -self.digits, EPS)
 
     def solve_mp(self, system, theta0, v0, t0, times):
         """Like :meth:`solve`, but returns lists of ``mpmath.mpf`` (full precision)."""

@@ -11,13 +11,20 @@ kick happens).
 
 from __future__ import annotations
 
-from ._scheme import Scheme
+from ._base import Scheme, Symplectic
 
 __all__ = ["SymplecticEulerDK"]
 
 
-class SymplecticEulerDK(Scheme):
+class SymplecticEulerDK(Scheme, Symplectic):
     """Symplectic Euler (drift, then kick), order 1.
+
+    Attributes
+    ----------
+    name : str
+        ``"symplectic-euler-dk"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        1: the global order of accuracy.
 
     Examples
     --------
@@ -27,7 +34,6 @@ class SymplecticEulerDK(Scheme):
 
     name = "symplectic-euler-dk"
     order = 1
-    symplectic = True
     description = "symplectic Euler, drift then kick (order 1)"
 
     def stepper(self, system, dt):

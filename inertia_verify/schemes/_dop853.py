@@ -9,13 +9,20 @@ from __future__ import annotations
 import numpy as np
 
 from .._errors import InvalidArgument, SimulationDiverged
-from ._scheme import Scheme
+from .._tolerances import REFERENCE_ATOL, REFERENCE_RTOL
+from ._base import ReferenceSolver
 
 __all__ = ["DOP853"]
 
 
-class DOP853(Scheme):
+class DOP853(ReferenceSolver):
     """SciPy's DOP853 on one trajectory (adaptive; ``order`` is the method's, 8).
+
+    Parameters
+    ----------
+    rtol, atol : float
+        The relative and absolute tolerances of the step control, in (0, 1) (default 1e-12
+        each, ``REFERENCE_RTOL`` and ``REFERENCE_ATOL`` of ``inertia_verify._tolerances``).
 
     Examples
     --------
@@ -30,14 +37,18 @@ class DOP853(Scheme):
 
     name = "dop853"
     order = 8
-    reference = True
     description = "scipy solve_ivp DOP853, rtol = atol = 1e-12 (single trajectory)"
 
-    def __init__(self, rtol: float = 1e-12, atol: float = 1e-12) -> None:
+    def __init__(self, rtol: float = REFERENCE_RTOL, atol: float = REFERENCE_ATOL) -> None:
         for argument, value in (("rtol", rtol), ("atol", atol)):
             if not (isinstance(value, (int, float)) and 0 < value < 1):
                 raise InvalidArgument(argument, value, "must be a number in (0, 1)", "e.g. 1e-12")
         self.rtol, self.atol = float(rtol), float(atol)
+
+    @property
+    def relative_accuracy(self) -> float:
+        """``rtol``: the solver keeps its local error below ``atol + rtol·|y|``."""
+        return self.rtol
 
     def solve(self, system, theta0, v0, t0: float, times) -> tuple[np.ndarray, np.ndarray]:
         """Integrate from ``(theta0, v0)`` at ``t0``; return ``theta, v`` at ``times``, ``(n, d)``."""

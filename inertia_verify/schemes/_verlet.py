@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._scheme import Scheme, apply_linear
+from .._dynamics import DampingKind
+
+from ._base import ImplicitDamping, JaxForm, Scheme, Symplectic, apply_linear
 
 __all__ = ["Verlet", "verlet_kick_drift_kick"]
 
@@ -52,22 +54,28 @@ def verlet_kick_drift_kick(system, dt: float):
     return kick_drift_kick
 
 
-class Verlet(Scheme):
+class Verlet(Scheme, Symplectic, ImplicitDamping, JaxForm):
     """Velocity Verlet, order 2.
+
+    Attributes
+    ----------
+    name : str
+        ``"verlet"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        2: the global order of accuracy.
 
     Examples
     --------
-    >>> Verlet().order, Verlet().symplectic
+    >>> Verlet().order, isinstance(Verlet(), Symplectic)
     (2, True)
     """
 
     name = "verlet"
     order = 2
-    symplectic = True
     description = "velocity Verlet; damping by an explicit then an implicit half kick (order 2)"
 
     def stepper(self, system, dt):
-        if system.damping_kind == "zero":
+        if system.damping_kind is DampingKind.ZERO:
             kdk = verlet_kick_drift_kick(system, dt)
             return lambda t, theta, v: kdk(theta, v)
         half = dt / 2
@@ -77,4 +85,14 @@ class Verlet(Scheme):
             theta += dt * v
             v += half * system.force_rows(theta)
             v[...] = apply_linear(system.damping_resolvent(t + dt, half), v)
+        return step
+
+    def jax_step(self, js, dt):
+        half = dt / 2
+
+        def step(t, theta, v):
+            v = v + half * js.acceleration(t, theta, v)
+            theta = theta + dt * v
+            v = v + half * js.force(theta)
+            return theta, js.resolvent_apply(t + dt, half, v)
         return step

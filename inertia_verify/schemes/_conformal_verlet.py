@@ -17,14 +17,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._scheme import Scheme, apply_linear
+from .._dynamics import DampingKind
+
+from ._base import Scheme, Symplectic, apply_linear
 from ._verlet import verlet_kick_drift_kick
 
 __all__ = ["ConformalVerlet"]
 
 
-class ConformalVerlet(Scheme):
+class ConformalVerlet(Scheme, Symplectic):
     """Conformal-symplectic (damping-split) velocity Verlet, order 2.
+
+    Attributes
+    ----------
+    name : str
+        ``"conformal-verlet"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        2: the global order of accuracy.
 
     Examples
     --------
@@ -34,15 +43,14 @@ class ConformalVerlet(Scheme):
 
     name = "conformal-verlet"
     order = 2
-    symplectic = True
     description = "exact damping factor e^{-Gamma h/2} split around a Verlet step (order 2)"
 
     def stepper(self, system, dt):
         kdk = verlet_kick_drift_kick(system, dt)
         half = dt / 2
-        if system.damping_kind == "zero":
+        if system.damping_kind is DampingKind.ZERO:
             return lambda t, theta, v: kdk(theta, v)
-        constant = system.damping_kind in ("scalar", "matrix")
+        constant = system.damping_kind in (DampingKind.SCALAR, DampingKind.MATRIX)
         fixed = system.damping_propagator(0.0, half) if constant else None
 
         def step(t, theta, v):

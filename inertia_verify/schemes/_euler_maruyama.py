@@ -9,13 +9,20 @@ import math
 
 import numpy as np
 
-from ._sde_scheme import SDEScheme
+from ._base import JaxForm, SDEScheme
 
 __all__ = ["EulerMaruyama"]
 
 
-class EulerMaruyama(SDEScheme):
+class EulerMaruyama(SDEScheme, JaxForm):
     """Euler–Maruyama for the Itô form of the system (any damping, any noise).
+
+    Attributes
+    ----------
+    name : str
+        ``"euler-maruyama"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    strong_order, weak_order, stationary_order : float
+        0.5, 1 and 1 (see :class:`~inertia_verify.schemes.SDEScheme`).
 
     Examples
     --------
@@ -53,4 +60,15 @@ class EulerMaruyama(SDEScheme):
             if xi.shape[0]:
                 noise *= root
                 v += noise
+        return step
+
+    def jax_step(self, js, dt, sde):
+        root = math.sqrt(dt)
+        rows = self.draws(sde.dimension, sde.noise_dimension)
+        sigma = None if sde.noise_matrix is None else js.jnp.asarray(sde.noise_matrix)
+
+        def step(t, theta, v, xi):
+            a = js.acceleration(t, theta, v)
+            noise = 0.0 if rows == 0 else sigma @ xi
+            return theta + dt * v, v + dt * a + root * noise
         return step

@@ -15,6 +15,11 @@ __all__ = ["Nesterov"]
 class Nesterov(MomentumScheme):
     r""":math:`v' = \beta v + (\alpha/h)F(\theta + h\beta v)`, :math:`\theta' = \theta + hv'`.
 
+    Parameters
+    ----------
+    lr, momentum, convention
+        As for :class:`~inertia_verify.schemes.MomentumScheme`.
+
     Examples
     --------
     >>> Nesterov().lookahead

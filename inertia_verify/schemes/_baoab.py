@@ -15,13 +15,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._sde_scheme import SDEScheme
+from ._base import JaxForm, SDEScheme
 
 __all__ = ["BAOAB"]
 
 
-class BAOAB(SDEScheme):
+class BAOAB(SDEScheme, JaxForm):
     """BAOAB splitting with the O step applied exactly.
+
+    Attributes
+    ----------
+    name : str
+        ``"baoab"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    strong_order, weak_order, stationary_order : float
+        1, 2 and 2 (see :class:`~inertia_verify.schemes.SDEScheme`).
 
     Examples
     --------
@@ -38,6 +45,10 @@ class BAOAB(SDEScheme):
 
     def draws(self, dimension: int, noise_dimension: int) -> int:
         return dimension if noise_dimension else 0
+
+    def check(self, sde) -> None:
+        """Constant damping and additive noise (what the exact O step needs)."""
+        sde.ou_propagator(1.0)
 
     def stepper(self, sde, dt: float):
         E, R = sde.ou_propagator(dt)
@@ -79,4 +90,20 @@ class BAOAB(SDEScheme):
             force = sde.drift.force_rows(theta, out=force)
             v += half * force
             state["force"], state["theta"] = force, theta
+        return step
+
+    def jax_step(self, js, dt, sde):
+        jnp = js.jnp
+        rows = self.draws(sde.dimension, sde.noise_dimension)
+        E, R = sde.ou_propagator(dt)
+        E, R = jnp.asarray(E), jnp.asarray(R)
+        half = 0.5 * dt
+
+        def step(t, theta, v, xi):
+            v = v + half * js.force(theta)
+            theta = theta + half * v
+            v = (E * v if E.ndim == 0 else E @ v) + (0.0 if rows == 0 else
+                                                     (R * xi if R.ndim == 0 else R @ xi))
+            theta = theta + half * v
+            return theta, v + half * js.force(theta)
         return step

@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
-from ._scheme import Scheme
+from ._base import JaxForm, Scheme
 
 __all__ = ["Euler"]
 
 
-class Euler(Scheme):
+class Euler(Scheme, JaxForm):
     """Explicit (forward) Euler, order 1.
+
+    Attributes
+    ----------
+    name : str
+        ``"euler"``, its key in :data:`~inertia_verify.schemes.REGISTRY`.
+    order : int
+        1: the global order of accuracy.
 
     Examples
     --------
@@ -26,4 +33,10 @@ class Euler(Scheme):
             a = system.acceleration_rows(t, theta, v)
             theta += dt * v
             v += dt * a
+        return step
+
+    def jax_step(self, js, dt):
+        def step(t, theta, v):
+            a = js.acceleration(t, theta, v)
+            return theta + dt * v, v + dt * a
         return step

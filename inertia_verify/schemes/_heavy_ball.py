@@ -5,13 +5,21 @@ of :math:`\ddot\theta + \Gamma\dot\theta + M^{-1}\nabla L = 0` (see :mod:`._mome
 
 from __future__ import annotations
 
+from ._base import Symplectic
 from ._momentum import MomentumScheme
 
 __all__ = ["HeavyBall"]
 
 
-class HeavyBall(MomentumScheme):
+class HeavyBall(MomentumScheme, Symplectic):
     r""":math:`v' = \beta v + (\alpha/h)F(\theta)`, :math:`\theta' = \theta + hv'`.
+
+    Symplectic: without damping (:math:`\beta = 1`) it is the kick-then-drift symplectic Euler.
+
+    Parameters
+    ----------
+    lr, momentum, convention
+        As for :class:`~inertia_verify.schemes.MomentumScheme`.
 
     Examples
     --------
@@ -20,5 +28,4 @@ class HeavyBall(MomentumScheme):
     """
 
     name = "heavy-ball"
-    symplectic = True  # at β = 1 (no damping) it is the kick-then-drift symplectic Euler
     description = "Polyak heavy ball θ' = θ - α∇L(θ) + β(θ - θ_prev) (order 1)"
