@@ -8,7 +8,7 @@ Made precise and checked two ways:
   f_min e^{−γt} and f_max e^{−γt} (it is not a pure exponential);
 * by simulation (velocity Verlet for γ = 0, conformal Verlet for γ > 0, and RK4, dt = 0.01 to t = 30, checked at
   dt, 2dt, 4dt): the energy balance and the closed form agree in units of the order-based
-  tolerance (see inertia_verify.crosscheck); with γ = 0 the Verlet inertia stays within
+  tolerance (see inertia_verify.crosschecks); with γ = 0 the Verlet inertia stays within
   its O(h²) band and RK4's within its O(h⁵) band of ½ (one order above RK4's 4: its leading
   energy error vanishes on an undamped linear oscillator) — "constant up to numerical precision"
   means: up to the scheme's own truncation error, which shrinks at the declared order.

@@ -7,7 +7,7 @@ import pytest
 
 from inertia_verify import Dynamics, InvalidArgument
 from inertia_verify import energy_drift, fit_order
-from inertia_verify.crosscheck._energy_drift import ROUNDOFF_KAPPA
+from inertia_verify.crosschecks._energy_drift import ROUNDOFF_KAPPA
 
 HARMONIC = Dynamics.from_text("x**2/2", "x")
 

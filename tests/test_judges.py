@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 
 from inertia_verify import Dynamics, InvalidArgument
 from inertia_verify.cli import main
-from inertia_verify.crosscheck import _convergence as crosscheck_module
-from inertia_verify.crosscheck import (DEFAULT_SEED, MIN_PATHS, ORDER_BAND, crosscheck,
+from inertia_verify.crosschecks import _convergence as crosscheck_module
+from inertia_verify.crosschecks import (DEFAULT_SEED, MIN_PATHS, ORDER_BAND, crosscheck,
                                        crosscheck_ito_drift, energy_drift, fit_order,
                                        judge_convergence)
-from inertia_verify.crosscheck._energy_drift import MIN_STEPS, ROUNDOFF_KAPPA, _run
-from inertia_verify.crosscheck._montecarlo import _judge, _pair, _weak_order_from_errors
+from inertia_verify.crosschecks._energy_drift import MIN_STEPS, ROUNDOFF_KAPPA, _run
+from inertia_verify.crosschecks._montecarlo import _judge, _pair, _weak_order_from_errors
 from inertia_verify.numeric import Ensemble
 from inertia_verify.symbolic import quadratic_moments
 

@@ -10,7 +10,7 @@ import sympy
 from inertia_verify import (Dynamics, crosscheck_expected_inertia, crosscheck_ito_drift,
                             crosscheck_stationary, fit_weak_order, simulate_ensemble)
 from inertia_verify.cli import main
-from inertia_verify.crosscheck._montecarlo import _judge, _pair
+from inertia_verify.crosschecks._montecarlo import _judge, _pair
 from inertia_verify.symbolic import gibbs_stationary, quadratic_moments
 
 PATHS = 20000

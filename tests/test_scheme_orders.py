@@ -175,7 +175,7 @@ def test_fixed_step_order(name, problem):
 # -- references ----------------------------------------------------------------------------------
 
 #: The cross-check trusts a reference to 100 times its relative accuracy times the scale (the
-#: floor of ``crosscheck._convergence._floor``).  On this short, well-conditioned run (six output intervals
+#: floor of ``crosschecks._convergence._floor``).  On this short, well-conditioned run (six output intervals
 #: up to t = 3) the error must stay within 10 such units (measured: about 1), well inside that.
 ACCURACY_UNITS = 10
 

@@ -52,7 +52,7 @@ def test_z_score_is_a_four_sigma_two_sided_test():
 
 def test_judges_and_solvers_take_their_values_from_here():
     from inertia_verify.numeric import REFERENCE_BUDGET, REFERENCE_DIGITS, get_scheme, roundoff_floor
-    from inertia_verify.crosscheck import _energy_drift, _montecarlo
+    from inertia_verify.crosschecks import _energy_drift, _montecarlo
 
     assert _montecarlo.Z_SCORE is tol.Z_SCORE
     assert _energy_drift.ROUNDOFF_KAPPA is tol.ROUNDOFF_KAPPA
@@ -63,7 +63,7 @@ def test_judges_and_solvers_take_their_values_from_here():
 
 
 def test_crosscheck_floor_uses_the_same_round_off_and_reference_budget():
-    from inertia_verify.crosscheck._convergence import _floor
+    from inertia_verify.crosschecks._convergence import _floor
     from inertia_verify.numeric import get_scheme, simulate
 
     dyn = Dynamics.from_text("x**2/2", "x")

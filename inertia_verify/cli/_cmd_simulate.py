@@ -105,7 +105,7 @@ REFINEMENTS = 2
 
 
 def run(args: argparse.Namespace):
-    from ..crosscheck import crosscheck
+    from ..crosschecks import crosscheck
     from .._progress import progress_default
     from ..numeric._jax_backend import backend_default
     from ..numeric._parallel import workers_default
@@ -216,7 +216,7 @@ def _stochastic_payload(dynamics, theta0, v0, *, t_end: float, dt: float, paths:
     """What ``inertia-verify simulate --noise ... --paths N`` reports: ``inertia_final_mean``,
     ``inertia_final_stderr`` and ``prediction_final`` (exact :math:`E[I](t_{end})` for a
     quadratic loss, the Gibbs value with ``stationary=True``, else ``None``)."""
-    from ..crosscheck._montecarlo import gibbs_expected_inertia
+    from ..crosschecks._montecarlo import gibbs_expected_inertia
     from ..numeric._montecarlo import simulate_ensemble
 
     run = simulate_ensemble(dynamics, theta0, v0, t_end=t_end, dt=dt, paths=paths,

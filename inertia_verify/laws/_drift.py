@@ -53,7 +53,7 @@ class DriftRun:
         largest ‖G_i‖² met along the run (the seeds' largest).
     slope : float
         Least-squares slope of log(drift) against log(τ)
-        (:func:`~inertia_verify.crosscheck.fit_order`; NaN when a drift is exactly 0).
+        (:func:`~inertia_verify.crosschecks.fit_order`; NaN when a drift is exactly 0).
 
     Examples
     --------
@@ -124,7 +124,7 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], dts: Sequence[float], *,
     >>> abs(run.slope - 1) < 0.1, all(d <= b for d, b in zip(run.drift, run.bound))
     (True, True)
     """
-    from ..crosscheck._order_fit import fit_order
+    from ..crosschecks._order_fit import fit_order
 
     if not isinstance(model, Model):
         raise InvalidArgument("model", model, "must be a Model", "build one with deep_linear")

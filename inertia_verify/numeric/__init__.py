@@ -41,7 +41,7 @@ __all__ = [
     "SDEScheme", "SDE_SCHEMES", "get_sde_scheme",
     # deterministic simulation and its step-size limit
     "Divergence", "Simulation", "simulate", "StabilityEstimate", "estimate_stability",
-    # stochastic ensembles (their Monte Carlo checks are in inertia_verify.crosscheck)
+    # stochastic ensembles (their Monte Carlo checks are in inertia_verify.crosschecks)
     "Ensemble", "simulate_ensemble",
     # the exact motion of linear systems (the quadratic loss)
     "QuadraticSolution", "quadratic_solution", "linear_flow",

@@ -20,7 +20,7 @@ neighbouring records), ``slope_minus_ito_drift`` and ``slope_minus_rate_without_
 per path, so their standard errors are those of the differences).
 
 Judging these statistics against predictions is the cross-check layer's work
-(:mod:`inertia_verify.crosscheck`: ``crosscheck_expected_inertia`` and its twins).
+(:mod:`inertia_verify.crosschecks`: ``crosscheck_expected_inertia`` and its twins).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ combination removes the scheme's leading :math:`O(h^p)` bias (see :class:`MonteC
 * :func:`crosscheck_ito_drift`: the Itô drift of :math:`I` against the slope of its sample mean.
 
 And the weak order of a scheme, :func:`fit_weak_order`: errors of :math:`E[I](t_{end})` over
-several steps, fitted by the one order fit (:func:`~inertia_verify.crosscheck.fit_order`, weighted
+several steps, fitted by the one order fit (:func:`~inertia_verify.crosschecks.fit_order`, weighted
 by the Monte Carlo standard errors) and judged against the declared order
 (:class:`WeakOrderFit`).
 """
@@ -414,7 +414,7 @@ def _exact_rate(moments, t: float, values) -> float:
 
 
 #: Half-width of the band of fitted weak orders that counts as the declared one (as for the
-#: deterministic cross-check, :data:`inertia_verify.crosscheck.ORDER_BAND`): within half an order
+#: deterministic cross-check, :data:`inertia_verify.crosschecks.ORDER_BAND`): within half an order
 #: a slope names one integer order, the nearest.
 WEAK_ORDER_BAND = 0.5
 #: An error of the weak-order fit is *resolved* when it lies at least this many standard errors
@@ -579,7 +579,7 @@ def fit_weak_order(dynamics: Dynamics, theta0, v0, *, t_end: float, dts: Sequenc
     Each step size runs with its own seed (``seed + k`` for the ``k``-th), so the errors are
     independent, as the weighted least squares assumes.  The slope's standard error propagates the
     Monte Carlo errors (delta method, weighted least squares on log|error|,
-    :func:`~inertia_verify.crosscheck.fit_order`).
+    :func:`~inertia_verify.crosschecks.fit_order`).
 
     Parameters
     ----------

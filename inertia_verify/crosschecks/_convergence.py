@@ -18,7 +18,7 @@ The judgement (:func:`judge_convergence`) rests on the *orders* the errors show,
 tolerance taken from the errors themselves.  With :math:`e_k` the error at step :math:`h_k`, the
 local order between neighbouring runs is :math:`\\log(e_{k+1}/e_k)/\\log(h_{k+1}/h_k)` and the
 observed order is the least-squares slope of :math:`\\log e` on :math:`\\log h`
-(:func:`~inertia_verify.crosscheck.fit_order`).  Verdicts:
+(:func:`~inertia_verify.crosschecks.fit_order`).  Verdicts:
 
 * ``agrees``: every error (of the runs that did not diverge) is at the round-off/solver floor; or
   the observed order and every local order lie in the band :math:`[p - \\tfrac12, p + \\tfrac12]`

@@ -19,7 +19,7 @@ verdict *inconclusive*.  The exponent :math:`p` in :math:`\text{error} \approx C
 least-squares slope of :math:`\log \text{error}` on :math:`\log h` over the runs whose error is
 above round-off (an error at round-off does not scale with :math:`h`), with the usual standard
 error :math:`\sqrt{\text{SSR}/(n-2)/S_{xx}}` (none for two steps; the one order fit,
-:func:`~inertia_verify.crosscheck.fit_order`).  A run that produces NaN or Inf, or whose inertia
+:func:`~inertia_verify.crosschecks.fit_order`).  A run that produces NaN or Inf, or whose inertia
 grows beyond ``blowup`` times its start, is reported as *diverged* and left
 out of the fit; it is never reported as bounded.
 
