@@ -22,7 +22,7 @@ from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
 from inertia_verify.numeric import (REFERENCE_BUDGET, compile_dynamics, get_scheme, linear_flow,
                                     simulate)
 
-from ._linear_flow import tolerance_units
+from ._tolerance_units import tolerance_units
 
 #: The toolkit's reference integrator (scipy's DOP853 behind simulate(scheme="dop853")).
 SCHEME = "dop853"

@@ -1,5 +1,5 @@
-"""Shared by the phase-portrait claims (a private helper, not a claim); the exact linear flow
-itself is :func:`inertia_verify.numeric.linear_flow`."""
+"""A private helper of the reference-solver claims (not a claim): errors in units of the
+tolerance the reference solver was asked for."""
 
 import numpy as np
 
