@@ -110,7 +110,7 @@ def rates():
                   lambda: (lambda r: f"worst case {r.worst_case:.6g}, gap "
                            f"{r.solver_accuracy['absolute_gap']:.1e} "
                            f"({r.solver_accuracy['solver']})")(
-                      worst_case_rate(method, mu=1, smoothness=25, steps=10, metric=metric,
+                      worst_case_rate(method, mu=1, smoothness=25, iterations=10, metric=metric,
                                       **kw)))
 
 

@@ -62,7 +62,7 @@ def main() -> None:
     noisy = Dynamics.from_text("x**2/2", "x", damping="1", noise="1")
 
     def sde(w):
-        return simulate_ensemble(noisy, [1.0], [0.0], t_end=2.0, steps=200, paths=args.paths,
+        return simulate_ensemble(noisy, [1.0], [0.0], t_end=2.0, dt=0.01, paths=args.paths,
                                  seed=1, records=1, workers=w)
     t1, r1 = _best(lambda: sde(1), args.repeat)
     tn, rn = _best(lambda: sde(n), args.repeat)

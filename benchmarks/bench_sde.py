@@ -29,12 +29,12 @@ def _peak_mb() -> float:
 
 def worker_toolkit(paths: int, steps: int, chunk: int, scheme: str) -> dict:
     from inertia_verify import Dynamics
-    from inertia_verify.numeric._montecarlo import simulate_ensemble
+    from inertia_verify import simulate_ensemble
 
     dyn = Dynamics.from_text("x**2/2", "x", damping=str(GAMMA), noise=str(SIGMA))
     base = _peak_mb()
     start = time.perf_counter()
-    run = simulate_ensemble(dyn, [1.0], [0.0], t_end=steps * DT, steps=steps, paths=paths,
+    run = simulate_ensemble(dyn, [1.0], [0.0], t_end=steps * DT, dt=DT, paths=paths,
                             scheme=scheme, seed=1, records=1, chunk_paths=chunk)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "mean_I": float(run.mean["inertia"][-1]),

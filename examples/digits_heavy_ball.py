@@ -35,7 +35,7 @@ import numpy as np
 import torch
 from sklearn.datasets import load_digits
 
-from inertia_verify import InertiaMonitor, LawMonitor
+from inertia_verify import InertiaMonitor, LawMonitor, fit_order
 from inertia_verify.symbolic import ode_to_heavy_ball
 
 
@@ -74,11 +74,6 @@ def train(X, y, *, lr, momentum, batch, steps, hidden, seed=0):
     return monitor, laws, final
 
 
-def fit_order(steps, drifts) -> float:
-    """Slope of log(drift) against log(step), least squares."""
-    return float(np.polyfit(np.log(steps), np.log(drifts), 1)[0])
-
-
 def _law_drift(X, y, *, lr, momentum, batch, steps, hidden, seed) -> float:
     _, laws, _ = train(X, y, lr=lr, momentum=momentum, batch=batch, steps=steps, hidden=hidden,
                        seed=seed)
@@ -86,14 +81,14 @@ def _law_drift(X, y, *, lr, momentum, batch, steps, hidden, seed) -> float:
 
 
 def experiment(*, steps=400, hidden=64, lr=0.05, momentum=0.9, batch=64,
-               steps_h=(0.2, 0.1, 0.05, 0.025), flow_time=2.0, gamma=2.0, seed=0) -> dict:
+               dts=(0.2, 0.1, 0.05, 0.025), t_end=2.0, gamma=2.0, seed=0) -> dict:
     X, y = load()
     common = dict(hidden=hidden, seed=seed)
     full, _, full_loss = train(X, y, lr=lr, momentum=momentum, batch=None, steps=steps, **common)
     mini, _, mini_loss = train(X, y, lr=lr, momentum=momentum, batch=batch, steps=steps, **common)
     drift = {"gradient descent": [], f"heavy ball, γ = {gamma:g}": []}
-    for h in steps_h:
-        n = max(1, round(flow_time / h))
+    for h in dts:
+        n = max(1, round(t_end / h))
         drift["gradient descent"].append(
             _law_drift(X, y, lr=h, momentum=0.0, batch=None, steps=n, **common))
         reading = ode_to_heavy_ball(h, gamma)
@@ -102,10 +97,10 @@ def experiment(*, steps=400, hidden=64, lr=0.05, momentum=0.9, batch=64,
                        batch=None, steps=n, **common))
     return {
         "full": full, "mini": mini, "full_loss": full_loss, "mini_loss": mini_loss,
-        "steps_h": list(steps_h), "drift": drift,
-        "order": {name: fit_order(steps_h, d) for name, d in drift.items()},
+        "dts": list(dts), "drift": drift,
+        "order": {name: fit_order(dts, d).slope for name, d in drift.items()},
         "settings": {"steps": steps, "hidden": hidden, "lr": lr, "momentum": momentum,
-                     "batch": batch, "flow_time": flow_time, "gamma": gamma},
+                     "batch": batch, "t_end": t_end, "gamma": gamma},
     }
 
 
@@ -120,7 +115,7 @@ def report(results: dict) -> str:
                      f"(damping / total change = {share:.2f}); I increased on {s['increases']} of "
                      f"{s['steps'] - 1} steps; final loss {results[key + '_loss']:.4f}")
     for name, drifts in results["drift"].items():
-        pairs = ", ".join(f"h {r:g}: {d:.3g}" for r, d in zip(results["steps_h"], drifts))
+        pairs = ", ".join(f"h {r:g}: {d:.3g}" for r, d in zip(results["dts"], drifts))
         lines.append(f"law drift max_j |c_j(T) - c_j(0)|, {name}: {pairs}; "
                      f"fitted order {results['order'][name]:.2f}")
     return "\n".join(lines)
@@ -140,14 +135,14 @@ def plot(results: dict, path: str) -> None:
         axes[1].plot(np.cumsum(monitor.damping_part), label=f"{label}: Σ damping part")
         axes[1].plot(np.cumsum(monitor.remainder), "--", label=f"{label}: Σ remainder")
     for name, drifts in results["drift"].items():
-        axes[2].loglog(results["steps_h"], drifts, "o-",
+        axes[2].loglog(results["dts"], drifts, "o-",
                        label=f"{name} (order {results['order'][name]:.2f})")
     s = results["settings"]
     axes[0].set(xlabel="step k", yscale="log",
                 title=f"digits MLP, heavy ball lr = {s['lr']}, β = {s['momentum']}")
     axes[1].set(xlabel="step k", ylabel="cumulative change of I", title="what explains ΔI")
     axes[2].set(xlabel="step h (GD: lr = h; heavy ball: lr = h²)",
-                ylabel="max_j |c_j(T) − c_j(0)|", title=f"law drift over time T = {s['flow_time']}")
+                ylabel="max_j |c_j(T) − c_j(0)|", title=f"law drift over time T = {s['t_end']}")
     for ax in axes:
         ax.legend(fontsize=7)
     fig.tight_layout()
@@ -161,7 +156,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--out", default="digits_heavy_ball.png",
                         help="the PNG file to write (default: %(default)s in the current folder)")
     args = parser.parse_args(argv)
-    options = dict(steps=80, hidden=16, steps_h=(0.2, 0.1, 0.05), flow_time=1.0) \
+    options = dict(steps=80, hidden=16, dts=(0.2, 0.1, 0.05), t_end=1.0) \
         if args.small else {}
     results = experiment(**options)
     print(report(results))

@@ -31,10 +31,19 @@ from .catalogue import Claim as Claim
 from .catalogue import Outcome as Outcome
 from .catalogue import discover_claims as discover_claims
 from .catalogue import run_claims as run_claims
-from ._crosscheck import CrossCheck as CrossCheck
-from ._crosscheck import CrossCheckReport as CrossCheckReport
-from ._crosscheck import crosscheck as crosscheck
-from ._crosscheck import judge_convergence as judge_convergence
+from .crosschecks import CrossCheck as CrossCheck
+from .crosschecks import CrossCheckReport as CrossCheckReport
+from .crosschecks import crosscheck as crosscheck
+from .crosschecks import judge_convergence as judge_convergence
+from .crosschecks import MonteCarloCheck as MonteCarloCheck
+from .crosschecks import crosscheck_expected_inertia as crosscheck_expected_inertia
+from .crosschecks import crosscheck_ito_drift as crosscheck_ito_drift
+from .crosschecks import crosscheck_stationary as crosscheck_stationary
+from .crosschecks import WeakOrderFit as WeakOrderFit
+from .crosschecks import fit_weak_order as fit_weak_order
+from .crosschecks import EnergyDrift as EnergyDrift
+from .crosschecks import energy_drift as energy_drift
+from .crosschecks import fit_order as fit_order
 from .catalogue import write_report as write_report
 from .laws import check_law as check_law
 from .laws import count_laws as count_laws
@@ -42,6 +51,8 @@ from .laws import find_laws as find_laws
 from .numeric import InertiaMonitor as InertiaMonitor
 from .numeric import LawMonitor as LawMonitor
 from .numeric import compile_dynamics as compile_dynamics
+from .numeric import compile_sde as compile_sde
+from .numeric import quadratic_solution as quadratic_solution
 from .numeric import simulate as simulate
 from .numeric import simulate_ensemble as simulate_ensemble
 from .numeric import sweep as sweep
@@ -50,9 +61,8 @@ from .symbolic import discrete_map as discrete_map
 from .symbolic import gibbs_stationary as gibbs_stationary
 from .symbolic import heavy_ball_to_ode as heavy_ball_to_ode
 from .symbolic import ito_differential as ito_differential
-from .symbolic import oscillator as oscillator
+from .symbolic import oscillator_solution as oscillator_solution
 from .symbolic import oscillator_decay_rate as oscillator_decay_rate
-from .symbolic import quadratic as quadratic
 from .symbolic import quadratic_invariant as quadratic_invariant
 from .symbolic import quadratic_moments as quadratic_moments
 from .symbolic import shadow_energy as shadow_energy
@@ -81,14 +91,19 @@ __all__ = [
     "Derivation", "derive", "inertia", "inertia_rate", "dissipation",
     # symbolic: Itô calculus
     "ito_differential", "gibbs_stationary", "quadratic_moments",
-    # symbolic: closed forms
-    "oscillator", "oscillator_decay_rate", "quadratic",
+    # closed forms: the damped oscillator (symbolic), the quadratic loss (numeric, expm/eig)
+    "oscillator_solution", "oscillator_decay_rate", "quadratic_solution",
     # symbolic: discrete time
     "discrete_map", "analyse_discrete", "quadratic_invariant", "shadow_energy", "heavy_ball_to_ode",
     # numeric: compiling and simulating
     "compile_dynamics", "simulate", "simulate_ensemble", "sweep",
     # cross-checks: symbolic prediction against simulation
     "CrossCheck", "CrossCheckReport", "crosscheck", "judge_convergence",
+    # cross-checks: Monte Carlo ensembles against exact moments, weak order, energy drift
+    "MonteCarloCheck", "crosscheck_expected_inertia", "crosscheck_stationary",
+    "crosscheck_ito_drift", "WeakOrderFit", "fit_weak_order", "EnergyDrift", "energy_drift",
+    # the one order fit (slope of log error on log step) the cross-checks share
+    "fit_order",
     # conservation laws of models
     "check_law", "count_laws", "find_laws",
     # monitoring training runs

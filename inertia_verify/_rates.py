@@ -63,7 +63,7 @@ MAX_STEPS = 50
 
 @dataclass(frozen=True)
 class RateResult:
-    """A worst-case ratio after ``steps`` iterations, with the solver's accuracy.
+    """A worst-case ratio after ``iterations`` iterations, with the solver's accuracy.
 
     Attributes
     ----------
@@ -71,7 +71,7 @@ class RateResult:
         ``"gradient-descent"``, ``"heavy-ball"`` or ``"nesterov"``.
     metric : str
         ``"loss"`` or ``"inertia"``: the ratio of that quantity after and before.
-    steps : int
+    iterations : int
         The number of iterations.
     mu, smoothness, lr, momentum : fractions.Fraction
         The class of losses and the method's parameters, exactly.
@@ -90,14 +90,14 @@ class RateResult:
 
     Examples
     --------
-    >>> r = worst_case_rate("gradient-descent", mu=1, smoothness=4, steps=2, require_solver=False)
+    >>> r = worst_case_rate("gradient-descent", mu=1, smoothness=4, iterations=2, require_solver=False)
     >>> r.metric, r.lr, r.quadratic_lower_bound == Fraction(3, 4)**4
     ('loss', Fraction(1, 4), True)
     """
 
     method: str
     metric: str
-    steps: int
+    iterations: int
     mu: Fraction
     smoothness: Fraction
     lr: Fraction
@@ -116,22 +116,23 @@ class RateResult:
 
     def __str__(self) -> str:
         if self.worst_case is None:
-            return (f"{self.method}, {self.steps} steps, mu = {self.mu}, smoothness = "
+            return (f"{self.method}, {self.iterations} steps, mu = {self.mu}, smoothness = "
                     f"{self.smoothness}: worst case not computed (PEPit missing); the exact "
                     f"quadratic lower bound of the {self.metric} ratio is "
                     f"{self.quadratic_lower_bound}")
-        return (f"{self.method}, {self.steps} steps, mu = {self.mu}, smoothness = "
+        return (f"{self.method}, {self.iterations} steps, mu = {self.mu}, smoothness = "
                 f"{self.smoothness}: worst-case {self.metric} ratio {self.worst_case:.6g} "
                 f"(gap {self.solver_accuracy['absolute_gap']:.1e})")
 
     def to_dict(self) -> dict:
-        """JSON-ready: ``verdict``, ``worst_case``, ``metric``, ``steps``, ``solver_accuracy``,
-        the parameters as numbers with their exact values."""
+        """JSON-ready: ``verdict``, ``worst_case``, ``metric``, ``steps`` (the iterations, named
+        as the command line's ``--steps``), ``solver_accuracy``, the parameters as numbers with
+        their exact values."""
         def num(q: Fraction):
             return float(q)
 
         out = {"verdict": self.verdict, "method": self.method, "metric": self.metric,
-               "steps": self.steps, "worst_case": self.worst_case,
+               "steps": self.iterations, "worst_case": self.worst_case,
                "primal_lower_bound": self.primal,
                "solver_accuracy": None if self.solver_accuracy is None else dict(self.solver_accuracy),
                "quadratic_lower_bound": (None if self.quadratic_lower_bound is None
@@ -184,8 +185,8 @@ def _iterate(method: str, x, x_prev, grad, lr, momentum):
     return y - lr * grad(y)
 
 
-def quadratic_ratio(method: str, lam: Fraction, lr: Fraction, momentum: Fraction, steps: int,
-                    metric: str) -> Fraction:
+def quadratic_ratio(method: str, lam: Fraction, lr: Fraction, momentum: Fraction,
+                    iterations: int, metric: str) -> Fraction:
     """The exact ratio on the one-dimensional quadratic ``lam*x**2/2`` (start 1, θ₋₁ = θ₀).
 
     Examples
@@ -195,7 +196,7 @@ def quadratic_ratio(method: str, lam: Fraction, lr: Fraction, momentum: Fraction
     Fraction(81, 256)
     """
     x_prev = x = Fraction(1)
-    for _ in range(steps):
+    for _ in range(iterations):
         x, x_prev = _iterate(method, x, x_prev, lambda z: lam * z, lr, momentum), x
     value = lam * x * x / 2
     if metric == "inertia":
@@ -224,10 +225,10 @@ def _defaults(method, mu, ell, lr, momentum, notes):
     return lr, momentum
 
 
-def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, steps: int = 5,
+def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, iterations: int = 5,
                     metric: str = "loss", grid: int = 64, solver: str | None = None,
                     require_solver: bool = True) -> RateResult:
-    r"""The worst-case ratio after ``steps`` iterations over :math:`\mu`-strongly convex
+    r"""The worst-case ratio after ``iterations`` iterations over :math:`\mu`-strongly convex
     :math:`\ell`-smooth losses, by performance estimation (PEPit).
 
     Parameters
@@ -241,7 +242,7 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
         :math:`4/(\sqrt\ell + \sqrt\mu)^2` and :math:`\beta = ((\sqrt\kappa - 1)/
         (\sqrt\kappa + 1))^2`; Nesterov: :math:`\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)`),
         rounded to rationals.
-    steps : int
+    iterations : int
         :math:`n`, from 1 to 50.
     metric : {"loss", "inertia"}
     grid : int
@@ -262,7 +263,7 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
     Gradient descent with step :math:`1/\ell` contracts the loss by :math:`(1 - \mu/\ell)^2`
     per step, and that is tight:
 
-    >>> r = worst_case_rate("gradient-descent", mu=1, smoothness=4, steps=2)
+    >>> r = worst_case_rate("gradient-descent", mu=1, smoothness=4, iterations=2)
     >>> abs(r.worst_case - (3/4)**4) < 1e-4
     True
     >>> r.quadratic_lower_bound == Fraction(3, 4)**4
@@ -282,10 +283,12 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
         raise InvalidArgument("metric", metric, f"is a metric of heavy-ball-ode, not {method}",
                               "use loss or inertia")
     if ode:
-        steps = 1  # unused: an instantaneous rate
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
-        raise InvalidArgument("steps", steps, f"must be an integer from 1 to {MAX_STEPS}",
-                              "the SDP grows with the square of the steps; e.g. 5")
+        iterations = 1  # unused: an instantaneous rate
+    if isinstance(iterations, bool) or not isinstance(iterations, int) \
+            or not 1 <= iterations <= MAX_STEPS:
+        raise InvalidArgument("iterations", iterations,
+                              f"must be an integer from 1 to {MAX_STEPS}",
+                              "the SDP grows with the square of the iterations; e.g. 5")
     ell = _fraction(smoothness, "smoothness", low=0, low_open=True)
     mu_q = _fraction(mu, "mu", low=0)
     if mu_q > ell:
@@ -311,12 +314,12 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
                   - ({Fraction(0)} if mu_q == 0 else set()))
     if not lams:
         lams = [ell]
-    lower, worst_lam = max((quadratic_ratio(method, lam, lr_q, mom_q, steps, metric), lam)
+    lower, worst_lam = max((quadratic_ratio(method, lam, lr_q, mom_q, iterations, metric), lam)
                            for lam in lams)
     if not require_solver and importlib.util.find_spec("PEPit") is None:
         notes.append("PEPit is not installed (the 'inequalities' extra): the worst case over the "
                      "class was not computed; the exact quadratic lower bound stands alone")
-        return RateResult(method, metric, steps, mu_q, ell, lr_q, mom_q, None, None, None,
+        return RateResult(method, metric, iterations, mu_q, ell, lr_q, mom_q, None, None, None,
                           lower, worst_lam, tuple(notes))
     require_extra("PEPit")
     from PEPit import PEP
@@ -329,7 +332,7 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
     x0 = problem.set_initial_point()
     problem.set_initial_condition(func(x0) - fs <= 1)
     x = x_prev = x0
-    for _ in range(steps):
+    for _ in range(iterations):
         x, x_prev = _iterate(method, x, x_prev, func.gradient, float(lr_q), float(mom_q)), x
     measure = func(x) - fs
     if metric == "inertia":
@@ -341,7 +344,7 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, step
     if lower > dual + max(10 * abs(accuracy["absolute_gap"]), 1e-3 * abs(dual)):
         notes.append(f"the exact quadratic lower bound {float(lower):.6g} exceeds the SDP's "
                      f"upper bound {dual:.6g}: the solver is inaccurate here")
-    return RateResult(method, metric, steps, mu_q, ell, lr_q, mom_q, dual, primal, accuracy,
+    return RateResult(method, metric, iterations, mu_q, ell, lr_q, mom_q, dual, primal, accuracy,
                       lower, worst_lam, tuple(notes))
 
 

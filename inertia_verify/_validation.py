@@ -21,7 +21,7 @@ import numpy as np
 from ._errors import InvalidArgument
 
 __all__ = ["as_real", "as_positive_real", "as_nonnegative_real", "as_positive_int", "as_seed",
-           "as_state", "as_dynamics"]
+           "as_paths", "as_state", "as_dynamics"]
 
 _REAL_TYPES = (int, float, np.integer, np.floating)
 
@@ -178,6 +178,34 @@ def as_seed(seed: object, default: int, argument: str = "seed") -> int:
     if seed is None:
         return default
     return as_positive_int(seed, argument, minimum=0, example=f"{argument}={default} (the default)")
+
+
+def as_paths(paths: object, theta0: object, v0: object) -> int:
+    """The ensemble size: ``paths`` when given, else the leading dimension of a ``(paths, d)``
+    initial state (1 when both states are ``(d,)`` vectors).
+
+    Parameters
+    ----------
+    paths : int or None
+    theta0, v0 : array_like
+        The initial positions and velocities, ``(d,)`` or ``(paths, d)``.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> as_paths(None, [[1.0], [2.0], [3.0]], [0.0])
+    3
+    >>> as_paths(None, [1.0], [0.0]), as_paths(5, [1.0], [0.0])
+    (1, 5)
+    """
+    if paths is None:
+        stacked = [np.shape(x)[0] for x in (theta0, v0)
+                   if not isinstance(x, (str, bytes)) and np.ndim(x) == 2]
+        paths = stacked[0] if stacked else 1
+    return as_positive_int(paths, "paths", example="paths=1000")
 
 
 def as_state(value: object, d: int, paths: int | None, argument: str) -> np.ndarray:

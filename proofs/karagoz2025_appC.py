@@ -19,9 +19,10 @@ import sympy
 
 from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
-from inertia_verify.numeric import REFERENCE_BUDGET, compile_dynamics, get_scheme, simulate
+from inertia_verify.numeric import (REFERENCE_BUDGET, compile_dynamics, get_scheme, linear_flow,
+                                    simulate)
 
-from ._linear_flow import exact_flow, tolerance_units
+from ._tolerance_units import tolerance_units
 
 #: The toolkit's reference integrator (scipy's DOP853 behind simulate(scheme="dop853")).
 SCHEME = "dop853"
@@ -106,7 +107,7 @@ def _numeric():
     exact = []
     for i, c in enumerate((A, B)):
         generator = np.array([[0.0, 1.0], [-c, -gamma]])
-        exact.append(np.stack([exact_flow(generator, np.array([p[i], 0.0]), times)
+        exact.append(np.stack([linear_flow(generator, np.array([p[i], 0.0]), times)
                                for p in theta0], axis=1))
     exact_theta = np.stack([e[..., 0] for e in exact], axis=-1)
     checks.append((f"γ={gamma}: θ(t) against the exact flow expm(At)",

@@ -12,7 +12,7 @@ import sympy
 
 from inertia_verify import Dynamics, prove_equal
 from inertia_verify.catalogue import Claim, Outcome, outcome_from_verdicts
-from inertia_verify.numeric import energy_drift
+from inertia_verify import energy_drift
 from inertia_verify.symbolic import discrete_map, quadratic_invariant, shadow_energy
 
 #: Step sizes and horizon of the numeric sweep: 2,000 to 16,000 steps, many oscillation periods.
@@ -103,9 +103,9 @@ def check():
                        corrected="the shadow energy's per-step error is not O(η⁴)",
                        counterexample={"remainder_order": se.remainder.order})
     dyn = Dynamics.from_text("1 - cos(x)", "x")  # the pendulum: not quadratic
-    drift = energy_drift(dyn, "symplectic-euler", _STEPS, t_final=_T,
-                         theta0=[[1.0, 2.0]], v0=[[0.0, 0.5]], shadow_order=2)
-    euler = energy_drift(dyn, "euler", _STEPS, t_final=_T, theta0=[[1.0, 2.0]], v0=[[0.0, 0.5]])
+    drift = energy_drift(dyn, "symplectic-euler", _STEPS, t_end=_T,
+                         theta0=[[1.0], [2.0]], v0=[[0.0], [0.5]], shadow_order=2)
+    euler = energy_drift(dyn, "euler", _STEPS, t_end=_T, theta0=[[1.0], [2.0]], v0=[[0.0], [0.5]])
     evidence = list(outcome.evidence)
     evidence.append(f"numeric, pendulum L = 1 - cos x, 2 paths, t = {_T:g}, η = {list(_STEPS)}:")
     evidence += ["  " + line for line in str(drift).splitlines()]

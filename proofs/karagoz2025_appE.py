@@ -19,7 +19,7 @@ from inertia_verify import Dynamics, derive, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
 from inertia_verify.numeric import REFERENCE_DIGITS, compile_dynamics
 from inertia_verify.schemes import MpmathTaylor
-from inertia_verify.symbolic import oscillator
+from inertia_verify.symbolic import oscillator_solution
 
 DIGITS = REFERENCE_DIGITS
 
@@ -43,7 +43,7 @@ def check():
     residual = theta.diff(t, 2) + gamma * theta.diff(t) + omega**2 * theta
     parts.append(("(15) A e^{-γt/2} cos(ω_d t + φ) solves θ'' + γθ' + ω²θ = 0 (γ < 2ω)",
                   prove_zero(sympy.expand(sympy.expand_trig(residual)))))
-    solved = oscillator(omega, gamma, theta.subs(t, 0), theta.diff(t).subs(t, 0))
+    solved = oscillator_solution(omega, gamma, theta.subs(t, 0), theta.diff(t).subs(t, 0))
     from_dsolve = solved.theta.xreplace({solved.t: t})  # dsolve's solution, in its regime
     parts.append(("(15) equals dsolve's underdamped solution with θ(0) = A cos φ, "
                   "θ'(0) = -A(γ/2 cos φ + ω_d sin φ)",
@@ -69,7 +69,7 @@ def check():
                     f"(relative gap {sympy.nsimplify(gap / rhs)} ≤ γ/2ω = 1/2)")
 
     # corroboration (not needed for the proof): the closed form against mpmath at 30 digits
-    sol = oscillator(1, sympy.Rational(1, 2), 1, 0)
+    sol = oscillator_solution(1, sympy.Rational(1, 2), 1, 0)
     system = compile_dynamics(Dynamics.from_text("theta**2/2", "theta", damping="1/2"))
     times = [1, 3, 5]
     thetas, velocities = MpmathTaylor(DIGITS).solve_mp(system, [1], [0], 0, times)

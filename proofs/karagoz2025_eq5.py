@@ -17,7 +17,7 @@ import sympy
 
 from inertia_verify import Dynamics, prove_zero
 from inertia_verify.catalogue import Claim
-from inertia_verify.numeric import expected_inertia_crosscheck
+from inertia_verify import crosscheck_expected_inertia
 from inertia_verify.symbolic import quadratic_moments
 
 from ._stochastic import with_monte_carlo
@@ -44,8 +44,8 @@ def check():
     extra = [f"for contrast, multiplicative noise s·v_x: the readings differ by the drift "
              f"correction {multiplicative.stratonovich_correction[0]}"]
     dyn = Dynamics.from_text("x**2/2", "x", damping="gamma", noise="sigma")
-    mc = expected_inertia_crosscheck(dyn, [1.0], [0.0], t_end=T_END, steps=STEPS, paths=PATHS,
-                                     values=VALUES, seed=SEED, records=4)
+    mc = crosscheck_expected_inertia(dyn, [1.0], [0.0], t_end=T_END, dt=T_END / STEPS,
+                                     paths=PATHS, values=VALUES, seed=SEED, records=4)
     return with_monte_carlo("karagoz2025/eq5", parts, extra, mc)
 
 

@@ -17,7 +17,7 @@ import sympy
 
 from inertia_verify import Dynamics, prove_equal
 from inertia_verify.catalogue import Claim
-from inertia_verify.numeric import ito_drift_crosscheck
+from inertia_verify import crosscheck_ito_drift
 from inertia_verify.symbolic import ito_differential
 
 from ._stochastic import with_monte_carlo
@@ -46,7 +46,7 @@ def check():
                          f"({ito.noise_terms[0]}) dW;  Stratonovich: dI = ({strat.drift}) dt + "
                          f"({strat.noise_terms[0]}) ∘dW")
     dyn = Dynamics.from_text("x**2/2", "x", damping="gamma", noise="sigma")
-    mc = ito_drift_crosscheck(dyn, [1.0], [0.0], t_end=T_END, steps=STEPS, paths=PATHS,
+    mc = crosscheck_ito_drift(dyn, [1.0], [0.0], t_end=T_END, dt=T_END / STEPS, paths=PATHS,
                               values=VALUES, seed=SEED, records=8)
     return with_monte_carlo("karagoz2025/eq6", parts, extra, mc)
 

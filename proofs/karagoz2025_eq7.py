@@ -22,8 +22,7 @@ import sympy
 
 from inertia_verify import Dynamics, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.numeric import (expected_inertia_crosscheck, simulate_ensemble,
-                                    stationary_crosscheck)
+from inertia_verify import crosscheck_expected_inertia, crosscheck_stationary, simulate_ensemble
 from inertia_verify.symbolic import (dissipation, expected_rate, generator, gibbs_stationary,
                                      quadratic_moments)
 
@@ -65,7 +64,7 @@ def check():
     dyn = Dynamics.from_text("x**2/2", "x", damping="gamma", noise="sigma")
     moments = quadratic_moments(dyn, [0.0], [0.0])
     exact_half = float(moments.expected_inertia([2.0], values)[0])
-    run = simulate_ensemble(dyn, [0.0], [0.0], t_end=2.0, steps=200, paths=PATHS, values=values,
+    run = simulate_ensemble(dyn, [0.0], [0.0], t_end=2.0, dt=0.01, paths=PATHS, values=values,
                             seed=SEED, records=[0, 1, 2, 200])
     slope_vs_paper = run.mean["slope_minus_rate_without_noise"][1]
     slope_vs_paper_se = run.stderr["slope_minus_rate_without_noise"][1]
@@ -80,12 +79,12 @@ def check():
         f"of the sample mean at t = {run.times[1]:.3g} (central difference over t = 0 and "
         f"{run.times[2]:.3g}): {slope:.4f} ± {slope_se:.2g} (Itô: 0.5 + O(dt)); slope − paper's rate (paired): {slope_vs_paper:.4f} ± {slope_vs_paper_se:.2g}, "
         f"{abs(slope_vs_paper) / slope_vs_paper_se:.0f} standard errors from the paper's 0")
-    mc = expected_inertia_crosscheck(dyn, [0.0], [0.0], t_end=6.0, steps=120, paths=PATHS,
+    mc = crosscheck_expected_inertia(dyn, [0.0], [0.0], t_end=6.0, dt=0.05, paths=PATHS,
                                      values=values, seed=SEED + 10, records=3)
     evidence += mc.evidence()
     gibbs_dyn = Dynamics.from_text("x**4/4 - x**2/2", "x", damping="gamma", noise="sigma")
     gibbs = gibbs_stationary(gibbs_dyn, values)
-    stationary = stationary_crosscheck(gibbs_dyn, [0.0], [0.0], t_end=20.0, steps=400,
+    stationary = crosscheck_stationary(gibbs_dyn, [0.0], [0.0], t_end=20.0, dt=0.05,
                                        paths=PATHS, values=values, seed=SEED + 20)
     evidence.append(f"double well x⁴/4 − x²/2 (γ = σ = 1, T = ½): Gibbs stationarity "
                     f"{gibbs.stationarity}; E[I] = {gibbs.expected_inertia:.8f} "

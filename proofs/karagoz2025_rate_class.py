@@ -58,7 +58,7 @@ def check():
     # The exact quadratic decides; PEPit's worst case (the 'inequalities' extra) is reported
     # beside it when installed.
     r = worst_case_rate("heavy-ball", mu=mu, smoothness=ell, lr=lr, momentum=momentum,
-                        steps=steps, metric="inertia", require_solver=False)
+                        iterations=steps, metric="inertia", require_solver=False)
     bound = sympy.exp(-gamma * h * steps)  # e^{-γ t_n}, t_n = n h
     pep = ("not computed (PEPit missing: install the 'inequalities' extra)"
            if r.worst_case is None else

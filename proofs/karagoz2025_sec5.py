@@ -8,7 +8,7 @@ Made precise and checked two ways:
   f_min e^{−γt} and f_max e^{−γt} (it is not a pure exponential);
 * by simulation (velocity Verlet for γ = 0, conformal Verlet for γ > 0, and RK4, dt = 0.01 to t = 30, checked at
   dt, 2dt, 4dt): the energy balance and the closed form agree in units of the order-based
-  tolerance (see inertia_verify.crosscheck); with γ = 0 the Verlet inertia stays within
+  tolerance (see inertia_verify.crosschecks); with γ = 0 the Verlet inertia stays within
   its O(h²) band and RK4's within its O(h⁵) band of ½ (one order above RK4's 4: its leading
   energy error vanishes on an undamped linear oscillator) — "constant up to numerical precision"
   means: up to the scheme's own truncation error, which shrinks at the declared order.
@@ -20,7 +20,7 @@ from sympy.simplify.fu import TR8
 
 from inertia_verify import Dynamics, crosscheck, prove_equal, prove_zero
 from inertia_verify.catalogue import Claim, Outcome
-from inertia_verify.symbolic import oscillator
+from inertia_verify.symbolic import oscillator_solution
 
 GAMMA = sympy.Rational(1, 10)
 T_END, DT = 30.0, 0.01
@@ -44,12 +44,12 @@ def _envelope_bounds(solution):
 
 def check():
     evidence, data, parts_ok = [], {}, True
-    conserved = oscillator(1, 0, 1, 0)
+    conserved = oscillator_solution(1, 0, 1, 0)
     v_const = prove_equal(conserved.inertia, sympy.Rational(1, 2))
     evidence.append(f"γ = 0, exact: I(t) = {conserved.inertia}: {v_const}")
     parts_ok &= v_const.proved
 
-    damped = oscillator(1, GAMMA, 1, 0)
+    damped = oscillator_solution(1, GAMMA, 1, 0)
     f, a, amplitude, rebuilt = _envelope_bounds(damped)
     v_form = prove_equal(f, rebuilt)
     f_min, f_max = sympy.nsimplify(a - amplitude), sympy.nsimplify(a + amplitude)

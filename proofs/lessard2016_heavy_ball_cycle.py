@@ -67,7 +67,7 @@ def check():
         # The exact quadratic bound does not need PEPit; the class's worst case does (the
         # 'inequalities' extra): without it that line says so and the exact parts decide.
         r = worst_case_rate("heavy-ball", mu=MU, smoothness=ELL, lr=LR, momentum=MOMENTUM,
-                            steps=n, require_solver=False)
+                            iterations=n, require_solver=False)
         ratios[n] = r
         pep = ("not computed (PEPit missing: install the 'inequalities' extra)"
                if r.worst_case is None else

@@ -34,7 +34,7 @@ def check():
     runs = [(m, False, (0,)) for m in _models()]
     runs += [(m, True, SGD_SEEDS) for m in (deep_linear([3, 2, 4]), attention_head([2, 2, 2]))]
     for model, stochastic, seeds in runs:
-        run = law_drift(model, known_laws(model), STEPS, time=TIME, stochastic=stochastic,
+        run = law_drift(model, known_laws(model), STEPS, t_end=TIME, stochastic=stochastic,
                         seeds=seeds)
         tol = SGD_TOLERANCE if stochastic else GD_TOLERANCE
         under = all(d <= b for d, b in zip(run.drift, run.bound))

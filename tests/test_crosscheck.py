@@ -105,3 +105,23 @@ def test_tolerance_is_what_the_declared_order_allows_from_the_next_coarser_run()
 def test_bad_refinements():
     with pytest.raises(InvalidArgument, match="refinements"):
         crosscheck(DAMPED, [1, 0], [0, 1], 1.0, 0.1, refinements=0)
+
+
+def test_paths_is_inferred_from_a_paths_by_d_initial_state():
+    """The one public layout: a (paths, d) theta0 or v0 says how many paths there are."""
+    from inertia_verify import simulate
+
+    theta0 = np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]])
+    run = simulate(DAMPED, theta0, [0.0, 0.0], 1.0, 0.05)
+    assert run.paths == 3 and np.array_equal(run.initial_theta, theta0)
+    # the same numbers as when paths is given
+    given = simulate(DAMPED, theta0, [0.0, 0.0], 1.0, 0.05, paths=3)
+    assert np.array_equal(run.inertia, given.inertia)
+    assert simulate(DAMPED, [1.0, 0.0], np.zeros((4, 2)), 1.0, 0.05).paths == 4
+    assert simulate(DAMPED, [1.0, 0.0], [0.0, 0.0], 1.0, 0.05).paths == 1
+    report = crosscheck(DAMPED, theta0, [0.0, 0.0], 1.0, 0.05)
+    assert report.simulation.paths == 3 and report.verdict == "agrees", str(report)
+    # a paths that contradicts the state is refused, naming the state
+    with pytest.raises(InvalidArgument) as info:
+        simulate(DAMPED, theta0, [0.0, 0.0], 1.0, 0.05, paths=2)
+    assert info.value.argument == "theta0"

@@ -158,7 +158,7 @@ def test_maps_agree_with_the_numeric_integrators(scheme, damping):
 
     dyn = Dynamics.from_text("x**4/4 - x**2/2 + cos(y)", "x,y", damping=damping)
     h = 0.05
-    m = discrete_map(dyn, scheme, step=h)
+    m = discrete_map(dyn, scheme, dt=h)
     advance = m.lambdify()
     system = compile_dynamics(dyn)
     stepper = get_scheme(scheme).stepper(system, h)
@@ -186,7 +186,7 @@ def test_heavy_ball_from_damping_uses_the_stated_convention():
 
 
 def test_substitute_and_update_strings_parse_back():
-    m = discrete_map(Dynamics.from_text("a*x**2/2", "x"), "verlet").substitute({"a": 2, "step": 0.25})
+    m = discrete_map(Dynamics.from_text("a*x**2/2", "x"), "verlet").substitute({"a": 2, "dt": 0.25})
     assert m.step == sympy.Rational(1, 4)
     x, vx = m.state
     for text, expr in zip(m.update.values(), m.image):
@@ -199,8 +199,8 @@ def test_substitute_and_update_strings_parse_back():
     ({"scheme": "euler", "lr": 0.1, "momentum": 0.5}, "lr"),
     ({"scheme": "heavy-ball", "lr": 0.1, "momentum": 1.0}, "momentum"),
     ({"scheme": "heavy-ball", "lr": -0.1, "momentum": 0.5}, "lr"),
-    ({"scheme": "euler", "step": -1}, "step"),
-    ({"scheme": "euler", "step": "1/0"}, "step"),
+    ({"scheme": "euler", "dt": -1}, "dt"),
+    ({"scheme": "euler", "dt": "1/0"}, "dt"),
     ({"scheme": "euler", "convention": "second-order"}, "convention"),
 ])
 def test_bad_arguments(kwargs, argument):
@@ -218,7 +218,7 @@ def test_time_dependent_damping_gives_a_map_of_the_start_time():
     (x,), (v,) = dyn.coordinates, dyn.velocities
     assert sympy.expand(m.velocity[0].xreplace({dyn.time: 3, m.step: sympy.Rational(1, 2)})
                         - (v / 2 - x / 2)) == 0
-    advance = m.substitute({"step": 0.5}).lambdify()
+    advance = m.substitute({"dt": 0.5}).lambdify()
     with pytest.raises(InvalidArgument) as info:
         advance([np.array([1.0])], [np.array([1.0])])
     assert info.value.argument == "t"
@@ -231,4 +231,4 @@ def test_lr_with_damping_and_abstract_lambdify_are_rejected():
         discrete_map(Dynamics.from_text("x**2/2", "x", damping="1"), "heavy-ball", lr=0.1,
                      momentum=0.5)
     with pytest.raises(InvalidArgument, match="abstract"):
-        discrete_map(Dynamics.abstract(1), "euler", step=0.1).lambdify()
+        discrete_map(Dynamics.abstract(1), "euler", dt=0.1).lambdify()

@@ -143,8 +143,8 @@ def test_shadow_energy_rejects_damping_and_numeric_steps():
         shadow_energy(discrete_map(Dynamics.from_text("x**2", "x", damping="1"), "verlet"))
     assert info.value.argument == "damping"
     with pytest.raises(InvalidArgument) as info:
-        shadow_energy(discrete_map(Dynamics.from_text("x**2", "x"), "verlet", step=0.1))
-    assert info.value.argument == "step"
+        shadow_energy(discrete_map(Dynamics.from_text("x**2", "x"), "verlet", dt=0.1))
+    assert info.value.argument == "dt"
     with pytest.raises(InvalidArgument):
         shadow_energy(discrete_map(Dynamics.abstract(1), "verlet"), order=7)
 
@@ -157,7 +157,7 @@ def test_heavy_ball_mappings_are_proved(convention):
 def test_heavy_ball_reading_of_common_settings():
     # lr = 0.01, momentum = 0.9: h = 0.1, γ = (1 - 0.9)/0.1 = 1 (first order).
     first = heavy_ball_to_ode(0.01, 0.9)
-    assert first["step"] == sympy.Rational(1, 10) and first["damping"] == 1
+    assert first["dt"] == sympy.Rational(1, 10) and first["damping"] == 1
     conformal = heavy_ball_to_ode(0.01, 0.9, convention="conformal")
     assert float(conformal["damping"]) == pytest.approx(-np.log(0.9) / 0.1, rel=1e-15)
     back = ode_to_heavy_ball(0.1, 1)

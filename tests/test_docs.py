@@ -71,8 +71,9 @@ def test_every_public_name_is_in_the_api_reference():
 # -- numpydoc sections of the public API ---------------------------------------------------------
 #: The public namespaces: the package and its public subpackages and modules (each has __all__).
 PUBLIC_NAMESPACES = ["inertia_verify", "inertia_verify.symbolic", "inertia_verify.schemes",
-                     "inertia_verify.numeric", "inertia_verify.laws", "inertia_verify.catalogue",
-                     "inertia_verify.figures", "inertia_verify.testing", "inertia_verify.cli"]
+                     "inertia_verify.numeric", "inertia_verify.crosschecks", "inertia_verify.laws",
+                     "inertia_verify.catalogue", "inertia_verify.figures", "inertia_verify.testing",
+                     "inertia_verify.cli"]
 
 
 @functools.lru_cache(maxsize=None)

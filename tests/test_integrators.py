@@ -7,18 +7,19 @@ import pytest
 import sympy
 
 from inertia_verify import Dynamics, InvalidArgument, prove_equal
-from inertia_verify.numeric import FIXED_STEP, compile_dynamics, get_scheme, simulate
+from inertia_verify.numeric import (FIXED_STEP, compile_dynamics, get_scheme, quadratic_solution,
+                                    simulate)
 from inertia_verify.schemes import Symplectic
 from inertia_verify.numeric._stability import one_step_matrix
-from inertia_verify.symbolic import discrete_map, oscillator, quadratic
+from inertia_verify.symbolic import discrete_map, oscillator_solution
 
 # -- convergence order: tests/test_scheme_orders.py fits every registered scheme --------------
 
 def test_oscillator_closed_form_matches_expm_route():
     # the two exact routes (dsolve and expm) agree, so the slope test's reference is sound
-    sol = oscillator(sympy.Rational(13, 10), sympy.Rational(3, 10), 1, sympy.Rational(1, 2))
+    sol = oscillator_solution(sympy.Rational(13, 10), sympy.Rational(3, 10), 1, sympy.Rational(1, 2))
     theta, v, energy = sol.evaluate(np.linspace(0, 4, 9))
-    quad = quadratic([[1.69]], 0.3, [1.0], [0.5])
+    quad = quadratic_solution([[1.69]], 0.3, [1.0], [0.5])
     np.testing.assert_allclose(energy, quad.inertia_at(np.linspace(0, 4, 9)), rtol=1e-13)
 
 

@@ -47,7 +47,7 @@ def test_deterministic_divergence_is_reported():
 @pytest.mark.parametrize("scheme", ["euler-maruyama", "baoab"])
 def test_stochastic_agrees_within_standard_errors(scheme):
     dyn = Dynamics.from_text("x**2/2 + y**2", "x,y", damping="1", noise="0.5")
-    kw = dict(t_end=1.0, steps=40, paths=30000, seed=3, scheme=scheme, records=4)
+    kw = dict(t_end=1.0, dt=0.025, paths=30000, seed=3, scheme=scheme, records=4)
     a = simulate_ensemble(dyn, [1.0, 0.5], [0.0, 0.0], **kw)
     b = simulate_ensemble(dyn, [1.0, 0.5], [0.0, 0.0], backend="jax", **kw)
     assert b.status == "ok" and b.backend == "jax"
@@ -79,7 +79,7 @@ def test_refusals(monkeypatch):
         simulate(dyn, [1.0], [0.0], 1.0, 0.1, backend="torch")
     noisy = Dynamics.from_text("x**2/2", "x", damping="1", noise="x")
     with pytest.raises(InvalidArgument, match="additive noise only"):
-        simulate_ensemble(noisy, [1.0], [0.0], t_end=1.0, steps=4, paths=10, backend="jax")
+        simulate_ensemble(noisy, [1.0], [0.0], t_end=1.0, dt=0.25, paths=10, backend="jax")
     real_import = builtins.__import__
 
     def no_jax(name, *args, **kwargs):

@@ -2,8 +2,8 @@
 when the runs it is shown are internally inconsistent.
 
 The judges: the deterministic order test (``judge_convergence``, ``crosscheck``), the Monte Carlo
-z-test (``_judge`` behind ``expected_inertia_crosscheck``, ``stationary_crosscheck`` and
-``ito_drift_crosscheck``), the weak-order fit and the energy-drift sweep.  Each broken case is one
+z-test (``_judge`` behind ``crosscheck_expected_inertia``, ``crosscheck_stationary`` and
+``crosscheck_ito_drift``), the weak-order fit, the energy-drift sweep and the order fit they share.  Each broken case is one
 of the patterns of issue 10 §4: different draws between runs, a slope far above the declared
 order, a tolerance that would follow the very errors it judges, too few points, NaN standard
 errors, zero-variance estimates, a z-score against a standard error of 0, an energy error that
@@ -19,13 +19,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import inertia_verify._crosscheck as crosscheck_module
-from inertia_verify import Dynamics, InvalidArgument, crosscheck, judge_convergence
-from inertia_verify._crosscheck import DEFAULT_SEED, ORDER_BAND
+from inertia_verify import Dynamics, InvalidArgument
 from inertia_verify.cli import main
-from inertia_verify.numeric import Ensemble, energy_drift, fit_exponent, ito_drift_crosscheck
-from inertia_verify.numeric._energy_drift import MIN_STEPS, ROUNDOFF_KAPPA, _run
-from inertia_verify.numeric._montecarlo import MIN_PATHS, _judge, _pair, _weak_order_from_errors
+from inertia_verify.crosschecks import _convergence as crosscheck_module
+from inertia_verify.crosschecks import (DEFAULT_SEED, MIN_PATHS, ORDER_BAND, crosscheck,
+                                       crosscheck_ito_drift, energy_drift, fit_order,
+                                       judge_convergence)
+from inertia_verify.crosschecks._energy_drift import MIN_STEPS, ROUNDOFF_KAPPA, _run
+from inertia_verify.crosschecks._montecarlo import _judge, _pair, _weak_order_from_errors
+from inertia_verify.numeric import Ensemble
 from inertia_verify.symbolic import quadratic_moments
 
 STEPS = [0.04, 0.02, 0.01]  # coarsest first, as crosscheck produces them
@@ -100,13 +102,13 @@ def test_non_finite_errors_are_diverged_runs():
 @pytest.mark.parametrize("kwargs, argument", [
     ({"errors": [1e-3, -1e-4, 1e-5]}, "errors"),
     ({"errors": [1e-3, 1e-4]}, "errors"),
-    ({"step_sizes": [0.02, 0.02, 0.01]}, "step_sizes"),
-    ({"step_sizes": [0.04, 0.0, 0.01]}, "step_sizes"),
+    ({"dts": [0.02, 0.02, 0.01]}, "dts"),
+    ({"dts": [0.04, 0.0, 0.01]}, "dts"),
     ({"floor": math.nan}, "floor"),
     ({"order": 0}, "order"),
 ])
 def test_judge_convergence_refuses_malformed_evidence(kwargs, argument):
-    base = {"step_sizes": STEPS, "errors": [1.6e-3, 4e-4, 1e-4], "order": 2, "floor": FLOOR,
+    base = {"dts": STEPS, "errors": [1.6e-3, 4e-4, 1e-4], "order": 2, "floor": FLOOR,
             "quantity": "x"}
     with pytest.raises(InvalidArgument) as info:
         judge_convergence(**{**base, **kwargs})
@@ -308,7 +310,7 @@ def test_z_max_must_be_a_positive_finite_number():
 def test_a_real_ensemble_with_a_shifted_sample_disagrees():
     """Real runs at h and h/2; the fine run's sample shifted by 6 of its standard errors."""
     dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.7")
-    coarse, fine = _pair(dyn, [1.0], [0.0], None, 1.0, 20, 4000, "euler-maruyama", 0, 2,
+    coarse, fine = _pair(dyn, [1.0], [0.0], None, 1.0, 0.05, 4000, "euler-maruyama", 0, 2,
                          2**18, False)
     assert coarse.seed != fine.seed  # independent noise, as the standard error assumes
     exact = quadratic_moments(dyn, [1.0], [0.0]).expected_inertia(coarse.times)
@@ -323,7 +325,7 @@ def test_a_real_ensemble_with_a_shifted_sample_disagrees():
 def test_ito_drift_needs_an_interior_record():
     dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.7")
     with pytest.raises(InvalidArgument) as info:
-        ito_drift_crosscheck(dyn, [1.0], [0.0], t_end=1.0, steps=10, paths=200, records=1)
+        crosscheck_ito_drift(dyn, [1.0], [0.0], t_end=1.0, dt=0.1, paths=200, records=1)
     assert info.value.argument == "records"
 
 
@@ -407,16 +409,18 @@ def test_a_nan_modified_energy_is_not_swallowed():
 
 def test_too_short_runs_are_inconclusive():
     harmonic = Dynamics.from_text("x**2/2", "x")
-    short = energy_drift(harmonic, "verlet", [0.5, 0.25], t_final=2.0, theta0=[1.0], v0=[0.0])
+    short = energy_drift(harmonic, "verlet", [0.5, 0.25], t_end=2.0, theta0=[1.0], v0=[0.0])
     assert all(r.steps < MIN_STEPS for r in short.rows)
     assert short.verdict == "inconclusive", str(short)
     assert all(r.status == "too short" for r in short.rows)
 
 
-def test_fit_exponent_refuses_degenerate_input():
+def test_the_order_fit_refuses_degenerate_input():
     with pytest.raises(InvalidArgument):
-        fit_exponent([0.1, 0.05], [1e-3, 0.0])        # an error at round-off (0)
+        fit_order([0.1, 0.05], [1e-3, 0.0])        # an error at round-off (0)
     with pytest.raises(InvalidArgument):
-        fit_exponent([0.1, 0.05], [1e-3, math.nan])
+        fit_order([0.1, 0.05], [1e-3, math.nan])
     with pytest.raises(InvalidArgument):
-        fit_exponent([0.1, 0.1], [1e-3, 1e-4])        # no spread in log h
+        fit_order([0.1, 0.1], [1e-3, 1e-4])        # no spread in log h
+    with pytest.raises(InvalidArgument):
+        fit_order([0.1, 0.05], [1e-3, 1e-4], [1e-5, 0.0])  # a zero standard error: no weight

@@ -136,7 +136,7 @@ def test_parameters_are_not_modified_and_summary_is_json():
     ({"lr": 0.1, "momentum": -0.1}, "momentum"),
     ({"lr": 0.1, "momentum": 0.9, "convention": "exact"}, "convention"),
     ({"lr": 0.1, "momentum": 0.0, "convention": "conformal"}, "momentum"),
-    ({"lr": 0.1, "momentum": 0.9, "step": -1.0}, "step"),
+    ({"lr": 0.1, "momentum": 0.9, "dt": -1.0}, "dt"),
     ({"lr": "fast", "momentum": 0.9}, "lr"),
 ])
 def test_bad_construction(kwargs, argument):

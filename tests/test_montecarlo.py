@@ -7,11 +7,10 @@ import numpy as np
 import pytest
 import sympy
 
-from inertia_verify import Dynamics
+from inertia_verify import (Dynamics, crosscheck_expected_inertia, crosscheck_ito_drift,
+                            crosscheck_stationary, fit_weak_order, simulate_ensemble)
 from inertia_verify.cli import main
-from inertia_verify.numeric import (expected_inertia_crosscheck, ito_drift_crosscheck,
-                                    simulate_ensemble, stationary_crosscheck, weak_order_fit)
-from inertia_verify.numeric._montecarlo import _judge, _pair
+from inertia_verify.crosschecks._montecarlo import _judge, _pair
 from inertia_verify.symbolic import gibbs_stationary, quadratic_moments
 
 PATHS = 20000
@@ -33,7 +32,7 @@ def _random_quadratic(d, seed):
 @pytest.mark.parametrize("d", [1, 2])
 def test_mean_inertia_matches_the_exact_moments(scheme, d):
     dyn = _random_quadratic(d, seed=d)
-    check = expected_inertia_crosscheck(dyn, np.ones(d), np.zeros(d), t_end=2.0, steps=80,
+    check = crosscheck_expected_inertia(dyn, np.ones(d), np.zeros(d), t_end=2.0, dt=0.025,
                                         paths=PATHS, scheme=scheme, seed=11 * d, records=4)
     assert check.verdict == "agrees", str(check)
     json.dumps(check.to_dict(), allow_nan=False)
@@ -46,14 +45,14 @@ def test_mean_inertia_matches_the_exact_moments_higher_dimensions(scheme, d):
     dyn = _random_quadratic(d, seed=d)
     # Stiffer random systems: Richardson removes the O(h^p) term only, so h must be small enough
     # for the next one (here O(h²) for Euler–Maruyama) to sit below the Monte Carlo error.
-    check = expected_inertia_crosscheck(dyn, np.ones(d), np.zeros(d), t_end=2.0, steps=400,
+    check = crosscheck_expected_inertia(dyn, np.ones(d), np.zeros(d), t_end=2.0, dt=0.005,
                                         paths=4 * PATHS, scheme=scheme, seed=11 * d, records=4)
     assert check.verdict == "agrees", str(check)
 
 
 def test_ito_drift_matches_the_slope_of_the_sample_mean():
     dyn = _random_quadratic(2, seed=5)
-    check = ito_drift_crosscheck(dyn, [1.0, -0.5], [0.0, 0.5], t_end=2.0, steps=100,
+    check = crosscheck_ito_drift(dyn, [1.0, -0.5], [0.0, 0.5], t_end=2.0, dt=0.02,
                                  paths=PATHS, seed=3, records=5)
     assert check.verdict == "agrees", str(check)
 
@@ -62,7 +61,7 @@ def test_the_judge_rejects_a_wrong_prediction():
     """Same Monte Carlo runs, judged against the noiseless E[I] (what eq. 7 predicts): the
     disagreement must be detected, so agreement above means something."""
     dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="0.7")
-    runs = _pair(dyn, [1.0], [0.0], None, 3.0, 60, PATHS, "euler-maruyama", 0, 3,
+    runs = _pair(dyn, [1.0], [0.0], None, 3.0, 0.05, PATHS, "euler-maruyama", 0, 3,
                  2**18, False)
     noiseless = Dynamics.from_text("x**2/2", "x", damping="1")
     wrong = quadratic_moments(noiseless, [1.0], [0.0]).expected_inertia(runs[0].times)
@@ -74,7 +73,7 @@ def test_the_judge_rejects_a_wrong_prediction():
 
 def test_stationary_value_of_a_double_well():
     dyn = Dynamics.from_text("x**4/4 - x**2/2", "x", damping="1", noise="1")
-    check = stationary_crosscheck(dyn, [0.0], [0.0], t_end=20.0, steps=400, paths=PATHS, seed=4)
+    check = crosscheck_stationary(dyn, [0.0], [0.0], t_end=20.0, dt=0.05, paths=PATHS, seed=4)
     assert check.verdict == "agrees", str(check)
 
 
@@ -85,7 +84,7 @@ def test_baoab_has_a_smaller_stationary_bias_than_euler_maruyama():
     exact = float(gibbs_stationary(dyn).expected_inertia)  # = σ²/(2γ) = 0.5
     errors = {}
     for scheme in ("euler-maruyama", "baoab"):
-        run = simulate_ensemble(dyn, [0.0], [0.0], t_end=20.0, steps=100, paths=PATHS,
+        run = simulate_ensemble(dyn, [0.0], [0.0], t_end=20.0, dt=0.2, paths=PATHS,
                                 scheme=scheme, seed=9, records=1)
         errors[scheme] = (run.mean["inertia"][-1] - exact) / run.stderr["inertia"][-1]
     assert abs(errors["euler-maruyama"]) > 4.0
@@ -94,22 +93,22 @@ def test_baoab_has_a_smaller_stationary_bias_than_euler_maruyama():
 
 def test_diverged_runs_give_a_diverged_verdict():
     dyn = Dynamics.from_text("2500*x**2/2", "x", damping="1", noise="1")
-    check = expected_inertia_crosscheck(dyn, [1.0], [0.0], t_end=400.0, steps=400, paths=50,
+    check = crosscheck_expected_inertia(dyn, [1.0], [0.0], t_end=400.0, dt=1.0, paths=50,
                                         records=2)
     assert check.verdict == "diverged"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scheme, steps, paths", [
-    ("euler-maruyama", (10, 20, 40), 400_000),   # h = 0.1 … 0.025 (h = 0.2 is pre-asymptotic)
-    ("baoab", (2, 4, 8), 1_000_000),             # h = 0.5 … 0.125: errors 2e-2 … 1e-3
+@pytest.mark.parametrize("scheme, dts, paths", [
+    ("euler-maruyama", (0.1, 0.05, 0.025), 400_000),   # (h = 0.2 is pre-asymptotic)
+    ("baoab", (0.5, 0.25, 0.125), 1_000_000),          # errors 2e-2 … 1e-3
 ])
-def test_weak_order(scheme, steps, paths):
+def test_weak_order(scheme, dts, paths):
     """The fitted slope of log|E[I](1) error| against log h is within 4 standard errors (delta
     method from the Monte Carlo errors) of the declared weak order, and precise enough to rule
     out the neighbouring orders."""
     dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="1")
-    fit = weak_order_fit(dyn, [1.0], [0.0], t_end=1.0, steps=steps, paths=paths, scheme=scheme,
+    fit = fit_weak_order(dyn, [1.0], [0.0], t_end=1.0, dts=dts, paths=paths, scheme=scheme,
                          seed=1)
     print(fit)
     assert 4 * fit.slope_stderr < 0.5, str(fit)

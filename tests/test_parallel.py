@@ -37,7 +37,7 @@ def test_simulate_identical_for_any_workers_and_chunks(damping):
 def test_ensemble_identical_for_any_workers_and_chunks(scheme):
     dyn = Dynamics.from_text("x**2/2 + y**4/4", "x,y", damping="1", noise="0.5")
     paths = 5 * BLOCK_PATHS + 123  # a short last block
-    runs = [simulate_ensemble(dyn, [1.0, 0.5], [0.0, 0.1], t_end=0.5, steps=20, paths=paths,
+    runs = [simulate_ensemble(dyn, [1.0, 0.5], [0.0, 0.1], t_end=0.5, dt=0.025, paths=paths,
                               scheme=scheme, seed=11, records=4, workers=w, chunk_paths=c)
             for w, c in [(1, 10**7), (2, 10**7), (3, BLOCK_PATHS), (2, 2 * BLOCK_PATHS)]]
     for run in runs[1:]:
@@ -48,7 +48,7 @@ def test_ensemble_identical_for_any_workers_and_chunks(scheme):
     # round-off): the mean of I at t = 0 is I(θ0, v0) itself for every path.
     assert runs[0].mean["inertia"][0] == pytest.approx(0.5 * 0.01 + 0.5 + 0.5**4 / 4, rel=1e-14)
     # A different seed gives a different sample (the test above can fail).
-    other = simulate_ensemble(dyn, [1.0, 0.5], [0.0, 0.1], t_end=0.5, steps=20, paths=paths,
+    other = simulate_ensemble(dyn, [1.0, 0.5], [0.0, 0.1], t_end=0.5, dt=0.025, paths=paths,
                               scheme=scheme, seed=12, records=4, workers=2)
     assert other.mean["inertia"][-1] != runs[0].mean["inertia"][-1]
 
@@ -56,7 +56,7 @@ def test_ensemble_identical_for_any_workers_and_chunks(scheme):
 def test_divergence_is_the_same_for_any_workers():
     # x**4 with a large step blows up; the first diverging step does not depend on the chunks.
     dyn = Dynamics.from_text("x**4", "x", damping="0.1", noise="3")
-    runs = [simulate_ensemble(dyn, [3.0], [0.0], t_end=20.0, steps=100, paths=4 * BLOCK_PATHS,
+    runs = [simulate_ensemble(dyn, [3.0], [0.0], t_end=20.0, dt=0.2, paths=4 * BLOCK_PATHS,
                               seed=1, records=4, workers=w, chunk_paths=c)
             for w, c in [(1, 10**7), (2, BLOCK_PATHS), (3, BLOCK_PATHS)]]
     assert {r.status for r in runs} == {"diverged"}

@@ -15,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 def is_private(module: str) -> bool:
     """Whether a dotted module path of the package goes through a private (``_``) part."""
     parts = module.split(".")
@@ -81,3 +82,22 @@ def test_examples_and_proofs_import_public_names_only(path):
     assert private_imports(path) == set(), (
         f"{path.name} imports private modules; import the name from inertia_verify or its "
         "subpackage instead (export it there if it is missing)")
+
+
+def test_every_subpackage_is_installed_and_reachable_by_its_dotted_path():
+    # A subpackage missing from pyproject's explicit list is left out of the wheel; one named like
+    # a public function of its parent (the old ``crosscheck/`` beside ``crosscheck()``) is hidden
+    # by it, so that ``import inertia_verify.<name>.<module>`` fails.
+    import importlib
+
+    import inertia_verify
+
+    packages = sorted(p.parent.name for p in (ROOT / "inertia_verify").glob("*/__init__.py"))
+    listed = set(re.findall(r'"(inertia_verify\.\w+)"', (ROOT / "pyproject.toml").read_text()))
+    assert "crosschecks" in packages and "schemes" in packages
+    for name in packages:
+        if (ROOT / "inertia_verify" / name).is_symlink():
+            continue  # a development link to proofs/ (installed from package-dir)
+        assert f"inertia_verify.{name}" in listed, f"pyproject.toml does not install {name}/"
+        module = importlib.import_module(f"inertia_verify.{name}")
+        assert getattr(inertia_verify, name) is module, f"inertia_verify.{name} is hidden"

@@ -25,7 +25,7 @@ def test_gradient_descent_matches_the_tight_rate(steps, step):
     mu, ell = F(1), F(10)
     gamma = 1 / ell if step == "1/ell" else 2 / (ell + mu)
     tau = max((1 - mu * gamma) ** 2, (1 - ell * gamma) ** 2) ** steps
-    r = worst_case_rate("gradient-descent", mu=mu, smoothness=ell, lr=gamma, steps=steps)
+    r = worst_case_rate("gradient-descent", mu=mu, smoothness=ell, lr=gamma, iterations=steps)
     assert r.worst_case == pytest.approx(float(tau), rel=REL)
     assert r.quadratic_lower_bound == tau  # exact: the worst quadratic is λ = μ or ℓ
     assert abs(r.solver_accuracy["relative_gap"]) < REL
@@ -35,7 +35,7 @@ def test_heavy_ball_within_ghadimi_bound_and_pepit_example():
     """PEPit's heavy_ball_momentum example: μ = 0.1, ℓ = 1, α = 1/2, β = √((1-αμ)(1-ℓα)),
     n = 2: PEPit reports 0.753493; Ghadimi et al. (2015) bound it by (1 - αμ)^n."""
     beta = ((1 - 0.05) * 0.5) ** 0.5
-    r = worst_case_rate("heavy-ball", mu="1/10", smoothness=1, lr="1/2", momentum=beta, steps=2)
+    r = worst_case_rate("heavy-ball", mu="1/10", smoothness=1, lr="1/2", momentum=beta, iterations=2)
     assert r.worst_case == pytest.approx(0.753493, rel=REL)
     assert r.worst_case <= (1 - 0.05) ** 2 * (1 + REL)
 
@@ -43,7 +43,7 @@ def test_heavy_ball_within_ghadimi_bound_and_pepit_example():
 @pytest.mark.parametrize("method", ["gradient-descent", "heavy-ball", "nesterov"])
 @pytest.mark.parametrize("metric", ["loss", "inertia"])
 def test_worst_case_is_at_least_the_exact_quadratic_bound(method, metric):
-    r = worst_case_rate(method, mu=1, smoothness=25, steps=3, metric=metric)
+    r = worst_case_rate(method, mu=1, smoothness=25, iterations=3, metric=metric)
     assert r.worst_case >= float(r.quadratic_lower_bound) * (1 - REL)
     assert r.primal <= r.worst_case + REL * r.worst_case
     assert not any("inaccurate" in n for n in r.notes)
@@ -52,7 +52,7 @@ def test_worst_case_is_at_least_the_exact_quadratic_bound(method, metric):
 def test_lessard_parameters_make_the_ratio_exceed_one():
     """μ = 1, ℓ = 25, α = 1/9, β = 4/9: the worst case grows, and a quadratic alone proves it
     (exact rational above 1)."""
-    r = worst_case_rate("heavy-ball", mu=1, smoothness=25, lr="1/9", momentum="4/9", steps=5)
+    r = worst_case_rate("heavy-ball", mu=1, smoothness=25, lr="1/9", momentum="4/9", iterations=5)
     assert r.quadratic_lower_bound > 1 and r.worst_case > 1
     assert r.quadratic_lower_bound == max(
         quadratic_ratio("heavy-ball", lam, F(1, 9), F(4, 9), 5, "loss")
@@ -83,7 +83,7 @@ def test_quadratic_ratio_by_hand():
     ({"mu": 2, "smoothness": 1}, "mu"),
     ({"mu": -1, "smoothness": 1}, "mu"),
     ({"mu": 1, "smoothness": 0}, "smoothness"),
-    ({"mu": 1, "smoothness": 2, "steps": 0}, "steps"),
+    ({"mu": 1, "smoothness": 2, "iterations": 0}, "iterations"),
     ({"mu": 1, "smoothness": 2, "momentum": 1}, "momentum"),
     ({"mu": 1, "smoothness": 2, "lr": "x"}, "lr"),
     ({"mu": 1, "smoothness": 2, "metric": "speed"}, "metric"),

@@ -81,7 +81,7 @@ def _agree(exact, numeric):
 @pytest.mark.parametrize("name,options,case", list(_params()))
 def test_symbolic_map_is_one_numeric_step(name, options, case):
     dyn = Dynamics.from_text(LOSS, "x,y", **CASES[case])
-    step_map = discrete_map(dyn, name, step=STEP, **options)
+    step_map = discrete_map(dyn, name, dt=STEP, **options)
     scheme = type(get_scheme(name))(**options) if options else get_scheme(name)
     exact = _exact(step_map, dyn)
     assert np.all(np.isfinite(exact))
@@ -122,7 +122,7 @@ def test_optimizers_with_lr_and_momentum():
     dyn = Dynamics.from_text(LOSS, "x,y")
     lr, momentum = sympy.Rational(1, 64), sympy.Rational(7, 8)
     for name in ("heavy-ball", "nesterov"):
-        step_map = discrete_map(dyn, name, step=STEP, lr=lr, momentum=momentum)
+        step_map = discrete_map(dyn, name, dt=STEP, lr=lr, momentum=momentum)
         scheme = type(get_scheme(name))(lr=float(lr), momentum=float(momentum))
         assert _agree(_exact(step_map, dyn), _numeric(scheme, dyn)) <= RTOL
         damped = Dynamics.from_text(LOSS, "x,y", damping="3/10")

@@ -20,11 +20,10 @@ import numpy as np
 import pytest
 
 from inertia_verify import Dynamics, InvalidArgument
-from inertia_verify.numeric import compile_dynamics, compile_sde, simulate
+from inertia_verify.numeric import QuadraticSolution, compile_dynamics, compile_sde, simulate
 from inertia_verify.schemes import (FIXED_STEP, REFERENCES, REGISTRY, SDE_SCHEMES, ImplicitDamping,
                                     Integrator, ReferenceSolver, Scheme, SDEScheme)
 from inertia_verify.schemes._registry import _INSTANCES
-from inertia_verify.symbolic._closed_forms import quadratic_from_dynamics
 
 #: The fitted slope must be within this band of the declared order (deterministic schemes: the
 #: closed form is exact, so the band only absorbs the pre-asymptotic curvature of the error).
@@ -147,7 +146,7 @@ def _problem(problem):
     spec = PROBLEMS[problem]
     dyn = Dynamics.from_text(spec["loss"], spec["coords"], damping=spec["damping"],
                              mass=spec["mass"])
-    return compile_dynamics(dyn), quadratic_from_dynamics(dyn, spec["theta0"], spec["v0"]), {}
+    return compile_dynamics(dyn), QuadraticSolution.from_dynamics(dyn, spec["theta0"], spec["v0"]), {}
 
 
 @pytest.mark.parametrize("problem", list(PROBLEMS))
@@ -176,7 +175,7 @@ def test_fixed_step_order(name, problem):
 # -- references ----------------------------------------------------------------------------------
 
 #: The cross-check trusts a reference to 100 times its relative accuracy times the scale (the
-#: floor of ``_crosscheck._floor``).  On this short, well-conditioned run (six output intervals
+#: floor of ``crosschecks._convergence._floor``).  On this short, well-conditioned run (six output intervals
 #: up to t = 3) the error must stay within 10 such units (measured: about 1), well inside that.
 ACCURACY_UNITS = 10
 
@@ -185,7 +184,7 @@ ACCURACY_UNITS = 10
 def test_reference_error_in_units_of_its_accuracy(name):
     reference = REFERENCES[name]
     dyn = Dynamics.from_text("x**2/2", "x", damping="0.5")
-    solution = quadratic_from_dynamics(dyn, [1.0], [0.0])
+    solution = QuadraticSolution.from_dynamics(dyn, [1.0], [0.0])
     run = simulate(dyn, [1.0], [0.0], 3.0, 0.5, scheme=reference)
     exact = solution.inertia_at(run.times)
     units = np.abs(run.inertia[:, 0] - exact) / (reference.relative_accuracy * np.max(exact))

@@ -31,21 +31,21 @@ def test_same_seed_same_numbers_whatever_the_chunking(scheme, system):
     dyn = Dynamics.from_text(loss, names, damping=damping, noise=noise)
     d = dyn.dimension
     paths = 2 * BLOCK_PATHS + 123  # a partial last block
-    runs = [simulate_ensemble(dyn, [0.5] * d, [0.0] * d, t_end=0.5, steps=20, paths=paths,
+    runs = [simulate_ensemble(dyn, [0.5] * d, [0.0] * d, t_end=0.5, dt=0.025, paths=paths,
                               scheme=scheme, seed=7, records=4, chunk_paths=chunk)
             for chunk in (1, BLOCK_PATHS, 10 * BLOCK_PATHS)]
     for other in runs[1:]:
         for name in runs[0].mean:
             assert np.array_equal(runs[0].mean[name], other.mean[name], equal_nan=True)
             assert np.array_equal(runs[0].stderr[name], other.stderr[name], equal_nan=True)
-    different = simulate_ensemble(dyn, [0.5] * d, [0.0] * d, t_end=0.5, steps=20, paths=paths,
+    different = simulate_ensemble(dyn, [0.5] * d, [0.0] * d, t_end=0.5, dt=0.025, paths=paths,
                                   scheme=scheme, seed=8, records=4)
     assert not np.array_equal(runs[0].mean["inertia"][1:], different.mean["inertia"][1:])
 
 
 def test_noiseless_paths_are_all_equal():
     dyn = Dynamics.from_text("x**2/2", "x", damping="0.1")
-    run = simulate_ensemble(dyn, [1.0], [0.0], t_end=1.0, steps=50, paths=100, records=2)
+    run = simulate_ensemble(dyn, [1.0], [0.0], t_end=1.0, dt=0.02, paths=100, records=2)
     # Identical paths: the spread is round-off of the block means only.
     assert np.all(run.stderr["inertia"] <= 1e-14 * run.mean["inertia"])
 
@@ -54,7 +54,7 @@ def test_divergence_is_reported_not_averaged():
     # EM on a stiff harmonic loss far beyond its stability limit (h·ω = 50).
     dyn = Dynamics.from_text("2500*x**2/2", "x", damping="1", noise="1")
     for steps in (100, 1000):  # the energy overflows first; later the state itself
-        run = simulate_ensemble(dyn, [1.0], [0.0], t_end=float(steps), steps=steps, paths=50)
+        run = simulate_ensemble(dyn, [1.0], [0.0], t_end=float(steps), dt=1.0, paths=50)
         assert run.status == "diverged" and run.diverged_at is not None
     assert run.to_dict()["status"] == "diverged"
 
@@ -66,7 +66,7 @@ def test_stratonovich_multiplicative_noise_is_integrated_in_ito_form():
     for calculus, rate in (("stratonovich", 2 * s**2 - 2 * gamma), ("ito", s**2 - 2 * gamma)):
         dyn = Dynamics.from_text("0*x", "x", damping=str(gamma), noise=f"{s}*v_x",
                                  calculus=calculus)
-        runs = [simulate_ensemble(dyn, [0.0], [1.0], t_end=t_end, steps=n, paths=20000, seed=s_,
+        runs = [simulate_ensemble(dyn, [0.0], [1.0], t_end=t_end, dt=t_end / n, paths=20000, seed=s_,
                                   records=1) for n, s_ in ((100, 1), (200, 2))]
         # Richardson over h, h/2 removes Euler–Maruyama's O(h) weak bias.
         mh, m2 = (r.mean["velocity_square"][-1] for r in runs)
@@ -91,23 +91,23 @@ def test_ou_propagator_matches_the_closed_form_and_van_loan():
 
 def test_progress_bar_goes_to_stderr_only_when_asked(capsys):
     dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="1")
-    simulate_ensemble(dyn, [0.0], [0.0], t_end=0.1, steps=10, paths=10, progress=True)
+    simulate_ensemble(dyn, [0.0], [0.0], t_end=0.1, dt=0.01, paths=10, progress=True)
     assert "euler-maruyama" in capsys.readouterr().err
-    simulate_ensemble(dyn, [0.0], [0.0], t_end=0.1, steps=10, paths=10, progress=False)
+    simulate_ensemble(dyn, [0.0], [0.0], t_end=0.1, dt=0.01, paths=10, progress=False)
     captured = capsys.readouterr()
     assert captured.err == "" and captured.out == ""
 
 
 def test_rendering():
     dyn = Dynamics.from_text("x**2/2", "x", damping="1", noise="1")
-    run = simulate_ensemble(dyn, [0.0], [0.0], t_end=0.1, steps=10, paths=10, records=2)
+    run = simulate_ensemble(dyn, [0.0], [0.0], t_end=0.1, dt=0.01, paths=10, records=2)
     assert "E[I]" in str(run) and "<table>" in run._repr_html_()
     assert "simulate_ensemble(" in run.rerun()
 
 
 @pytest.mark.parametrize("kwargs, argument", [
     (dict(paths=1), "paths"),
-    (dict(steps=0), "steps"),
+    (dict(dt=0), "dt"),
     (dict(t_end=-1.0), "t_end"),
     (dict(seed=-3), "seed"),
     (dict(scheme="milstein"), "scheme"),
@@ -118,7 +118,7 @@ def test_rendering():
 ])
 def test_bad_arguments(kwargs, argument):
     dyn = Dynamics.from_text("x**2/2", "x", damping="gamma", noise="1")
-    options = dict(theta0=[0.0], v0=[0.0], t_end=1.0, steps=10, paths=10,
+    options = dict(theta0=[0.0], v0=[0.0], t_end=1.0, dt=0.1, paths=10,
                    values={"gamma": 1.0})
     options.update(kwargs)
     with pytest.raises(InvalidArgument) as info:
@@ -133,10 +133,10 @@ def test_bad_arguments(kwargs, argument):
 def test_baoab_needs_constant_damping_and_additive_noise(kwargs, fragment):
     dyn = Dynamics.from_text("x**2/2", "x", **kwargs)
     with pytest.raises(InvalidArgument, match=fragment):
-        simulate_ensemble(dyn, [0.0], [0.0], t_end=1.0, steps=10, paths=10, scheme="baoab")
+        simulate_ensemble(dyn, [0.0], [0.0], t_end=1.0, dt=0.1, paths=10, scheme="baoab")
 
 
 def test_abstract_loss_cannot_be_simulated():
     with pytest.raises(InvalidArgument, match="abstract"):
-        simulate_ensemble(Dynamics.abstract(1, noise=1), [0.0], [0.0], t_end=1.0, steps=10,
+        simulate_ensemble(Dynamics.abstract(1, noise=1), [0.0], [0.0], t_end=1.0, dt=0.1,
                           paths=10)

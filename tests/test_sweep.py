@@ -24,7 +24,7 @@ def test_each_point_is_its_own_run_and_its_prediction():
     moments = quadratic_moments(DYN, [1.0], [0.0])
     for row in table.rows:
         values = {"gamma": row["gamma"], "sigma": 0.4}
-        own = simulate_ensemble(DYN, [1.0], [0.0], t_end=0.5, steps=row["steps"], paths=3000,
+        own = simulate_ensemble(DYN, [1.0], [0.0], t_end=0.5, dt=row["dt_used"], paths=3000,
                                 scheme="baoab", seed=row["seed"], values=values, records=1,
                                 workers=1)
         assert row["inertia_final_mean"] == own.mean["inertia"][-1]

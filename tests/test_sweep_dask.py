@@ -39,8 +39,8 @@ def cluster():
 
 def test_same_bits_as_one_process_and_sweep(cluster):
     _, client = cluster
-    local = simulate_ensemble(DYN, [1.0, 0.5], [0.0, 0.0], steps=40, workers=1, **KW)
-    remote = simulate_ensemble(DYN, [1.0, 0.5], [0.0, 0.0], steps=40, client=client, **KW)
+    local = simulate_ensemble(DYN, [1.0, 0.5], [0.0, 0.0], dt=0.025, workers=1, **KW)
+    remote = simulate_ensemble(DYN, [1.0, 0.5], [0.0, 0.0], dt=0.025, client=client, **KW)
     assert remote.status == "ok" and _same(local, remote)
     grid = {"gamma": [0.5, 1.0], "seed": [1, 2]}
     here = sweep(DYN, [1.0, 0.5], [0.0, 0.0], t_end=0.5, dt=0.05, paths=3000, grid=grid,
@@ -54,12 +54,12 @@ def test_killed_worker_is_recomputed(cluster):
     local_cluster, client = cluster
     # Long enough chunks (about a second each on one core) that the kill lands mid-run.
     steps = 600
-    reference = simulate_ensemble(DYN, [1.0, 0.5], [0.0, 0.0], steps=steps, workers=1, **KW)
+    reference = simulate_ensemble(DYN, [1.0, 0.5], [0.0, 0.0], dt=1 / steps, workers=1, **KW)
     pids = client.run(os.getpid)
     outcome = {}
 
     def remote():
-        outcome["run"] = simulate_ensemble(DYN, [1.0, 0.5], [0.0, 0.0], steps=steps,
+        outcome["run"] = simulate_ensemble(DYN, [1.0, 0.5], [0.0, 0.0], dt=1 / steps,
                                            client=client, **KW)
 
     thread = threading.Thread(target=remote)
@@ -94,4 +94,4 @@ def test_unreachable_scheduler_and_bad_local():
             with dask_client(bad):
                 pass
     with pytest.raises(InvalidArgument, match="client"):
-        simulate_ensemble(DYN, [1.0, 0.5], [0.0, 0.0], steps=4, client="tcp://x", **KW)
+        simulate_ensemble(DYN, [1.0, 0.5], [0.0, 0.0], dt=0.25, client="tcp://x", **KW)

@@ -34,10 +34,10 @@ def test_roundoff_floor_refuses_bad_arguments(kwargs, argument):
 def test_exactly_conserved_quadratic_invariant_stays_under_the_floor():
     # The floor must hold where nothing but round-off is at work: symplectic Euler conserves its
     # modified energy of the harmonic oscillator exactly, so every deviation is rounding.
-    from inertia_verify.numeric import energy_drift
+    from inertia_verify import energy_drift
 
     run = energy_drift(Dynamics.from_text("x**2/2", "x"), "symplectic-euler", [0.1, 0.05],
-                       t_final=40, theta0=[1.0], v0=[0.0])
+                       t_end=40, theta0=[1.0], v0=[0.0])
     assert run.modified_kind == "exact"
     for row in run.rows:
         assert row.modified_error <= tol.roundoff_floor(row.steps)
@@ -52,7 +52,7 @@ def test_z_score_is_a_four_sigma_two_sided_test():
 
 def test_judges_and_solvers_take_their_values_from_here():
     from inertia_verify.numeric import REFERENCE_BUDGET, REFERENCE_DIGITS, get_scheme, roundoff_floor
-    from inertia_verify.numeric import _energy_drift, _montecarlo
+    from inertia_verify.crosschecks import _energy_drift, _montecarlo
 
     assert _montecarlo.Z_SCORE is tol.Z_SCORE
     assert _energy_drift.ROUNDOFF_KAPPA is tol.ROUNDOFF_KAPPA
@@ -63,7 +63,7 @@ def test_judges_and_solvers_take_their_values_from_here():
 
 
 def test_crosscheck_floor_uses_the_same_round_off_and_reference_budget():
-    from inertia_verify._crosscheck import _floor
+    from inertia_verify.crosschecks._convergence import _floor
     from inertia_verify.numeric import get_scheme, simulate
 
     dyn = Dynamics.from_text("x**2/2", "x")

@@ -7,33 +7,9 @@ import argparse
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from ..symbolic import derive
-from ._common import FLAGS, add_json, add_system
+from ._common import NOISE_FLAGS, add_json, add_noise, add_system, noisy_system_from_args
 
 ORDER = 10
-
-#: The noise options read like this on the command line.
-NOISE_FLAGS = {**FLAGS, "noise": "--noise", "calculus": "--calculus"}
-
-
-def add_noise(parser: argparse.ArgumentParser) -> None:
-    """--noise and --calculus: the stochastic part of a system."""
-    parser.add_argument("--noise", metavar="EXPR|MATRIX", default=None,
-                        help="noise Σ in dv = (...) dt + Σ dW: a scalar sigma (Σ = σI), or a d×m "
-                             "matrix [[s,0],[0,s]]; entries may use the coordinates, their "
-                             "velocities v_<name>, t and parameters (multiplicative noise)")
-    parser.add_argument("--calculus", choices=["ito", "stratonovich"], default="ito",
-                        help="how the noise is read (default ito); with --noise, derive writes "
-                             "dI in this calculus")
-
-
-def noisy_system_from_args(args: argparse.Namespace) -> Dynamics:
-    try:
-        return Dynamics.from_text(args.loss, args.vars, damping=args.damping, mass=args.mass,
-                                  parameters=args.params, noise=args.noise,
-                                  calculus=args.calculus)
-    except InvalidArgument as exc:
-        raise exc.renamed(NOISE_FLAGS) from exc
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(

@@ -100,10 +100,10 @@ def run(args: argparse.Namespace):
                                   "momentum 1 is undamped: use --scheme symplectic-euler")
     step = _step(args.step)
     dynamics = system_from_args(args)
-    flags = {**FLAGS, "step": "--step", "lr": "--lr", "momentum": "--momentum",
+    flags = {**FLAGS, "dt": "--step", "lr": "--lr", "momentum": "--momentum",
              "scheme": "--scheme", "convention": "--convention", "order": "--order"}
     try:
-        result = analyse_discrete(dynamics, args.scheme, step=step, lr=lr, momentum=momentum,
+        result = analyse_discrete(dynamics, args.scheme, dt=step, lr=lr, momentum=momentum,
                                   convention=args.convention, order=args.order)
     except InvalidArgument as exc:
         raise exc.renamed(flags) from exc

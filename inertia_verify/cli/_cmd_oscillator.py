@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace):
-    from ..symbolic._closed_forms import oscillator
+    from ..symbolic import oscillator_solution
 
     omega = exact_number(args.omega, "--omega")
     gamma = exact_number(args.gamma, "--gamma")
@@ -52,8 +52,8 @@ def run(args: argparse.Namespace):
     t = exact_number(t_text, "--t-end")
     if t.is_negative:
         raise InvalidArgument("--t-end", t_text, "must be non-negative")
-    solution = oscillator(omega, gamma, exact_number(args.theta0, "--theta0"),
-                          exact_number(args.v0, "--v0"))
+    solution = oscillator_solution(omega, gamma, exact_number(args.theta0, "--theta0"),
+                                   exact_number(args.v0, "--v0"))
     at = {solution.t: t}
     values = {name: float(sympy.N(expr.subs(at), 30)) for name, expr in
               (("theta", solution.theta), ("velocity", solution.velocity),

@@ -8,8 +8,7 @@ import numpy as np
 
 from .._errors import InvalidArgument
 from .._expressions import parse_matrix, parse_scalar_or_matrix, parse_vector
-from ._common import add_json, add_t_end, t_end_text
-from ._cmd_simulate import number
+from ._common import add_json, add_t_end, number, t_end_text
 
 ORDER = 50
 
@@ -48,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace):
-    from ..symbolic._closed_forms import quadratic
+    from ..numeric import quadratic_solution
 
     hessian = _numeric(parse_matrix(args.hessian, argument="--hessian", allowed_names=[]),
                        "--hessian", args.hessian)
@@ -66,7 +65,7 @@ def run(args: argparse.Namespace):
     names = {"hessian": "--hessian", "damping": "--damping", "mass": "--mass",
              "theta0": "--theta0", "v0": "--v0"}
     try:
-        solution = quadratic(hessian, damping, theta0, v0, mass=mass)
+        solution = quadratic_solution(hessian, damping, theta0, v0, mass=mass)
     except InvalidArgument as exc:
         raise exc.renamed(names) from exc
     payload = {"verdict": "computed", **solution.to_dict(), "t_end": t, "theta0": list(theta0),

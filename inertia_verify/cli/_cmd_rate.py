@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 _FLAGS = {"method": "--method", "mu": "--mu", "smoothness": "--smoothness", "lr": "--lr",
-          "momentum": "--momentum", "steps": "--steps", "metric": "--metric"}
+          "momentum": "--momentum", "iterations": "--steps", "metric": "--metric"}
 
 
 def run(args: argparse.Namespace):
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace):
     metric = args.metric or ("lyapunov" if args.method == "heavy-ball-ode" else "loss")
     try:
         result = worst_case_rate(args.method, mu=args.mu, smoothness=args.smoothness, lr=lr,
-                                 momentum=args.momentum, steps=steps, metric=metric)
+                                 momentum=args.momentum, iterations=steps, metric=metric)
     except InvalidArgument as exc:
         renamed = exc.renamed(_FLAGS)
         if args.gamma is not None and exc.argument == "lr":
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace):
         return result.to_dict(), "\n".join(lines), 0
     lines = [f"method:      {result.method} (lr = {result.lr}, momentum = {result.momentum})",
              f"class:       {result.mu}-strongly convex, {result.smoothness}-smooth losses",
-             f"metric:      {result.metric} ratio after {result.steps} steps",
+             f"metric:      {result.metric} ratio after {result.iterations} steps",
              f"worst case:  {result.worst_case:.8g}  (SDP dual bound; primal "
              f"{result.primal:.8g}, gap {acc['absolute_gap']:.1e}, solver {acc['solver']})",
              f"quadratics:  >= {float(result.quadratic_lower_bound):.8g} (exact: "

@@ -4,45 +4,18 @@ predictions (energy balance; closed form for quadratic losses)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Mapping
+
+import numpy as np
 
 from .._errors import InvalidArgument, warn
-from .._expressions import parse_names, parse_vector
+from .._expressions import parse_vector
+from ._common import (SIMULATE_FLAGS, add_json, add_noise, add_scale_options, add_system,
+                      noisy_system_from_args, number, optional_dask, positive_int,
+                      simulate_contract, values_from_text, workers_from_args)
 from ..schemes import FIXED_STEP, REFERENCES, SDE_SCHEMES, get_sde_scheme
-from ._cmd_derive import NOISE_FLAGS, add_noise, noisy_system_from_args
-from ._common import add_json, add_system, simulate_contract
 
 ORDER = 30
-
-#: The Python API's argument names as they read on this command line.
-SIMULATE_FLAGS = {**NOISE_FLAGS, "theta0": "--theta0", "v0": "--v0", "t_end": "--t-end", "dt": "--dt",
-                  "scheme": "--scheme", "paths": "--paths", "spread": "--spread",
-                  "seed": "--seed", "t0": "--t0", "values": "--values", "dynamics": "--loss",
-                  "save_every": "--save-every", "chunk_paths": "--chunk", "steps": "--dt",
-                  "workers": "--workers", "client": "--dask", "dask": "--dask",
-                  "backend": "--backend"}
-
-
-def number(text: str, argument: str) -> float:
-    """One finite number from user text, through the restricted parser."""
-    return parse_vector(text, argument=argument, length=1)[0]
-
-
-def values_from_text(text: str | None) -> dict[str, float] | None:
-    """``"gamma=0.1, a=2"`` → ``{"gamma": 0.1, "a": 2.0}`` (names and numbers parsed safely)."""
-    if text is None:
-        return None
-    values = {}
-    for item in text.split(","):
-        if "=" not in item:
-            raise InvalidArgument("--values", text, f"{item.strip()!r} is not NAME=NUMBER",
-                                  "write e.g. --values gamma=0.1,a=2")
-        name, value = item.split("=", 1)
-        (name,) = parse_names(name, argument="--values")
-        values[name] = number(value, "--values")
-    return values
-
 
 #: How the step rule's arguments read on this command line.
 STEP_NAMES = ("--t-end", "--dt", "--t0")
@@ -64,13 +37,6 @@ def steps_from_args(args: argparse.Namespace) -> tuple[int, float, float, float]
         warn(f"--dt {args.dt} does not divide --t-end - --t0 = {t_end - t0:g}: {steps} steps of "
              f"dt = {used:.12g} are used (the step is never made larger than asked)")
     return steps, used, t_end, t0
-
-
-def _positive_int(text: str, argument: str) -> int:
-    value = number(text, argument)
-    if value != int(value) or value < 1:
-        raise InvalidArgument(argument, text, "must be a positive integer", "e.g. 1000")
-    return int(value)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -134,41 +100,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def add_scale_options(parser: argparse.ArgumentParser) -> None:
-    """``--workers N`` and ``--dask ADDRESS`` (shared by simulate and sweep)."""
-    parser.add_argument("--workers", default=None, metavar="N",
-                        help="threads integrating chunks of paths at once (default: every core); "
-                             "the results are the same bits for any N")
-    parser.add_argument("--dask", default=None, metavar="ADDRESS",
-                        help="with --noise (and for sweep): run the chunks on a Dask cluster, "
-                             "ADDRESS of a running scheduler (tcp://host:8786) or local:N for a "
-                             "LocalCluster of N processes (needs the 'dask' extra); the results "
-                             "are the same bits as on one machine")
-    parser.add_argument("--backend", default="numpy", choices=["numpy", "jax"],
-                        help="numpy (default) or jax: jit-compiled schemes vmapped over the "
-                             "paths, on a GPU when there is one (needs the 'jax' extra; "
-                             "euler, symplectic-euler, verlet, rk4, and with --noise "
-                             "euler-maruyama and baoab with additive noise)")
-
-
-def workers_from_args(args: argparse.Namespace) -> int | None:
-    """``--workers`` as a positive integer (``None``: every core)."""
-    if args.workers is None:
-        return None
-    try:
-        return _positive_int(args.workers, "--workers")
-    except InvalidArgument as exc:
-        raise InvalidArgument("--workers", args.workers, "must be a positive integer (threads)",
-                              "e.g. --workers 1 for one core; leave it out for every core") \
-            from exc
-
-
 #: Coarser runs of the cross-check (at 2dt and 4dt).
 REFINEMENTS = 2
 
 
 def run(args: argparse.Namespace):
-    from .._crosscheck import crosscheck
+    from ..crosschecks import crosscheck
     from .._progress import progress_default
     from ..numeric._jax_backend import backend_default
     from ..numeric._parallel import workers_default
@@ -191,7 +128,7 @@ def run(args: argparse.Namespace):
                 "--dt", args.dt, f"gives {steps} step(s) over [{t0:g}, {t_end:g}]; the cross-check "
                 f"also runs at 2dt and 4dt and needs at least {2**REFINEMENTS} steps",
                 f"use --dt {(t_end - t0) / 2**REFINEMENTS:g} or smaller")
-        paths = _positive_int(args.paths, "--paths")
+        paths = positive_int(args.paths, "--paths")
         seed = None if args.seed is None else int(number(args.seed, "--seed"))
         spread = None
         if args.spread is not None:
@@ -204,7 +141,7 @@ def run(args: argparse.Namespace):
         if order is not None and not order > 0:
             raise InvalidArgument("--order", args.order, "must be a positive number",
                                   "e.g. --order 5")
-        save_every = None if args.save_every is None else _positive_int(args.save_every,
+        save_every = None if args.save_every is None else positive_int(args.save_every,
                                                                         "--save-every")
         # The cross-check holds its runs at dt, 2dt and 4dt at once: refuse up front what
         # cannot fit, before the first of them is integrated.
@@ -226,21 +163,9 @@ def run(args: argparse.Namespace):
     return payload, str(report), 0 if report.verdict == "agrees" else 1
 
 
-@contextmanager
-def optional_dask(address: str | None) -> Iterator[object]:
-    """A Dask client for ``--dask ADDRESS`` (closed afterwards), or ``None`` without it."""
-    if address is None:
-        yield None
-        return
-    from ..numeric._dask import dask_client
-
-    with dask_client(address, argument="--dask") as client:
-        yield client
-
-
 def _run_stochastic(args: argparse.Namespace, dynamics):
     """The --noise branch: a Monte Carlo ensemble of the SDE (see numeric/_montecarlo.py)."""
-    from ..numeric._montecarlo import DEFAULT_CHUNK_PATHS, stochastic_simulate_payload
+    from ..numeric._montecarlo import DEFAULT_CHUNK_PATHS
 
     scheme = get_sde_scheme(args.scheme or "euler-maruyama", "--scheme").name
     d = dynamics.dimension
@@ -253,20 +178,20 @@ def _run_stochastic(args: argparse.Namespace, dynamics):
     if args.spread is not None:
         raise InvalidArgument("--spread", args.spread, "is not used with --noise",
                               "noisy paths start at the same point; the noise spreads them")
-    paths = _positive_int(args.paths, "--paths")
+    paths = positive_int(args.paths, "--paths")
     if paths < 2:
         raise InvalidArgument("--paths", args.paths, "must be at least 2 with --noise",
                               "a standard error needs several paths, e.g. --paths 10000")
     seed = 0 if args.seed is None else number(args.seed, "--seed")
     if seed != int(seed) or seed < 0:
         raise InvalidArgument("--seed", args.seed, "must be a non-negative integer")
-    chunk = DEFAULT_CHUNK_PATHS if args.chunk is None else _positive_int(args.chunk, "--chunk")
+    chunk = DEFAULT_CHUNK_PATHS if args.chunk is None else positive_int(args.chunk, "--chunk")
     quiet = args.quiet or args.json
     workers = workers_from_args(args)
     values = values_from_text(args.values)
     with optional_dask(args.dask) as client:
-        payload = stochastic_simulate_payload(
-            dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths, scheme=scheme,
+        payload = _stochastic_payload(
+            dynamics, theta0, v0, t_end=t_end, dt=dt, paths=paths, scheme=scheme,
             seed=int(seed), values=values, stationary=args.stationary,
             chunk_paths=chunk, progress=False if quiet else None, workers=workers,
             client=client, backend=args.backend)
@@ -282,3 +207,42 @@ def _run_stochastic(args: argparse.Namespace, dynamics):
     else:
         lines.append(f"prediction_final: none ({payload['prediction_source']})")
     return simulate_contract(payload), "\n".join(lines), 0 if payload["status"] == "ok" else 1
+
+
+def _stochastic_payload(dynamics, theta0, v0, *, t_end: float, dt: float, paths: int,
+                        scheme: str, seed: int, values: Mapping | None, stationary: bool,
+                        chunk_paths: int, progress: bool | None, workers: int | None, client,
+                        backend: str | None) -> dict:
+    """What ``inertia-verify simulate --noise ... --paths N`` reports: ``inertia_final_mean``,
+    ``inertia_final_stderr`` and ``prediction_final`` (exact :math:`E[I](t_{end})` for a
+    quadratic loss, the Gibbs value with ``stationary=True``, else ``None``)."""
+    from ..crosschecks._montecarlo import gibbs_expected_inertia
+    from ..numeric._montecarlo import simulate_ensemble
+
+    run = simulate_ensemble(dynamics, theta0, v0, t_end=t_end, dt=dt, paths=paths,
+                            scheme=scheme, seed=seed, values=values, records=10,
+                            chunk_paths=chunk_paths, progress=progress, workers=workers,
+                            client=client, backend=backend)
+    prediction, source = None, None
+    if stationary:
+        prediction, method = gibbs_expected_inertia(dynamics, values)
+        source = f"Gibbs stationary E[I] ({method})"
+    else:
+        from ..symbolic._ito_moments import quadratic_moments
+
+        try:
+            moments = quadratic_moments(dynamics, theta0, v0)
+            prediction = float(moments.expected_inertia([t_end], values)[0])
+            source = "exact E[I](t_end) from the moment ODE"
+        except InvalidArgument:
+            prediction, source = None, "no exact E[I](t) for this system (not quadratic)"
+    final = run.mean["inertia"][-1]
+    se = run.stderr["inertia"][-1]
+    return {
+        **run.to_dict(),
+        "inertia_final_mean": None if not np.isfinite(final) else float(final),
+        "inertia_final_stderr": None if not np.isfinite(se) else float(se),
+        "prediction_final": prediction,
+        "prediction_source": source,
+        "bias_order": f"O(dt^{run.weak_order:g}) (weak order of {run.scheme})",
+    }

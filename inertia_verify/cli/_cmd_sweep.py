@@ -9,10 +9,9 @@ import argparse
 from .._errors import InvalidArgument
 from .._expressions import parse_names, parse_vector
 from ..schemes import SDE_SCHEMES
-from ._cmd_derive import add_noise, noisy_system_from_args
-from ._cmd_simulate import (SIMULATE_FLAGS, _positive_int, add_scale_options, number,
-                            optional_dask, values_from_text, workers_from_args)
-from ._common import add_json, add_system
+from ._common import (SIMULATE_FLAGS, add_json, add_noise, add_scale_options, add_system,
+                      noisy_system_from_args, number, optional_dask, positive_int,
+                      values_from_text, workers_from_args)
 
 ORDER = 31
 
@@ -94,11 +93,11 @@ def run(args: argparse.Namespace):
         grid = grid_from_text(args.grid)
         t_end = number(args.t_end, "--t-end")
         dt = None if args.dt is None else number(args.dt, "--dt")
-        paths = _positive_int(args.paths, "--paths")
+        paths = positive_int(args.paths, "--paths")
         seed = number(args.seed, "--seed")
         if seed != int(seed) or seed < 0:
             raise InvalidArgument("--seed", args.seed, "must be a non-negative integer")
-        chunk = DEFAULT_CHUNK_PATHS if args.chunk is None else _positive_int(args.chunk,
+        chunk = DEFAULT_CHUNK_PATHS if args.chunk is None else positive_int(args.chunk,
                                                                              "--chunk")
         workers = workers_from_args(args)
         with optional_dask(args.dask) as client:

@@ -1,4 +1,5 @@
-"""What every command shares: the parser class, options, the JSON writer, warning lines."""
+"""What the commands share: the parser class, options and their parsing, the JSON writer,
+warning lines.  A command module imports its helpers from here, never from a sibling command."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import json
 import math
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
+from .._expressions import parse_names, parse_vector
 
 __all__ = ["Parser", "add_json", "add_system", "system_from_args", "FLAGS", "jsonable",
            "write_json", "warning_lines", "clean_text", "simulate_contract",
-           "add_t_end", "t_end_text"]
+           "add_t_end", "t_end_text", "NOISE_FLAGS", "add_noise", "noisy_system_from_args",
+           "SIMULATE_FLAGS", "number", "values_from_text", "positive_int", "add_scale_options",
+           "workers_from_args", "optional_dask"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -367,3 +372,108 @@ def simulate_contract(payload: dict) -> dict:
         out["diverged"] = bool(out.get("diverged", out["verdict"] == "diverged"))
         out["diverged_at"] = divergence.get("time") if out["diverged"] else None
     return out
+
+
+# -- options shared by several commands (noise, numbers, scale) --------------------------------
+#: The noise options read like this on the command line.
+NOISE_FLAGS = {**FLAGS, "noise": "--noise", "calculus": "--calculus"}
+
+
+def add_noise(parser: argparse.ArgumentParser) -> None:
+    """--noise and --calculus: the stochastic part of a system."""
+    parser.add_argument("--noise", metavar="EXPR|MATRIX", default=None,
+                        help="noise Σ in dv = (...) dt + Σ dW: a scalar sigma (Σ = σI), or a d×m "
+                             "matrix [[s,0],[0,s]]; entries may use the coordinates, their "
+                             "velocities v_<name>, t and parameters (multiplicative noise)")
+    parser.add_argument("--calculus", choices=["ito", "stratonovich"], default="ito",
+                        help="how the noise is read (default ito); with --noise, derive writes "
+                             "dI in this calculus")
+
+
+def noisy_system_from_args(args: argparse.Namespace) -> Dynamics:
+    """The system of ``add_system`` and ``add_noise``'s options."""
+    try:
+        return Dynamics.from_text(args.loss, args.vars, damping=args.damping, mass=args.mass,
+                                  parameters=args.params, noise=args.noise,
+                                  calculus=args.calculus)
+    except InvalidArgument as exc:
+        raise exc.renamed(NOISE_FLAGS) from exc
+
+
+#: The Python API's argument names as they read on this command line.
+SIMULATE_FLAGS = {**NOISE_FLAGS, "theta0": "--theta0", "v0": "--v0", "t_end": "--t-end",
+                  "dt": "--dt",
+                  "scheme": "--scheme", "paths": "--paths", "spread": "--spread",
+                  "seed": "--seed", "t0": "--t0", "values": "--values", "dynamics": "--loss",
+                  "save_every": "--save-every", "chunk_paths": "--chunk",
+                  "workers": "--workers", "client": "--dask", "dask": "--dask",
+                  "backend": "--backend"}
+
+
+def number(text: str, argument: str) -> float:
+    """One finite number from user text, through the restricted parser."""
+    return parse_vector(text, argument=argument, length=1)[0]
+
+
+def values_from_text(text: str | None) -> dict[str, float] | None:
+    """``"gamma=0.1, a=2"`` → ``{"gamma": 0.1, "a": 2.0}`` (names and numbers parsed safely)."""
+    if text is None:
+        return None
+    values = {}
+    for item in text.split(","):
+        if "=" not in item:
+            raise InvalidArgument("--values", text, f"{item.strip()!r} is not NAME=NUMBER",
+                                  "write e.g. --values gamma=0.1,a=2")
+        name, value = item.split("=", 1)
+        (name,) = parse_names(name, argument="--values")
+        values[name] = number(value, "--values")
+    return values
+
+
+def positive_int(text: str, argument: str) -> int:
+    """A positive integer from user text (``--paths``, ``--chunk``, ...)."""
+    value = number(text, argument)
+    if value != int(value) or value < 1:
+        raise InvalidArgument(argument, text, "must be a positive integer", "e.g. 1000")
+    return int(value)
+
+
+def add_scale_options(parser: argparse.ArgumentParser) -> None:
+    """``--workers N`` and ``--dask ADDRESS`` (shared by simulate and sweep)."""
+    parser.add_argument("--workers", default=None, metavar="N",
+                        help="threads integrating chunks of paths at once (default: every core); "
+                             "the results are the same bits for any N")
+    parser.add_argument("--dask", default=None, metavar="ADDRESS",
+                        help="with --noise (and for sweep): run the chunks on a Dask cluster, "
+                             "ADDRESS of a running scheduler (tcp://host:8786) or local:N for a "
+                             "LocalCluster of N processes (needs the 'dask' extra); the results "
+                             "are the same bits as on one machine")
+    parser.add_argument("--backend", default="numpy", choices=["numpy", "jax"],
+                        help="numpy (default) or jax: jit-compiled schemes vmapped over the "
+                             "paths, on a GPU when there is one (needs the 'jax' extra; "
+                             "euler, symplectic-euler, verlet, rk4, and with --noise "
+                             "euler-maruyama and baoab with additive noise)")
+
+
+def workers_from_args(args: argparse.Namespace) -> int | None:
+    """``--workers`` as a positive integer (``None``: every core)."""
+    if args.workers is None:
+        return None
+    try:
+        return positive_int(args.workers, "--workers")
+    except InvalidArgument as exc:
+        raise InvalidArgument("--workers", args.workers, "must be a positive integer (threads)",
+                              "e.g. --workers 1 for one core; leave it out for every core") \
+            from exc
+
+
+@contextmanager
+def optional_dask(address: str | None) -> Iterator[object]:
+    """A Dask client for ``--dask ADDRESS`` (closed afterwards), or ``None`` without it."""
+    if address is None:
+        yield None
+        return
+    from ..numeric._dask import dask_client
+
+    with dask_client(address, argument="--dask") as client:
+        yield client

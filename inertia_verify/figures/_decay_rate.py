@@ -61,7 +61,7 @@ def data(gammas=GAMMAS) -> dict:
             "critical_averaged": averaged_rate(2 * OMEGA), "method": path.method}
 
 
-def averaged_rate(gamma: float, omega: float = OMEGA, horizon: float = HORIZON) -> float:
+def averaged_rate(gamma: float, omega: float = OMEGA, t_end: float = HORIZON) -> float:
     """The exact finite-horizon average −ln(I(T)/I(0))/T from the closed form, θ(0) = 1, θ̇(0) = 0.
 
     Examples
@@ -69,10 +69,10 @@ def averaged_rate(gamma: float, omega: float = OMEGA, horizon: float = HORIZON) 
     >>> round(averaged_rate(2.0), 6)  # critical damping: 2 − ln(T² + (1 + T)²)/T at T = 20
     1.66327
     """
-    from ..symbolic import oscillator
+    from ..symbolic import oscillator_solution
 
-    _, _, inertia = oscillator(omega, gamma, 1, 0).evaluate(np.array([0.0, horizon]))
-    return float(-np.log(inertia[1] / inertia[0]) / horizon)
+    _, _, inertia = oscillator_solution(omega, gamma, 1, 0).evaluate(np.array([0.0, t_end]))
+    return float(-np.log(inertia[1] / inertia[0]) / t_end)
 
 
 def draw(plt, d: dict):

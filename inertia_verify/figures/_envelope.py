@@ -39,12 +39,12 @@ def amplitude(omega: float = OMEGA, gamma: float = GAMMA, theta0: float = 1.0,
 
 
 def data() -> dict:
-    from ..symbolic._closed_forms import oscillator
+    from ..symbolic._closed_forms import oscillator_solution
 
     dyn = Dynamics.from_text("omega**2*x**2/2", "x", damping="gamma")
     path = trajectory(dyn, [1.0], [0.0], T_END, samples=1200,
                       values={"omega": OMEGA, "gamma": GAMMA})
-    _, _, exact = oscillator(OMEGA, GAMMA, 1, 0).evaluate(path.times)
+    _, _, exact = oscillator_solution(OMEGA, GAMMA, 1, 0).evaluate(path.times)
     envelope = 0.5 * amplitude()**2 * OMEGA**2 * np.exp(-GAMMA * path.times)  # the paper's (16)
     ratio = exact / envelope
     return {"times": path.times, "simulated": path.inertia, "exact": exact,

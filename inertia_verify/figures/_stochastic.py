@@ -44,7 +44,7 @@ def monte_carlo() -> dict:
     """The toolkit's seeded Monte Carlo ensemble (BAOAB), statistics at RECORDS times."""
     from ..numeric._montecarlo import simulate_ensemble
 
-    run = simulate_ensemble(system(), [1.0], [0.0], t_end=T_END, steps=int(round(T_END / DT)),
+    run = simulate_ensemble(system(), [1.0], [0.0], t_end=T_END, dt=DT,
                             paths=PATHS, seed=SEED, records=RECORDS, scheme=SCHEME)
     if run.status != "ok":
         from .._errors import SimulationDiverged

@@ -40,11 +40,11 @@ class DriftRun:
         The model's name.
     stochastic : bool
         SGD on minibatches (True) or full-batch GD.
-    time : float
+    t_end : float
         The training time T (unused when ``iterations`` is set).
     iterations : int or None
         The fixed number of steps, or None for T / τ steps.
-    steps : tuple of float
+    dts : tuple of float
         The step sizes τ.
     drift : tuple of float
         For each τ: the largest |h(θ_K) − h(θ₀)| over the laws, averaged over the seeds.
@@ -52,37 +52,39 @@ class DriftRun:
         For each τ: (C_h C_L / 2) Σ τ², with C_h the largest ‖∇²h‖₂ over the laws and C_L the
         largest ‖G_i‖² met along the run (the seeds' largest).
     slope : float
-        Least-squares slope of log(drift) against log(τ).
+        Least-squares slope of log(drift) against log(τ)
+        (:func:`~inertia_verify.crosschecks.fit_order`; NaN when a drift is exactly 0).
 
     Examples
     --------
     >>> from inertia_verify.laws import deep_linear, known_laws, law_drift
     >>> m = deep_linear([2, 1, 2])
     >>> run = law_drift(m, known_laws(m), [0.02, 0.01], iterations=10)
-    >>> run.steps, run.iterations, len(run.drift)
+    >>> run.dts, run.iterations, len(run.drift)
     ((0.02, 0.01), 10, 2)
     """
 
     model: str
     stochastic: bool
-    time: float
+    t_end: float
     iterations: int | None
-    steps: tuple[float, ...]
+    dts: tuple[float, ...]
     drift: tuple[float, ...]
     bound: tuple[float, ...]
     slope: float
 
     def to_dict(self) -> dict:
-        return {"model": self.model, "stochastic": self.stochastic, "time": self.time,
+        return {"model": self.model, "stochastic": self.stochastic, "t_end": self.t_end,
                 "iterations": self.iterations,
-                "steps": list(self.steps), "drift": list(self.drift), "bound": list(self.bound),
+                "dts": list(self.dts), "drift": list(self.drift), "bound": list(self.bound),
                 "slope": self.slope}
 
 
-def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], *,
-              time: float = 1.0, stochastic: bool = False, seeds: Sequence[int] = (0,),
+def law_drift(model: Model, laws: Sequence[sympy.Expr], dts: Sequence[float], *,
+              t_end: float = 1.0, stochastic: bool = False, seeds: Sequence[int] = (0,),
               samples: int = 20, batch: int = 4, iterations: int | None = None) -> DriftRun:
-    """Run GD (or SGD with minibatches of ``batch`` rows) for ``time / τ`` steps at each τ, or
+    """Run GD (or SGD with minibatches of ``batch`` rows) for ``t_end / τ`` steps at each step
+    size τ of ``dts``, or
     for a fixed number of ``iterations`` (then the drift is second order: slope 2).
 
     The loss is ℓ(φ) = ‖Aφ − b‖² / (2·samples) with A, b Gaussian (seeded); the start θ₀ is
@@ -94,9 +96,9 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], 
         The model φ trained.
     laws : sequence of sympy.Expr
         Its laws, polynomials of degree at most 2 (e.g. :func:`known_laws`); text is refused.
-    steps : sequence of float
+    dts : sequence of float
         The step sizes τ > 0.
-    time : float
+    t_end : float
         The training time T: ``round(T / τ)`` steps at each τ.
     stochastic : bool
         SGD on minibatches of ``batch`` rows instead of full-batch GD.
@@ -122,6 +124,8 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], 
     >>> abs(run.slope - 1) < 0.1, all(d <= b for d, b in zip(run.drift, run.bound))
     (True, True)
     """
+    from ..crosschecks._order_fit import fit_order
+
     if not isinstance(model, Model):
         raise InvalidArgument("model", model, "must be a Model", "build one with deep_linear")
     theta = list(model.parameters)
@@ -132,20 +136,20 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], 
         if not (h.is_polynomial(*theta) and sympy.Poly(h, *theta).total_degree() <= 2):
             raise InvalidArgument("laws", h, "is not a polynomial of degree <= 2",
                                   "the exact Taylor bound needs quadratic laws")
-    if not steps or any(not (isinstance(t, (int, float)) and t > 0) for t in steps):
-        raise InvalidArgument("steps", steps, "must be positive numbers", "e.g. [0.02, 0.01]")
-    if not time > 0:
-        raise InvalidArgument("time", time, "must be positive", "e.g. 1.0")
+    if not dts or any(not (isinstance(t, (int, float)) and t > 0) for t in dts):
+        raise InvalidArgument("dts", dts, "must be positive numbers", "e.g. [0.02, 0.01]")
+    if not t_end > 0:
+        raise InvalidArgument("t_end", t_end, "must be positive", "e.g. 1.0")
     if iterations is not None:
         as_positive_int(iterations, "iterations", example="10, or None for a fixed training time")
-    counts = [iterations if iterations is not None else int(round(time / t)) for t in steps]
+    counts = [iterations if iterations is not None else int(round(t_end / t)) for t in dts]
     phi = sympy.lambdify([theta], list(model.components), "numpy")
     jac = sympy.lambdify([theta], model.jacobian(), "numpy")
     law_f = sympy.lambdify([theta], laws, "numpy")
     c_h = max(float(np.linalg.norm(np.array(sympy.hessian(h, theta), dtype=float), 2))
               for h in laws)
     n = len(model.components)
-    drift = np.zeros((len(seeds), len(steps)))
+    drift = np.zeros((len(seeds), len(dts)))
     c_l = 0.0
     for s, seed in enumerate(seeds):
         rng = np.random.default_rng(seed)
@@ -153,7 +157,7 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], 
         b = rng.normal(size=samples)
         start = 0.5 * rng.normal(size=len(theta))
         h0 = np.array(law_f(start), float)
-        for k, tau in enumerate(steps):
+        for k, tau in enumerate(dts):
             x = start.copy()
             batches = np.random.default_rng([seed, k])
             for _ in range(counts[k]):
@@ -164,7 +168,7 @@ def law_drift(model: Model, laws: Sequence[sympy.Expr], steps: Sequence[float], 
                 x = x - tau * g
             drift[s, k] = np.max(np.abs(np.array(law_f(x), float) - h0))
     mean = drift.mean(axis=0)
-    slope = float(np.polyfit(np.log(steps), np.log(mean), 1)[0])
-    bound = tuple(c_h * c_l / 2 * k * t * t for k, t in zip(counts, steps))
-    return DriftRun(model.name, stochastic, float(time), iterations, tuple(float(t) for t in steps),
+    slope = fit_order(dts, mean).slope if np.all(mean > 0) else float("nan")
+    bound = tuple(c_h * c_l / 2 * k * t * t for k, t in zip(counts, dts))
+    return DriftRun(model.name, stochastic, float(t_end), iterations, tuple(float(t) for t in dts),
                     tuple(float(d) for d in mean), bound, slope)

@@ -1,5 +1,6 @@
-"""The numeric layer: compiling systems to NumPy and integrating ensembles (the schemes live in
-:mod:`inertia_verify.schemes`; their names are re-exported here)."""
+"""The numeric layer: compiling systems to NumPy, integrating ensembles, and the exact motion
+of linear systems (the quadratic loss). The schemes live in :mod:`inertia_verify.schemes`; their
+names are re-exported here."""
 
 from ._compile import CompiledDynamics as CompiledDynamics
 from ._compile import compile_dynamics as compile_dynamics
@@ -20,13 +21,10 @@ from ..schemes import SDEScheme as SDEScheme
 from ..schemes import SDE_SCHEMES as SDE_SCHEMES
 from ..schemes import get_sde_scheme as get_sde_scheme
 from ._montecarlo import Ensemble as Ensemble
-from ._montecarlo import MonteCarloCheck as MonteCarloCheck
-from ._montecarlo import WeakOrderFit as WeakOrderFit
 from ._montecarlo import simulate_ensemble as simulate_ensemble
-from ._montecarlo import expected_inertia_crosscheck as expected_inertia_crosscheck
-from ._montecarlo import stationary_crosscheck as stationary_crosscheck
-from ._montecarlo import ito_drift_crosscheck as ito_drift_crosscheck
-from ._montecarlo import weak_order_fit as weak_order_fit
+from ._quadratic_solution import QuadraticSolution as QuadraticSolution
+from ._quadratic_solution import linear_flow as linear_flow
+from ._quadratic_solution import quadratic_solution as quadratic_solution
 from ._sweep import SweepTable as SweepTable
 from ._sweep import sweep as sweep
 from ._monitor import InertiaMonitor as InertiaMonitor
@@ -34,9 +32,6 @@ from ._monitor import InertiaStep as InertiaStep
 from ._monitor_jax import jax_inertia_init as jax_inertia_init
 from ._monitor_jax import jax_inertia_step as jax_inertia_step
 from ._monitor_laws import LawMonitor as LawMonitor
-from ._energy_drift import EnergyDrift as EnergyDrift
-from ._energy_drift import energy_drift as energy_drift
-from ._energy_drift import fit_exponent as fit_exponent
 
 __all__ = [
     # compiling a system to NumPy
@@ -46,11 +41,10 @@ __all__ = [
     "SDEScheme", "SDE_SCHEMES", "get_sde_scheme",
     # deterministic simulation and its step-size limit
     "Divergence", "Simulation", "simulate", "StabilityEstimate", "estimate_stability",
-    # stochastic ensembles and their Monte Carlo checks
-    "Ensemble", "simulate_ensemble", "MonteCarloCheck", "expected_inertia_crosscheck",
-    "stationary_crosscheck", "ito_drift_crosscheck", "WeakOrderFit", "weak_order_fit",
-    # long-time energy drift of the schemes
-    "EnergyDrift", "energy_drift", "fit_exponent",
+    # stochastic ensembles (their Monte Carlo checks are in inertia_verify.crosschecks)
+    "Ensemble", "simulate_ensemble",
+    # the exact motion of linear systems (the quadratic loss)
+    "QuadraticSolution", "quadratic_solution", "linear_flow",
     # parameter sweeps
     "SweepTable", "sweep",
     # monitoring training runs

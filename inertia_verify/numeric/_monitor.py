@@ -62,6 +62,7 @@ import numpy as np
 from .._errors import InvalidArgument
 from .._tolerances import roundoff_floor
 from ..symbolic._optimizers import _check_convention, _check_momentum_reading
+from .._validation import as_positive_real
 
 __all__ = ["InertiaMonitor", "InertiaStep"]
 
@@ -79,7 +80,7 @@ def _ode_reading(convention: str):
 
     alpha, beta = sympy.symbols("alpha beta", positive=True)
     ode = heavy_ball_to_ode(alpha, beta, convention=convention)
-    return (sympy.lambdify((alpha, beta), ode["step"], "math"),
+    return (sympy.lambdify((alpha, beta), ode["dt"], "math"),
             sympy.lambdify((alpha, beta), ode["damping"], "math"))
 
 
@@ -223,7 +224,7 @@ class InertiaMonitor:
         gradient form holds for heavy ball).
     convention : {"first-order", "conformal"}
         How :attr:`damping` :math:`\gamma` is read off :math:`\beta`.
-    step : float, optional
+    dt : float, optional
         The time step :math:`h` (default :math:`\sqrt\alpha`, which makes the ODE
         :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0`).
     track_modified : bool
@@ -249,14 +250,11 @@ class InertiaMonitor:
 
     def __init__(self, lr: float | None = None, momentum: float | None = None, *,
                  nesterov: bool = False, convention: str = "first-order",
-                 step: float | None = None, track_modified: bool = True) -> None:
+                 dt: float | None = None, track_modified: bool = True) -> None:
         # The convention and its reading (α, β) -> (h, γ) come from the optimizer module, derived.
         self.convention = _check_convention(convention)
         self.track_modified = bool(track_modified)
-        self._step_override = None if step is None else _number(step, "step")
-        if self._step_override is not None and not (self._step_override > 0
-                                                    and math.isfinite(self._step_override)):
-            raise InvalidArgument("step", step, "must be positive and finite")
+        self._step_override = None if dt is None else as_positive_real(dt, "dt")
         self.nesterov = bool(nesterov)
         # The hyper-parameters of the latest step (fixed here, or read from an attached
         # optimizer): lr, momentum, h and damping describe the run's current state.

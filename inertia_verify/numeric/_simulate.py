@@ -30,7 +30,7 @@ import numpy as np
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
-from .._validation import as_positive_int, as_positive_real, as_real, as_state
+from .._validation import as_paths, as_positive_int, as_positive_real, as_real, as_state
 from .._progress import Progress, default_progress
 from ._compile import CompiledDynamics, compile_dynamics
 from ._montecarlo import DEFAULT_CHUNK_PATHS
@@ -404,7 +404,8 @@ def _spread(spread) -> tuple[float, float] | None:
 
 
 def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt: float, *,
-             scheme: str = "verlet", paths: int = 1, values=None, save_every: int | None = None,
+             scheme: str = "verlet", paths: int | None = None, values=None,
+             save_every: int | None = None,
              spread=None, seed: int | None = None, t0: float = 0.0, keep_states: bool = False,
              energy_balance: bool = True, check_stability: bool = True,
              chunk_paths: int = DEFAULT_CHUNK_PATHS, progress: bool | None = None,
@@ -426,8 +427,9 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
         A name of :data:`~inertia_verify.schemes.SCHEMES` (the fixed-step schemes, ``verlet`` by
         default, and the single-path references ``dop853`` and ``mpmath``), or an instance such
         as ``HeavyBall(lr=0.01, momentum=0.9)``.
-    paths : int
-        Ensemble size.
+    paths : int, optional
+        Ensemble size; by default the leading dimension of a ``(paths, d)`` ``theta0`` or ``v0``
+        (1 when both are ``(d,)`` vectors).
     values : mapping, optional
         Parameter values (see :func:`compile_dynamics`).
     save_every : int, optional
@@ -486,7 +488,7 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     system = dynamics if isinstance(dynamics, CompiledDynamics) else compile_dynamics(dynamics, values)
     method = get_scheme(scheme)
     d = system.dimension
-    paths = as_positive_int(paths, "paths", example="paths=1000")
+    paths = as_paths(paths, theta0, v0)
     as_positive_int(chunk_paths, "chunk_paths", example=f"chunk_paths={DEFAULT_CHUNK_PATHS}")
     workers = resolve_workers(workers)
     backend = check_backend(backend)

@@ -193,7 +193,7 @@ def sweep(dynamics: Dynamics, theta0, v0, *, t_end: float, paths: int,
         Paths per point.
     grid : mapping of str to sequence
         Values per name: any parameter of the system, ``"dt"`` (the step, by the one step rule
-        of :func:`~inertia_verify.numeric.step_count`) and ``"seed"``.  Points are the Cartesian
+        of :func:`~inertia_verify.simulate`) and ``"seed"``.  Points are the Cartesian
         product, the first key varying slowest.
     dt : float, optional
         The step where ``grid`` has no ``"dt"``.
@@ -220,7 +220,6 @@ def sweep(dynamics: Dynamics, theta0, v0, *, t_end: float, paths: int,
     """
     from ._montecarlo import _run_local_many
     from ._parallel import resolve_workers
-    from ._simulate import step_count
 
     as_dynamics(dynamics)
     grid = _grid(grid, dynamics)
@@ -232,10 +231,9 @@ def sweep(dynamics: Dynamics, theta0, v0, *, t_end: float, paths: int,
     points = [dict(zip(grid, combo)) for combo in itertools.product(*grid.values())]
     jobs = []
     for point in points:
-        steps, _ = step_count(t_end, point.get("dt", dt))
         point_values = {**fixed, **{k: v for k, v in point.items() if k not in ("dt", "seed")}}
-        jobs.append(_ensemble_job(dynamics, theta0, v0, t_end=t_end, steps=steps, paths=paths,
-                                  scheme=scheme, seed=point.get("seed", seed),
+        jobs.append(_ensemble_job(dynamics, theta0, v0, t_end=t_end, dt=point.get("dt", dt),
+                                  paths=paths, scheme=scheme, seed=point.get("seed", seed),
                                   values=point_values, records=1, backend=backend))
     if client is not None:
         from ._dask import run_jobs

@@ -1,4 +1,7 @@
-"""The symbolic layer: energies and their rates, closed forms, Itô calculus, discrete maps."""
+"""The symbolic layer: energies and their rates, closed forms, Itô calculus, discrete maps.
+
+Symbolic work only; the numeric exact solution of the quadratic loss (a matrix exponential) is
+:func:`inertia_verify.numeric.quadratic_solution`."""
 
 from ._energy import Derivation as Derivation
 from ._energy import canonical as canonical
@@ -7,11 +10,8 @@ from ._energy import dissipation as dissipation
 from ._energy import inertia as inertia
 from ._energy import inertia_rate as inertia_rate
 from ._closed_forms import OscillatorSolution as OscillatorSolution
-from ._closed_forms import QuadraticSolution as QuadraticSolution
-from ._closed_forms import oscillator as oscillator
+from ._closed_forms import oscillator_solution as oscillator_solution
 from ._closed_forms import oscillator_decay_rate as oscillator_decay_rate
-from ._closed_forms import quadratic as quadratic
-from ._closed_forms import quadratic_from_dynamics as quadratic_from_dynamics
 from ._ito import ItoDifferential as ItoDifferential
 from ._ito import ito_differential as ito_differential
 from ._ito import generator as generator
@@ -42,8 +42,7 @@ __all__ = [
     # energies and their rates
     "Derivation", "derive", "canonical", "inertia", "inertia_rate", "dissipation",
     # closed forms
-    "OscillatorSolution", "oscillator", "oscillator_decay_rate", "QuadraticSolution", "quadratic",
-    "quadratic_from_dynamics",
+    "OscillatorSolution", "oscillator_solution", "oscillator_decay_rate",
     # Itô calculus
     "ItoDifferential", "ito_differential", "generator", "expected_rate", "stratonovich_to_ito",
     "ito_to_stratonovich", "QuadraticMoments", "quadratic_moments", "GibbsStationary",

@@ -48,7 +48,7 @@ class DiscreteAnalysis:
     Examples
     --------
     >>> from inertia_verify import Dynamics, analyse_discrete
-    >>> a = analyse_discrete(Dynamics.from_text("x**2/2", "x"), "euler", step=0.1)
+    >>> a = analyse_discrete(Dynamics.from_text("x**2/2", "x"), "euler", dt=0.1)
     >>> a.map.step, a.leading, a.invariant.exists, a.invariant.contraction
     (1/10, None, False, 101/100)
     """
@@ -131,7 +131,7 @@ def analyse_discrete(
     dynamics: Dynamics,
     scheme: str,
     *,
-    step: object = None,
+    dt: object = None,
     lr: object = None,
     momentum: object = None,
     convention: str = "first-order",
@@ -142,7 +142,7 @@ def analyse_discrete(
 
     Parameters
     ----------
-    dynamics, scheme, step, lr, momentum, convention
+    dynamics, scheme, dt, lr, momentum, convention
         As :func:`~inertia_verify.discrete_map`.
     order : int
         Order :math:`N` of the shadow energy when there is no exact invariant.
@@ -164,7 +164,7 @@ def analyse_discrete(
     >>> b.ode_step, b.ode_damping, b.modified_energy
     (1/10, 1, None)
     """
-    step_map = discrete_map(dynamics, scheme, step=step, lr=lr, momentum=momentum,
+    step_map = discrete_map(dynamics, scheme, dt=dt, lr=lr, momentum=momentum,
                             convention=convention)
     notes: list[str] = []
     change = step_map.inertia_change
@@ -197,7 +197,7 @@ def analyse_discrete(
     if step_map.optimizer:
         if step_map.options.get("lr") is not None:
             mapping = heavy_ball_to_ode(step_map.lr, step_map.momentum, convention=convention)
-            ode_step, ode_damping = mapping["step"], mapping["damping"]
+            ode_step, ode_damping = mapping["dt"], mapping["damping"]
         else:
             ode_step = step_map.step
             ode_damping = dynamics.damping_coefficient

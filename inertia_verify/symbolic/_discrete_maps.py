@@ -60,32 +60,32 @@ def _check_scheme(scheme: object) -> str:
     return _fixed_step(scheme).name
 
 
-def _check_step(step: object) -> sympy.Expr:
-    if step is None:
+def _check_dt(dt: object) -> sympy.Expr:
+    if dt is None:
         return STEP
-    if isinstance(step, bool):
-        raise InvalidArgument("step", step, "must be a positive number or a symbol such as h")
-    if isinstance(step, str):
-        name = step.strip()
+    if isinstance(dt, bool):
+        raise InvalidArgument("dt", dt, "must be a positive number or a symbol such as h")
+    if isinstance(dt, str):
+        name = dt.strip()
         if name.isidentifier():
             return sympy.Symbol(name, positive=True)
         try:
-            step = float(name)
+            dt = float(name)
         except ValueError as exc:
-            raise InvalidArgument("step", step, "is neither a number nor a name",
+            raise InvalidArgument("dt", dt, "is neither a number nor a name",
                                   "give a positive number such as 0.1 or a symbol such as h") from exc
-    if isinstance(step, (int, float)):
-        if not step > 0 or step == float("inf"):
-            raise InvalidArgument("step", step, "must be positive and finite")
-        return sympy.nsimplify(step, rational=True) if isinstance(step, float) else sympy.Integer(step)
-    if isinstance(step, sympy.Symbol):
+    if isinstance(dt, (int, float)):
+        if not dt > 0 or dt == float("inf"):
+            raise InvalidArgument("dt", dt, "must be positive and finite")
+        return sympy.nsimplify(dt, rational=True) if isinstance(dt, float) else sympy.Integer(dt)
+    if isinstance(dt, sympy.Symbol):
         # The step is positive by nature; a plain Symbol('h') is replaced by a positive one.
-        return step if step.is_positive else sympy.Symbol(step.name, positive=True)
-    if isinstance(step, sympy.Expr) and step.is_number:
-        if step.is_positive is not True:
-            raise InvalidArgument("step", step, "must be positive")
-        return step
-    raise InvalidArgument("step", step, f"has unsupported type {type(step).__name__}",
+        return dt if dt.is_positive else sympy.Symbol(dt.name, positive=True)
+    if isinstance(dt, sympy.Expr) and dt.is_number:
+        if dt.is_positive is not True:
+            raise InvalidArgument("dt", dt, "must be positive")
+        return dt
+    raise InvalidArgument("dt", dt, f"has unsupported type {type(dt).__name__}",
                           "give a positive number or a symbol such as h")
 
 
@@ -340,7 +340,7 @@ class DiscreteMap:
         Examples
         --------
         >>> import numpy as np
-        >>> step = discrete_map(Dynamics.from_text("x**2/2", "x"), "symplectic-euler", step=0.5)
+        >>> step = discrete_map(Dynamics.from_text("x**2/2", "x"), "symplectic-euler", dt=0.5)
         >>> f = step.lambdify()
         >>> f([np.array([1.0])], [np.array([0.0])])
         ([array([0.75])], [array([-0.5])])
@@ -352,7 +352,7 @@ class DiscreteMap:
         timed = self.time_dependent
         free = set().union(*(e.free_symbols for e in self.image)) - set(self.state) - {time}
         if free:
-            raise InvalidArgument("step", sorted(s.name for s in free),
+            raise InvalidArgument("dt", sorted(s.name for s in free),
                                   "the map still contains symbols",
                                   "substitute numbers for the step and every parameter first")
         d = self.dynamics.dimension
@@ -373,22 +373,22 @@ class DiscreteMap:
 
     def substitute(self, values: dict) -> DiscreteMap:
         """The same scheme with numbers substituted for parameters of the system and/or for the
-        step (key ``"step"`` or the step symbol).
+        step (key ``"dt"`` or the step symbol).
 
         Examples
         --------
         >>> m = discrete_map(Dynamics.from_text("a*x**2/2", "x"), "euler")
-        >>> m.substitute({"a": 4, "step": 0.5}).velocity
+        >>> m.substitute({"a": 4, "dt": 0.5}).velocity
         (v_x - 2*x,)
         """
         values = dict(values)
-        step = self.options.get("step")
+        dt = self.options.get("dt")
         for key in list(values):
-            if key == "step" or key is self.step or (isinstance(key, str) and
-                                                     key == getattr(self.step, "name", None)):
-                step = values.pop(key)
+            if key == "dt" or key is self.step or (isinstance(key, str) and
+                                                   key == getattr(self.step, "name", None)):
+                dt = values.pop(key)
         dynamics = self.dynamics.substitute(values) if values else self.dynamics
-        return discrete_map(dynamics, self.scheme, **{**self.options, "step": step})
+        return discrete_map(dynamics, self.scheme, **{**self.options, "dt": dt})
 
     # -- series in the step ----------------------------------------------------------------------
     def jet(self, order: int) -> tuple[DiscreteMap, dict, dict]:
@@ -436,7 +436,7 @@ class DiscreteMap:
         v_theta_0**2*Derivative(L(theta_0), (theta_0, 2))/2 - Derivative(L(theta_0), theta_0)**2/2
         """
         if not isinstance(self.step, sympy.Symbol):
-            raise InvalidArgument("step", self.step, "is a number, so there is no series in it",
+            raise InvalidArgument("dt", self.step, "is a number, so there is no series in it",
                                   "give the step as a symbol such as h")
         jet_map, subs, back = self.jet(order)
         expr = quantity(jet_map).xreplace(subs["at_base"]).xreplace(subs["rename"])
@@ -487,7 +487,7 @@ def discrete_map(
     dynamics: Dynamics,
     scheme: str,
     *,
-    step: object = None,
+    dt: object = None,
     lr: object = None,
     momentum: object = None,
     convention: str = "first-order",
@@ -503,13 +503,13 @@ def discrete_map(
     scheme : str
         A fixed-step scheme of :data:`~inertia_verify.schemes.FIXED_STEP` (every scheme that
         :func:`~inertia_verify.numeric.simulate` runs with a fixed step).
-    step : number, str or sympy.Symbol, optional
+    dt : number, str or sympy.Symbol, optional
         The step :math:`h` (default the positive symbol ``h``).
     lr, momentum : number or sympy.Expr, optional
         :math:`\alpha` and :math:`\beta` of ``heavy-ball``/``nesterov``, given together.  When
         they are given the system must be undamped (the damping is what they *are*: see
-        :func:`~._optimizers.heavy_ball_to_ode`) and ``step`` defaults to :math:`\sqrt\alpha`.
-        When omitted they are derived from the damping and ``step`` by ``convention``.
+        :func:`~._optimizers.heavy_ball_to_ode`) and ``dt`` defaults to :math:`\sqrt\alpha`.
+        When omitted they are derived from the damping and ``dt`` by ``convention``.
     convention : {"first-order", "conformal"}
         :math:`\alpha = h^2` and :math:`\beta = 1 - \gamma h` or :math:`\beta = e^{-\gamma h}`
         (for a matrix or time-dependent damping, :math:`I - h\Gamma(t)` or the damping flow
@@ -555,7 +555,7 @@ def discrete_map(
         names = [s.name for s in _registry().FIXED_STEP.values() if isinstance(s, momentum_base)]
         raise InvalidArgument("lr", lr, f"only applies to {' and '.join(names)}",
                               f"give the damping and step for {method.name}")
-    options = {"step": step, "lr": lr, "momentum": momentum, "convention": convention}
+    options = {"dt": dt, "lr": lr, "momentum": momentum, "convention": convention}
     notes: list[str] = []
     alpha = beta = used_convention = None
     if optimizer and lr is not None:
@@ -568,11 +568,11 @@ def discrete_map(
         alpha = _as_number_or_expr(lr, "lr")
         beta = _as_number_or_expr(momentum, "momentum")
         method = type(method)(lr=alpha, momentum=beta, convention=convention)
-        h = sympy.sqrt(alpha) if step is None else _check_step(step)
-        if step is None:
+        h = sympy.sqrt(alpha) if dt is None else _check_dt(dt)
+        if dt is None:
             notes.append("h = sqrt(lr), so that the ODE is θ'' + γθ' + ∇L = 0 (see heavy_ball_to_ode)")
     else:
-        h = _check_step(step)
+        h = _check_dt(dt)
         if optimizer:
             method = type(method)(convention=convention)
     system = SymbolicSystem(dynamics)

@@ -380,7 +380,7 @@ def gibbs_stationary(dynamics: Dynamics, values: Mapping | None = None, *,
             "dynamics", str(dynamics.loss),
             "couples the coordinates; E[L] under the Gibbs law is computed for separable losses "
             "(a sum of one-coordinate terms)",
-            "estimate the stationary E[I] by Monte Carlo (stationary_crosscheck) instead")
+            "estimate the stationary E[I] by Monte Carlo (crosscheck_stationary) instead")
     pieces, constant = split
     for x, piece in pieces.items():
         if piece == 0:

@@ -430,7 +430,7 @@ def _solve_coefficients(scheme_map: DiscreteMap, order: int) -> dict | None:
     from .._dynamics import Dynamics
 
     probe = discrete_map(Dynamics.abstract(1), scheme_map.scheme,
-                         **{**scheme_map.options, "step": None})
+                         **{**scheme_map.options, "dt": None})
     pdyn = probe.dynamics
     unknowns = {}
     for n in range(1, order + 1):
@@ -498,7 +498,7 @@ def shadow_energy(step_map: DiscreteMap, order: int = 2) -> ShadowEnergy:
         raise InvalidArgument("mass", dyn.mass.tolist(), "is not the identity",
                               "shadow energies are implemented for the identity mass only")
     if not isinstance(step_map.step, sympy.Symbol):
-        raise InvalidArgument("step", step_map.step, "is a number, so there is no series in it",
+        raise InvalidArgument("dt", step_map.step, "is a number, so there is no series in it",
                               "give the step as a symbol such as h")
     if step_map.lr is not None and step_map.options.get("lr") is not None:
         raise InvalidArgument("lr", step_map.lr, "fixes the step, so there is no series in it",

@@ -101,14 +101,14 @@ def _number_or_expr(value: object, argument: str, *, positive: bool) -> sympy.Ex
     return value
 
 
-def ode_to_heavy_ball(step: object, damping: object, *, convention: str = "first-order") -> dict:
+def ode_to_heavy_ball(dt: object, damping: object, *, convention: str = "first-order") -> dict:
     r"""The heavy-ball :math:`(\alpha, \beta)` that discretises
     :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0` with step :math:`h`.
 
     Parameters
     ----------
-    step, damping : number or sympy.Expr
-        :math:`h > 0` and :math:`\gamma`.
+    dt, damping : number or sympy.Expr
+        The step :math:`h > 0` and :math:`\gamma`.
     convention : {"first-order", "conformal"}
         How the damping maps to the momentum: :math:`\beta = 1 - \gamma h` (first order in
         :math:`h`) or :math:`\beta = e^{-\gamma h}` (the exact decay of the velocity).
@@ -127,7 +127,7 @@ def ode_to_heavy_ball(step: object, damping: object, *, convention: str = "first
     exp(-1/5)
     """
     convention = _check_convention(convention)
-    h = _number_or_expr(step, "step", positive=True)
+    h = _number_or_expr(dt, "dt", positive=True)
     gamma = _number_or_expr(damping, "damping", positive=False)
     if gamma.is_number and gamma < 0:
         raise InvalidArgument("damping", damping, "must be nonnegative")
@@ -151,15 +151,15 @@ def heavy_ball_to_ode(lr: object, momentum: object, *, convention: str = "first-
     Returns
     -------
     dict
-        ``step`` (:math:`h = \sqrt\alpha`), ``damping`` (:math:`\gamma`) and ``convention``.
+        ``dt`` (the step :math:`h = \sqrt\alpha`), ``damping`` (:math:`\gamma`) and ``convention``.
 
     Examples
     --------
     >>> a, b = sympy.symbols("alpha beta", positive=True)
     >>> heavy_ball_to_ode(a, b)
-    {'step': sqrt(alpha), 'damping': (1 - beta)/sqrt(alpha), 'convention': 'first-order'}
+    {'dt': sqrt(alpha), 'damping': (1 - beta)/sqrt(alpha), 'convention': 'first-order'}
     >>> r = heavy_ball_to_ode(0.01, 0.9, convention="conformal")
-    >>> r["step"], float(r["damping"])
+    >>> r["dt"], float(r["damping"])
     (1/10, 1.0536...)
     """
     convention = _check_convention(convention)
@@ -173,7 +173,7 @@ def heavy_ball_to_ode(lr: object, momentum: object, *, convention: str = "first-
     _, backward = _solved(convention)
     subs = {_alpha: alpha, _beta: beta}
     gamma = sympy.factor_terms(backward[_gamma].xreplace(subs))
-    return {"step": backward[_h].xreplace(subs), "damping": gamma, "convention": convention}
+    return {"dt": backward[_h].xreplace(subs), "damping": gamma, "convention": convention}
 
 
 def pytorch_to_heavy_ball(lr: object, momentum: object, dampening: object = 0) -> dict:
@@ -248,5 +248,5 @@ def heavy_ball_matching(convention: str = "first-order") -> list[tuple[str, Verd
     back = heavy_ball_to_ode(forward["lr"], forward["momentum"], convention=convention)
     return [("heavy ball with the derived (α, β) equals the ODE's kick",
              prove_equal(heavy_ball, _ode_kick(convention))),
-            ("round trip h", prove_equal(back["step"], _h)),
+            ("round trip h", prove_equal(back["dt"], _h)),
             ("round trip γ", prove_equal(back["damping"], _gamma))]

@@ -17,7 +17,8 @@ seed is reported), and :func:`crosscheck` verifies that they did before judging.
 The judgement (:func:`judge_convergence`) rests on the *orders* the errors show, never on a
 tolerance taken from the errors themselves.  With :math:`e_k` the error at step :math:`h_k`, the
 local order between neighbouring runs is :math:`\\log(e_{k+1}/e_k)/\\log(h_{k+1}/h_k)` and the
-observed order is the least-squares slope of :math:`\\log e` on :math:`\\log h`.  Verdicts:
+observed order is the least-squares slope of :math:`\\log e` on :math:`\\log h`
+(:func:`~inertia_verify.crosschecks.fit_order`).  Verdicts:
 
 * ``agrees``: every error (of the runs that did not diverge) is at the round-off/solver floor; or
   the observed order and every local order lie in the band :math:`[p - \\tfrac12, p + \\tfrac12]`
@@ -56,12 +57,13 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import InvalidArgument
-from ._tolerances import REFERENCE_BUDGET, roundoff_floor
-from ._validation import as_positive_int, as_seed, as_state
-from .numeric._compile import CompiledDynamics, compile_dynamics
-from .schemes import ReferenceSolver, get_scheme
-from .numeric._simulate import Simulation, simulate
+from .._errors import InvalidArgument
+from .._tolerances import REFERENCE_BUDGET, roundoff_floor
+from .._validation import as_paths, as_positive_int, as_seed, as_state
+from ..numeric._compile import CompiledDynamics, compile_dynamics
+from ..numeric._simulate import Simulation, simulate
+from ..schemes import ReferenceSolver, get_scheme
+from ._order_fit import fit_order
 
 __all__ = ["CrossCheck", "CrossCheckReport", "crosscheck", "judge_convergence", "VERDICTS",
            "ORDER_BAND", "DEFAULT_SEED"]
@@ -74,7 +76,6 @@ ORDER_BAND = 0.5
 
 #: The seed of the random initial states when the caller gives none (reported in the result).
 DEFAULT_SEED = 0
-
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class CrossCheck:
         Round-off (and solver) floor.
     expected_order, observed_order : float or None
         The declared order and the least-squares slope of log error on log step.
-    step_sizes, errors : tuple of float
+    dts, errors : tuple of float
         Finest first; an error is ``None`` for a run that diverged.
     note : str
         The reason for the verdict.
@@ -107,7 +108,7 @@ class CrossCheck:
     Examples
     --------
     >>> check = judge_convergence([0.04, 0.02, 0.01], [1.6e-3, 4e-4, 1e-4], 2, 1e-14, "x")
-    >>> check.verdict, round(check.observed_order, 6), check.step_sizes
+    >>> check.verdict, round(check.observed_order, 6), check.dts
     ('agrees', 2.0, (0.01, 0.02, 0.04))
     """
 
@@ -118,7 +119,7 @@ class CrossCheck:
     floor: float
     expected_order: float | None
     observed_order: float | None
-    step_sizes: tuple[float, ...]
+    dts: tuple[float, ...]
     errors: tuple[float | None, ...]
     note: str
     local_orders: tuple[float | None, ...] = ()
@@ -141,7 +142,7 @@ class CrossCheck:
                 "error_in_tolerances": self.error_in_tolerances,
                 "floor": self.floor, "expected_order": self.expected_order,
                 "observed_order": self.observed_order, "order_band": self.band,
-                "local_orders": list(self.local_orders), "step_sizes": list(self.step_sizes),
+                "local_orders": list(self.local_orders), "dts": list(self.dts),
                 "errors": list(self.errors), "note": self.note}
 
     def __str__(self) -> str:
@@ -162,12 +163,12 @@ class CrossCheck:
         return "<pre>" + html.escape(str(self)) + "</pre>"
 
 
-def _judge_arguments(step_sizes, errors, order, floor, band):
+def _judge_arguments(dts, errors, order, floor, band):
     """Validate :func:`judge_convergence`'s input: pairs (h, e) finest first."""
     try:
-        hs = [float(h) for h in step_sizes]
+        hs = [float(h) for h in dts]
     except (TypeError, ValueError) as exc:
-        raise InvalidArgument("step_sizes", step_sizes, "must be numbers") from exc
+        raise InvalidArgument("dts", dts, "must be numbers") from exc
     try:
         es = [None if e is None else float(e) for e in errors]
     except (TypeError, ValueError) as exc:
@@ -177,7 +178,7 @@ def _judge_arguments(step_sizes, errors, order, floor, band):
         raise InvalidArgument("errors", errors, f"needs one error per step size (at least two); "
                               f"got {len(es)} errors for {len(hs)} step sizes")
     if not all(math.isfinite(h) and h > 0 for h in hs) or len(set(hs)) != len(hs):
-        raise InvalidArgument("step_sizes", step_sizes, "must be distinct positive numbers",
+        raise InvalidArgument("dts", dts, "must be distinct positive numbers",
                               "run each refinement at its own step size")
     if any(e is not None and e < 0 for e in es):
         raise InvalidArgument("errors", errors, "must be non-negative (absolute errors)")
@@ -197,13 +198,13 @@ def _local_order(fine, coarse) -> float:
     return math.log(e2 / e1) / math.log(h2 / h1)
 
 
-def judge_convergence(step_sizes, errors, order: float | None, floor: float,
+def judge_convergence(dts, errors, order: float | None, floor: float,
                       quantity: str, *, band: float = ORDER_BAND) -> CrossCheck:
     """Turn errors at several step sizes into a verdict (see the module notes).
 
     Parameters
     ----------
-    step_sizes : sequence of float
+    dts : sequence of float
         Distinct positive steps, in any order (the finest is the smallest).
     errors : sequence of float or None
         The absolute error at each step; ``None`` (or NaN/Inf) for a run that diverged.
@@ -236,7 +237,7 @@ def judge_convergence(step_sizes, errors, order: float | None, floor: float,
     >>> judged.verdict, round(judged.observed_order, 1)
     ('inconclusive', 7.4)
     """
-    pairs = _judge_arguments(step_sizes, errors, order, floor, band)
+    pairs = _judge_arguments(dts, errors, order, floor, band)
     finest_h, finest_e = pairs[0]
     hs = tuple(h for h, _ in pairs)
     es = tuple(e for _, e in pairs)
@@ -271,8 +272,7 @@ def judge_convergence(step_sizes, errors, order: float | None, floor: float,
                       "is refined: the runs are not one converging sequence" + lost, local=local)
     slope = None
     if len(above) >= 2:
-        slope = float(np.polyfit(np.log([h for h, _ in above]), np.log([e for _, e in above]),
-                                 1)[0])
+        slope = fit_order([h for h, _ in above], [e for _, e in above]).slope
     if order is None:
         # Without a declared order nothing above the floor can be judged, nor a drop to it.
         return result("inconclusive", "no order is declared for this quantity, and not every "
@@ -325,7 +325,7 @@ class CrossCheckReport:
     verdict : str
         The worst verdict of the checks (``diverged`` if the run diverged).
     prediction : object or None
-        The closed form used (a :class:`~inertia_verify.symbolic.QuadraticSolution`).
+        The closed form used (a :class:`~inertia_verify.numeric.QuadraticSolution`).
     prediction_final : float or None
         The predicted ensemble mean of :math:`I(t_{end})`.
     notes : tuple of str
@@ -409,7 +409,7 @@ def _shared_initial_states(runs) -> bool:
 
 
 def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "verlet",
-               paths: int = 1, values=None, spread=None, seed: int | None = None,
+               paths: int | None = None, values=None, spread=None, seed: int | None = None,
                t0: float = 0.0, closed_form: bool | None = None, refinements: int = 2,
                save_every: int | None = None, order: float | None = None) -> CrossCheckReport:
     """Simulate at ``dt`` and at ``2**k dt`` (``k = 1..refinements``) from the same initial
@@ -452,8 +452,8 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     >>> crosscheck(dyn, [1, 0], [0, 1], t_end=2, dt=0.01, paths=50, spread=0.1).seed
     0
     """
-    from .numeric._simulate import _spread
-    from .symbolic._closed_forms import quadratic_from_dynamics
+    from ..numeric._quadratic_solution import QuadraticSolution
+    from ..numeric._simulate import _spread
 
     as_positive_int(refinements, "refinements", example="2")
     if order is not None and (isinstance(order, bool) or not isinstance(
@@ -467,7 +467,7 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     used_seed = None
     if pair is not None:
         # One draw for the whole experiment: every step size starts from these very states.
-        as_positive_int(paths, "paths", example="paths=1000")
+        paths = as_paths(paths, theta0, v0)
         used_seed = as_seed(seed, DEFAULT_SEED)
         d = system.dimension
         rng = np.random.default_rng(used_seed)
@@ -492,8 +492,8 @@ def crosscheck(dynamics, theta0, v0, t_end: float, dt: float, *, scheme: str = "
     prediction = None
     if closed_form is not False:
         try:
-            prediction = quadratic_from_dynamics(system.dynamics, finest.initial_theta,
-                                                 finest.initial_v)
+            prediction = QuadraticSolution.from_dynamics(system.dynamics, finest.initial_theta,
+                                                         finest.initial_v)
         except InvalidArgument as exc:
             if closed_form:
                 raise

@@ -18,8 +18,9 @@ has no separate first and last quarters worth comparing: its status is *too shor
 verdict *inconclusive*.  The exponent :math:`p` in :math:`\text{error} \approx C h^p` is the
 least-squares slope of :math:`\log \text{error}` on :math:`\log h` over the runs whose error is
 above round-off (an error at round-off does not scale with :math:`h`), with the usual standard
-error :math:`\sqrt{\text{SSR}/(n-2)/S_{xx}}` (none for two steps).  A run that produces NaN or
-Inf, or whose inertia grows beyond ``blowup`` times its start, is reported as *diverged* and left
+error :math:`\sqrt{\text{SSR}/(n-2)/S_{xx}}` (none for two steps; the one order fit,
+:func:`~inertia_verify.crosschecks.fit_order`).  A run that produces NaN or Inf, or whose inertia
+grows beyond ``blowup`` times its start, is reported as *diverged* and left
 out of the fit; it is never reported as bounded.
 
 An exact invariant counts as conserved to round-off when its relative error stays below
@@ -40,65 +41,48 @@ import sympy
 from .._display import text_table
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
-from .._validation import as_dynamics
+from .._validation import as_dynamics, as_paths, as_positive_real, as_state
 from .._tolerances import ROUNDOFF_KAPPA, roundoff_floor
 from ..symbolic._discrete_maps import DiscreteMap, _check_scheme, discrete_map
+from ._order_fit import fit_order
 
-__all__ = ["DriftRow", "EnergyDrift", "energy_drift", "fit_exponent", "ROUNDOFF_KAPPA",
-           "MIN_STEPS"]
+__all__ = ["DriftRow", "EnergyDrift", "energy_drift", "ROUNDOFF_KAPPA", "MIN_STEPS"]
 
 #: Fewest steps for a growth verdict: each quarter of the run then holds at least 4 steps.
 MIN_STEPS = 16
 
 
-def fit_exponent(steps, errors) -> tuple[float, float | None]:
-    r"""Least-squares slope of :math:`\log` error on :math:`\log h` and its standard error.
+@dataclass(frozen=True)
+class DriftRow:
+    """One step size of a sweep (a row of :class:`EnergyDrift`).
 
-    Parameters
+    Attributes
     ----------
-    steps : sequence of float
-        The step sizes :math:`h > 0`.
-    errors : sequence of float
-        The error at each, positive.
-
-    Returns
-    -------
-    slope : float
-    standard_error : float or None
-        None with only two points.
+    dt : float
+        The step size.
+    steps : int
+        The number of steps run, ``round(t_end / dt)``.
+    inertia_error, inertia_growth : float
+        The largest :math:`|I_k - I_0| / \\max(1, |I_0|)` over the run, and its last-quarter
+        maximum over its first-quarter maximum.
+    modified_error, modified_growth : float or None
+        The same for the modified energy, when there is one.
+    status : {"bounded", "growing", "diverged", "too short"}
+        This run's verdict.
+    roundoff_tolerance : float
+        :func:`~inertia_verify.numeric.roundoff_floor` of ``steps``.
 
     Examples
     --------
-    >>> p, se = fit_exponent([0.1, 0.05, 0.025], [2e-2, 5e-3, 1.25e-3])
-    >>> round(p, 6), se
-    (2.0, 0.0)
+    >>> from inertia_verify import Dynamics, energy_drift
+    >>> drift = energy_drift(Dynamics.from_text("x**2/2", "x"), "verlet", [0.1, 0.05],
+    ...                      t_end=10.0, theta0=[1.0], v0=[0.0])
+    >>> row = drift.rows[0]
+    >>> row.dt, row.steps, row.status
+    (0.1, 100, 'bounded')
     """
-    h = np.asarray(steps, dtype=float).ravel()
-    e = np.asarray(errors, dtype=float).ravel()
-    if h.size < 2 or h.size != e.size:
-        raise InvalidArgument("steps", list(steps), "need at least two steps, one error each, to "
-                              "fit an exponent")
-    if not (np.all(np.isfinite(h)) and np.all(h > 0)) or np.unique(h).size != h.size:
-        raise InvalidArgument("steps", list(steps), "must be distinct positive numbers")
-    if not (np.all(np.isfinite(e)) and np.all(e > 0)):
-        raise InvalidArgument("errors", list(errors), "must be positive finite numbers",
-                              "leave out diverged runs and errors at round-off (0)")
-    x, y = np.log(h), np.log(e)
-    xm, ym = x.mean(), y.mean()
-    sxx = float(((x - xm) ** 2).sum())
-    slope = float(((x - xm) * (y - ym)).sum() / sxx)
-    if x.size == 2:
-        return slope, None
-    residual = y - (ym + slope * (x - xm))
-    se = math.sqrt(float((residual**2).sum()) / (x.size - 2) / sxx)
-    return slope, (0.0 if se < 1e-12 else se)
 
-
-@dataclass(frozen=True)
-class DriftRow:
-    """One step size of a sweep."""
-
-    step: float
+    dt: float
     steps: int
     inertia_error: float
     inertia_growth: float
@@ -108,7 +92,7 @@ class DriftRow:
     roundoff_tolerance: float
 
     def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("step", "steps", "inertia_error", "inertia_growth",
+        return {k: getattr(self, k) for k in ("dt", "steps", "inertia_error", "inertia_growth",
                                               "modified_error", "modified_growth", "status",
                                               "roundoff_tolerance")}
 
@@ -137,7 +121,7 @@ class EnergyDrift:
         ``"bounded"`` (every run bounded), ``"growing"`` (some run drifts), ``"diverged"`` (some
         run blew up; the others are still reported), ``"inconclusive"`` (no run diverged or grew,
         but some run was too short to tell, see :data:`MIN_STEPS`).
-    t_final : float
+    t_end : float
         The time every run reaches.
     notes : tuple of str
         Caveats.
@@ -146,13 +130,13 @@ class EnergyDrift:
     --------
     >>> from inertia_verify import Dynamics
     >>> drift = energy_drift(Dynamics.from_text("x**2/2", "x"), "verlet", [0.1, 0.05],
-    ...                      t_final=10.0, theta0=[1.0], v0=[0.0])
+    ...                      t_end=10.0, theta0=[1.0], v0=[0.0])
     >>> drift.verdict, round(drift.exponent, 2), drift.modified_kind, drift.conserved_to_roundoff
     ('bounded', 2.0, 'exact', True)
     """
 
     scheme: str
-    t_final: float
+    t_end: float
     rows: tuple[DriftRow, ...]
     exponent: float | None
     exponent_se: float | None
@@ -165,7 +149,7 @@ class EnergyDrift:
     notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict:
-        return {"scheme": self.scheme, "t_final": self.t_final,
+        return {"scheme": self.scheme, "t_end": self.t_end,
                 "rows": [r.to_dict() for r in self.rows],
                 "exponent": self.exponent, "exponent_se": self.exponent_se,
                 "modified_kind": self.modified_kind, "modified_energy": self.modified_energy,
@@ -181,11 +165,11 @@ class EnergyDrift:
 
     def __str__(self) -> str:
         header = ["h", "steps", "max |ΔI|", "growth", "max |ΔẼ|", "growth", "status"]
-        rows = [[f"{r.step:.4g}", str(r.steps), f"{r.inertia_error:.3e}", f"{r.inertia_growth:.3g}",
+        rows = [[f"{r.dt:.4g}", str(r.steps), f"{r.inertia_error:.3e}", f"{r.inertia_growth:.3g}",
                  "-" if r.modified_error is None else f"{r.modified_error:.3e}",
                  "-" if r.modified_growth is None else f"{r.modified_growth:.3g}", r.status]
                 for r in self.rows]
-        lines = [f"{self.scheme} to t = {self.t_final:g}: {self.verdict}",
+        lines = [f"{self.scheme} to t = {self.t_end:g}: {self.verdict}",
                  text_table(header, rows),
                  f"inertia error ~ h^p, p = {self._fit_text(self.exponent, self.exponent_se)}"]
         if self.modified_kind is not None:
@@ -219,32 +203,24 @@ def _modified_energy(step_map: DiscreteMap, shadow_order: int):
     return None, None
 
 
-def _initial(argument, value, d: int) -> np.ndarray:
-    try:
-        array = np.array(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(argument, value, "is not numeric", "give numbers") from exc
-    if array.ndim == 1:
-        array = array[:, None]
-    if array.ndim != 2 or array.shape[0] != d:
-        raise InvalidArgument(argument, value, f"must have shape ({d},) or ({d}, paths)")
-    if not np.all(np.isfinite(array)):
-        raise InvalidArgument(argument, value, "is not finite")
-    return array
+def _rows(state: np.ndarray) -> np.ndarray:
+    """A ``(paths, d)`` state as the ``(d, paths)`` rows the lambdified map takes (one row per
+    coordinate), a fresh contiguous copy."""
+    return np.ascontiguousarray(state.T)
 
 
 def energy_drift(
     dynamics: Dynamics,
     scheme: str,
-    steps,
+    dts,
     *,
-    t_final: float,
+    t_end: float,
     theta0,
     v0,
     shadow_order: int = 2,
     blowup: float = 1e6,
 ) -> EnergyDrift:
-    r"""Run ``scheme`` to ``t_final`` for each step in ``steps`` and measure the energy errors.
+    r"""Run ``scheme`` to ``t_end`` with each step size of ``dts`` and measure the energy errors.
 
     Parameters
     ----------
@@ -252,11 +228,11 @@ def energy_drift(
         A concrete system with numbers for every parameter (substitute them first).
     scheme : str
         A fixed-step scheme of :data:`~inertia_verify.schemes.FIXED_STEP`.
-    steps : sequence of float
+    dts : sequence of float
         Step sizes, at least two for a fit.
-    t_final : float
-        Every run covers the same time, :math:`n = \text{round}(t_\text{final}/h)` steps.
-    theta0, v0 : array of shape (d,) or (d, paths)
+    t_end : float
+        Every run covers the same time, :math:`n = \text{round}(t_\text{end}/h)` steps.
+    theta0, v0 : array of shape (d,) or (paths, d)
         Initial conditions (an ensemble when 2-D).
     shadow_order : int
         :math:`N` of the shadow energy used when the loss is not quadratic.
@@ -270,7 +246,7 @@ def energy_drift(
     Examples
     --------
     >>> dyn = Dynamics.from_text("x**2/2", "x")
-    >>> r = energy_drift(dyn, "symplectic-euler", [0.1, 0.05, 0.025], t_final=50, theta0=[1], v0=[0])
+    >>> r = energy_drift(dyn, "symplectic-euler", [0.1, 0.05, 0.025], t_end=50, theta0=[1], v0=[0])
     >>> r.verdict, round(r.exponent, 2), r.modified_kind, r.conserved_to_roundoff
     ('bounded', 1.0, 'exact', True)
     """
@@ -282,18 +258,16 @@ def energy_drift(
                               f"{[p.name for p in dynamics.parameters]}",
                               "substitute numbers first: dynamics.substitute({...})")
     try:
-        steps = [float(h) for h in steps]
+        dts = [float(h) for h in dts]
     except (TypeError, ValueError) as exc:
-        raise InvalidArgument("steps", steps, "must be a sequence of numbers") from exc
-    if len(steps) < 2 or any(not (h > 0 and math.isfinite(h)) for h in steps):
-        raise InvalidArgument("steps", steps, "need at least two positive finite step sizes")
-    if not (isinstance(t_final, (int, float)) and t_final > 0 and math.isfinite(t_final)):
-        raise InvalidArgument("t_final", t_final, "must be a positive finite time")
+        raise InvalidArgument("dts", dts, "must be a sequence of numbers") from exc
+    if len(dts) < 2 or any(not (h > 0 and math.isfinite(h)) for h in dts):
+        raise InvalidArgument("dts", dts, "need at least two positive finite step sizes")
+    t_end = as_positive_real(t_end, "t_end", example="t_end=100")
     d = dynamics.dimension
-    theta0 = _initial("theta0", theta0, d)
-    v0 = _initial("v0", v0, d)
-    if theta0.shape != v0.shape:
-        raise InvalidArgument("v0", v0.shape, f"must have the same shape as theta0 {theta0.shape}")
+    paths = as_paths(None, theta0, v0)
+    theta0 = _rows(as_state(theta0, d, paths, "theta0"))
+    v0 = _rows(as_state(v0, d, paths, "v0"))
 
     step_map = discrete_map(dynamics, scheme)
     if step_map.time_dependent:
@@ -308,15 +282,15 @@ def energy_drift(
     modified_f = None if kind is None else sympy.lambdify(state + [h], modified, modules="numpy")
 
     rows = []
-    for step in steps:
-        rows.append(_run(advance, inertia, modified_f, theta0, v0, step,
-                         max(1, round(t_final / step)), blowup))
+    for dt in dts:
+        rows.append(_run(advance, inertia, modified_f, theta0, v0, dt,
+                         max(1, round(t_end / dt)), blowup))
     good = [r for r in rows if r.status != "diverged"]
     exponent = se = mexp = mse = None
     notes = []
     positive = [r for r in good if r.inertia_error > r.roundoff_tolerance]
     if len(positive) >= 2:
-        exponent, se = fit_exponent([r.step for r in positive], [r.inertia_error for r in positive])
+        exponent, se = fit_order([r.dt for r in positive], [r.inertia_error for r in positive])
     if len(positive) < len(good):
         notes.append(f"{len(good) - len(positive)} step size(s) with the inertia error at "
                      "round-off are left out of the exponent fit")
@@ -327,7 +301,7 @@ def energy_drift(
         if kind == "exact":
             roundoff = all(r.modified_error <= r.roundoff_tolerance for r in good) if good else None
         if kind == "shadow" and len(floor) >= 2:
-            mexp, mse = fit_exponent([r.step for r in floor], [r.modified_error for r in floor])
+            mexp, mse = fit_order([r.dt for r in floor], [r.modified_error for r in floor])
         elif kind == "shadow":
             notes.append("the shadow energy error is at round-off level; no exponent fitted")
     if len(good) < len(rows):
@@ -338,10 +312,10 @@ def energy_drift(
     elif any(r.status == "too short" for r in rows):
         verdict = "inconclusive"
         notes.append(f"a run of fewer than {MIN_STEPS} steps cannot tell a bounded error from a "
-                     "growing one: lengthen t_final or refine the step")
+                     "growing one: lengthen t_end or refine the step")
     else:
         verdict = "bounded"
-    return EnergyDrift(scheme, float(t_final), tuple(rows), exponent, se, kind,
+    return EnergyDrift(scheme, float(t_end), tuple(rows), exponent, se, kind,
                        None if modified is None else sympy.sstr(modified), mexp, mse, roundoff,
                        verdict, tuple(notes))
 
