@@ -33,7 +33,7 @@ EPS = float(np.finfo(float).eps)
 #: The safety factor :math:`\kappa` of :func:`roundoff_floor`.  Each step of a scheme rounds a few
 #: sums per coordinate and the evaluation of :math:`I` rounds a few more; the observed error of an
 #: exactly conserved quadratic invariant stays below :math:`64\,\varepsilon\sqrt{N}` (asserted in
-#: ``tests/test_judges.py``).  A floor is where a judge stops treating a difference as signal
+#: ``tests/crosschecks/test_judges.py``).  A floor is where a judge stops treating a difference as signal
 #: ("agrees", "conserved to round-off"), so the smaller factor that still holds is the sound one.
 ROUNDOFF_KAPPA = 64.0
 

@@ -44,7 +44,7 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # argparse consults this pattern to tell a negative number from an option (a private
-        # attribute, present from Python 3.2 to 3.14; tests/test_cli_failures.py guards it).
+        # attribute, present from Python 3.2 to 3.14; tests/cli/test_cli_failures.py guards it).
         self._negative_number_matcher = re.compile(r"^-[^-]")
 
 

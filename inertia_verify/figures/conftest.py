@@ -1,5 +1,5 @@
 """Doctests of the modules that draw need matplotlib, an optional extra: without it they are not
-collected (tests/test_figures.py checks the message a user gets instead)."""
+collected (tests/figures/test_figures.py checks the message a user gets instead)."""
 
 import importlib.util
 

@@ -68,7 +68,7 @@ class Integrator(abc.ABC):
     2. Declare the orders: ``order`` (global, :math:`O(h^{order})` at a fixed time) for a
        :class:`Scheme`; ``strong_order``, ``weak_order`` and ``stationary_order`` for an
        :class:`SDEScheme`; ``relative_accuracy`` (of the float results) for a
-       :class:`ReferenceSolver`.  ``tests/test_scheme_orders.py`` fits each scheme's slope
+       :class:`ReferenceSolver`.  ``tests/schemes/test_scheme_orders.py`` fits each scheme's slope
        against a closed form and fails for a scheme that declares nothing.
     3. A :class:`Scheme`'s ``stepper(system, dt)`` returns ``step(t, theta, v)`` that advances the
        ``(d, paths)`` arrays ``theta`` and ``v`` *in place* from ``t`` to ``t + dt``.  An
@@ -83,14 +83,14 @@ class Integrator(abc.ABC):
        works on NumPy object arrays (``+``, ``*``, ``@``, :func:`apply_linear`,
        ``np.multiply(..., out=)``); no ``float()``, ``math`` functions or dtype-specific
        allocations (use ``np.empty_like``).  The symbolic system of the discrete layer then
-       gives the exact one-step map, and ``tests/test_scheme_maps.py`` checks that map against
+       gives the exact one-step map, and ``tests/schemes/test_scheme_maps.py`` checks that map against
        one numeric step for every registered fixed-step scheme.
     5. Declare capabilities by inheriting the markers: :class:`Symplectic` only if the undamped
-       map preserves volume exactly (proved symbolically by ``tests/test_integrators.py``);
+       map preserves volume exactly (proved symbolically by ``tests/schemes/test_integrators.py``);
        :class:`ImplicitDamping` if a step solves for ``v`` through ``damping_resolvent`` (an
        implicit part goes through the system, which provides the exact operator in both layers;
        the marker is checked against the calls the stepper makes); :class:`JaxForm` with a
-       functional ``jax_step`` to run on ``backend="jax"`` (``tests/test_jax_backend.py`` checks
+       functional ``jax_step`` to run on ``backend="jax"`` (``tests/numeric/test_jax_backend.py`` checks
        it against the NumPy stepper for every scheme that declares it).
     6. Never dispatch on ``name`` in a driver: when a driver needs to know something about a
        scheme, the scheme declares it (an attribute, a method or a marker).

@@ -9,7 +9,7 @@ are the exact counterparts of the compiled system's: the resolvent
 :math:`(I + \tfrac h2\Gamma)^{-1}` of Verlet's implicit half kick is a matrix inverse, the
 damping flow :math:`e^{-\int\Gamma}` of conformal Verlet a matrix exponential (with the same
 midpoint rule where the compiled system uses it).  So ``simulate --scheme verlet`` and
-``discrete --scheme verlet`` are one map, and ``tests/test_scheme_maps.py`` checks every
+``discrete --scheme verlet`` are one map, and ``tests/schemes/test_scheme_maps.py`` checks every
 registered scheme numerically against one compiled step.
 
 For heavy ball and Nesterov, ``(α, β)`` come either from the user (learning rate and momentum)

@@ -20,7 +20,7 @@ The schemes ``heavy-ball`` and ``nesterov`` (:mod:`inertia_verify.schemes._momen
 :math:`(\alpha, \beta)` from the damping by these conventions, extended to a matrix or
 time-dependent damping as :math:`\beta = I - h\Gamma(t_k)` or the damping flow over the step;
 for a constant scalar :math:`\gamma` their maps carry exactly :func:`ode_to_heavy_ball`'s values
-(``tests/test_scheme_maps.py``).
+(``tests/schemes/test_scheme_maps.py``).
 
 PyTorch's ``SGD(lr, momentum=μ, dampening=τ)`` keeps a buffer :math:`b_{k+1} = \mu b_k +
 (1-\tau)g_k` and steps :math:`\theta_{k+1} = \theta_k - \text{lr}\,b_{k+1}`; eliminating the buffer

@@ -152,7 +152,7 @@ def test_maps_agree_with_the_numeric_integrators(scheme, damping):
     # The map is the numeric stepper run on SymPy objects; compiled (lambdify of the map) and
     # run as NumPy code, the two routes must give the same states to round-off over 10 steps,
     # a few dozen flops each, so the tolerance is 64·ε·(steps) relative.  Damped Verlet is
-    # one map in both layers (explicit, then implicit half kick); tests/test_scheme_maps.py
+    # one map in both layers (explicit, then implicit half kick); tests/schemes/test_scheme_maps.py
     # checks one step of every scheme with every kind of damping.
     from inertia_verify.numeric import compile_dynamics, get_scheme
 

@@ -1,5 +1,5 @@
 """Every integrator's structure (symplectic volume, energy behaviour, one-step matrix) and the
-driver's divergence reports; the convergence orders are fitted in tests/test_scheme_orders.py."""
+driver's divergence reports; the convergence orders are fitted in tests/schemes/test_scheme_orders.py."""
 
 
 import numpy as np
@@ -13,7 +13,7 @@ from inertia_verify.schemes import Symplectic
 from inertia_verify.numeric._stability import one_step_matrix
 from inertia_verify.symbolic import discrete_map, oscillator_solution
 
-# -- convergence order: tests/test_scheme_orders.py fits every registered scheme --------------
+# -- convergence order: tests/schemes/test_scheme_orders.py fits every registered scheme --------------
 
 def test_oscillator_closed_form_matches_expm_route():
     # the two exact routes (dsolve and expm) agree, so the slope test's reference is sound

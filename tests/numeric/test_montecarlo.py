@@ -123,7 +123,7 @@ class _Result:
 
 @pytest.fixture
 def _cli(capsys):
-    """The command line in-process (as tests/test_cli.py does): status, stdout, stderr."""
+    """The command line in-process (as tests/cli/test_cli.py does): status, stdout, stderr."""
     def call(*args):
         status = main(list(args))
         out, err = capsys.readouterr()
