@@ -30,6 +30,7 @@ from sympy import Expr
 from sympy.core.function import AppliedUndef
 
 from ._errors import InvalidArgument, UnusedCoordinateWarning, warn
+from ._prover import _monomial_powers
 
 __all__ = ["Dynamics", "TIME", "CALCULI", "partial_derivatives"]
 
@@ -83,18 +84,15 @@ def _free_names(expr: sympy.Basic) -> set[sympy.Symbol]:
     return set(expr.free_symbols)
 
 
-def _monomial_powers(term: sympy.Expr) -> dict | None:
-    """``{symbol: exponent}`` when ``term`` is a number times a product of symbols raised to
-    positive integer powers, else None."""
-    powers: dict = {}
+def _power_rule(term: sympy.Expr, v: sympy.Symbol, e: int) -> sympy.Expr:
+    """``∂term/∂v`` of a monomial ``c·v**e·Π s_j**e_j`` (``e >= 1``), built as one product."""
+    coefficient, others = sympy.Integer(e), []
     for factor in sympy.Mul.make_args(term):
         if factor.is_Number:
-            continue
-        base, exp = factor.as_base_exp()
-        if not (base.is_Symbol and exp.is_Integer and exp > 0):
-            return None
-        powers[base] = powers.get(base, 0) + int(exp)
-    return powers
+            coefficient *= factor
+        elif factor.as_base_exp()[0] != v:
+            others.append(factor)
+    return sympy.Mul(coefficient, v**(e - 1), *others)
 
 
 def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
@@ -127,10 +125,9 @@ def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> 
                 # argument check, which takes term.free_symbols: O(d) for each of the d partials.
                 pieces[k].append(Expr.__new__(sympy.Derivative, term, sympy.Tuple(v, 1)))
             elif powers is not None:
-                # c·Π s_j^{e_j}: the power rule directly, without SymPy's general machinery
-                # (most of the cost of a polynomial loss in many coordinates).
-                e = powers[v]
-                pieces[k].append(e * term / v if e != 1 else term / v)
+                # c·Π s_j^{e_j}: the power rule directly, one Mul instead of SymPy's general
+                # machinery (most of the cost of a polynomial loss in many coordinates).
+                pieces[k].append(_power_rule(term, v, powers[v]))
             else:
                 pieces[k].append(sympy.diff(term, v))
     return [sympy.Add(*p) for p in pieces]
@@ -556,7 +553,12 @@ class Dynamics:
         if self.damping_kind == "zero":
             return -force
         if self.damping_kind in ("scalar", "time"):
-            return -self.damping[0, 0] * v - force
+            # Entry by entry, one sum each: Matrix arithmetic converts every entry to a domain
+            # element and back, and -(c v + f) would build each sum twice; -term is SymPy's
+            # own negation, which keeps the factors' canonical order.
+            c = -self.damping[0, 0]
+            return sympy.Matrix([sympy.Add(c * vi, *[-term for term in sympy.Add.make_args(fi)])
+                                 for vi, fi in zip(self.velocities, force)])
         return -self.damping * v - force
 
     @property

@@ -45,6 +45,7 @@ from fractions import Fraction
 import sympy
 from sympy import Rational
 
+from ._display import expression_text
 from ._expressions import as_sympy
 from ._errors import InvalidArgument, MissingExtra
 from ._prover import Verdict
@@ -113,7 +114,7 @@ class InequalityVerdict(Verdict):
         """JSON-serialisable summary: ``verdict``, ``method``, ``certificate`` or
         ``counterexample`` (each coordinate a number, its exact rational under ``exact``)."""
         out = {"verdict": self.status, "status": self.status, "method": self.method,
-               "relation": self.relation, "expression": str(self.expression),
+               "relation": self.relation, "expression": expression_text(self.expression),
                "domain": self.domain, "reason": self.reason}
         if self.certificate is not None:
             out["certificate"] = _json_certificate(self.certificate)

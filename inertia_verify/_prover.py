@@ -59,6 +59,7 @@ from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 from sympy.matrices import MatrixBase
 
+from inertia_verify._display import expression_text
 from inertia_verify._errors import InvalidArgument
 
 __all__ = ["Verdict", "prove_zero", "prove_equal", "STATUSES"]
@@ -161,8 +162,8 @@ class Verdict:
         """JSON-serialisable summary (sympy objects become strings)."""
         ce = self.counterexample
         return {"status": self.status, "method": self.method,
-                "expression": str(self.expression),
-                "residual": None if self.residual is None else str(self.residual),
+                "expression": expression_text(self.expression),
+                "residual": None if self.residual is None else expression_text(self.residual),
                 "points": self.points, "digits": self.digits,
                 "max_residual": None if self.max_residual is None else float(self.max_residual),
                 "domain": self.domain, "reason": self.reason,
@@ -372,12 +373,47 @@ def _replace_jets(expr, opts: _Options):
 
 # --------------------------------------------------------------------------- exact routes
 
+def _monomial_powers(term: sympy.Expr) -> dict | None:
+    """``{symbol: exponent}`` when ``term`` is a number times a product of symbols raised to
+    positive integer powers, else None."""
+    powers: dict = {}
+    for factor in sympy.Mul.make_args(term):
+        if factor.is_Number:
+            continue
+        base, exp = factor.as_base_exp()
+        if not (base.is_Symbol and exp.is_Integer and exp > 0):
+            return None
+        powers[base] = powers.get(base, 0) + int(exp)
+    return powers
+
+
+def expanded_polynomial(expr: sympy.Expr) -> bool:
+    """True when ``expr`` is a sum of monomials (a rational times positive integer powers of
+    symbols): ``expand`` would return it unchanged, so a caller may skip that walk.
+
+    Examples
+    --------
+    >>> x, y = sympy.symbols("x y")
+    >>> expanded_polynomial(x**2/2 - 3*x*y), expanded_polynomial(x*(y + 1))
+    (True, False)
+    """
+    return all(_monomial_powers(t) is not None for t in sympy.Add.make_args(expr))
+
+
+def _product_of_polynomials(e: sympy.Expr) -> bool:
+    """A product of sums of monomials: a nonzero polynomial (each factor is a canonical sum of
+    distinct monomials with nonzero coefficients), which ``expand`` could only multiply out."""
+    return all(expanded_polynomial(f) for f in sympy.Mul.make_args(e))
+
+
 _TRIG_OPS = 400
 
 
 def _exact_routes(e, max_ops):
     """Yield (method, thunk) cheapest first; costly routes only for small expressions."""
-    yield "expand", lambda: sympy.expand(e, deep=True)
+    # Multiplying out a product of nonzero polynomials cannot reach 0: keep it as it is (the
+    # exact refutation below evaluates it at a rational point just as well).
+    yield "expand", lambda: e if _product_of_polynomials(e) else sympy.expand(e, deep=True)
     if sympy.count_ops(e) > max_ops:
         return
     if any(p.exp.is_negative for p in e.atoms(sympy.Pow)):
