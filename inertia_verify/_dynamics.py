@@ -30,7 +30,7 @@ from sympy import Expr
 from sympy.core.function import AppliedUndef
 
 from ._errors import InvalidArgument, UnusedCoordinateWarning, warn
-from ._prover import _monomial_powers
+from ._prover import _monomial, _monomial_powers, _polynomial_sum, _product
 
 __all__ = ["Dynamics", "TIME", "CALCULI", "partial_derivatives"]
 
@@ -84,15 +84,10 @@ def _free_names(expr: sympy.Basic) -> set[sympy.Symbol]:
     return set(expr.free_symbols)
 
 
-def _power_rule(term: sympy.Expr, v: sympy.Symbol, e: int) -> sympy.Expr:
-    """``∂term/∂v`` of a monomial ``c·v**e·Π s_j**e_j`` (``e >= 1``), built as one product."""
-    coefficient, others = sympy.Integer(e), []
-    for factor in sympy.Mul.make_args(term):
-        if factor.is_Number:
-            coefficient *= factor
-        elif factor.as_base_exp()[0] != v:
-            others.append(factor)
-    return sympy.Mul(coefficient, v**(e - 1), *others)
+def _power_rule(term: sympy.Expr, v: sympy.Symbol, powers: dict) -> sympy.Expr:
+    """``∂term/∂v`` of a monomial ``c·Π s**e`` with exponents ``powers``, built directly."""
+    e = powers[v]
+    return _monomial(term.as_coeff_Mul()[0] * e, {**powers, v: e - 1})
 
 
 def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
@@ -127,10 +122,10 @@ def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> 
             elif powers is not None:
                 # c·Π s_j^{e_j}: the power rule directly, one Mul instead of SymPy's general
                 # machinery (most of the cost of a polynomial loss in many coordinates).
-                pieces[k].append(_power_rule(term, v, powers[v]))
+                pieces[k].append(_power_rule(term, v, powers))
             else:
                 pieces[k].append(sympy.diff(term, v))
-    return [sympy.Add(*p) for p in pieces]
+    return [_polynomial_sum(p) for p in pieces]
 
 
 class Dynamics:
@@ -557,7 +552,8 @@ class Dynamics:
             # element and back, and -(c v + f) would build each sum twice; -term is SymPy's
             # own negation, which keeps the factors' canonical order.
             c = -self.damping[0, 0]
-            return sympy.Matrix([sympy.Add(c * vi, *[-term for term in sympy.Add.make_args(fi)])
+            return sympy.Matrix([_polynomial_sum([_product(c, vi),
+                                                  *[-term for term in sympy.Add.make_args(fi)]])
                                  for vi, fi in zip(self.velocities, force)])
         return -self.damping * v - force
 

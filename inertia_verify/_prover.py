@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy
 from sympy import Derivative, Dummy, Expr, Float, Rational, Subs, latex
+from sympy.core.basic import _args_sortkey
 from sympy.core.function import AppliedUndef
 from sympy.core.traversal import iterargs
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
@@ -385,6 +386,58 @@ def _monomial_powers(term: sympy.Expr) -> dict | None:
             return None
         powers[base] = powers.get(base, 0) + int(exp)
     return powers
+
+
+def _monomial(coefficient: sympy.Rational, powers: dict) -> sympy.Expr:
+    """``Mul(coefficient, *[s**e for s, e in powers.items()])`` for distinct commutative symbols
+    and positive integer exponents, built the way ``Mul.flatten`` ends (the powers in canonical
+    order, the coefficient first unless 1) without its general pass over the factors."""
+    if coefficient == 0:
+        return sympy.S.Zero
+    if not all(s.is_commutative for s in powers):
+        return sympy.Mul(coefficient, *[s**e for s, e in powers.items()])
+    factors = sorted((s if e == 1 else sympy.Pow(s, e) for s, e in powers.items() if e),
+                     key=_args_sortkey)
+    if coefficient != 1:
+        factors.insert(0, coefficient)
+    return sympy.Mul._from_args(factors, True) if factors else sympy.S.One
+
+
+def _product(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    """``a*b``; two monomials are multiplied on their exponents (see :func:`_monomial`)."""
+    pa, pb = _monomial_powers(a), _monomial_powers(b)
+    if pa is None or pb is None:
+        return a * b
+    powers = dict(pa)
+    for s, e in pb.items():
+        powers[s] = powers.get(s, 0) + e
+    return _monomial(a.as_coeff_Mul()[0] * b.as_coeff_Mul()[0], powers)
+
+
+def _polynomial_sum(terms) -> sympy.Expr:
+    """``Add(*terms)``; when every term is a sum of monomials in commutative symbols, built the
+    way ``Add.flatten`` ends (like terms collected on the same keys, the rest in canonical order,
+    the constant first) without its general pass, which rebuilds each term with ``Mul``."""
+    collected: dict = {}
+    for t in terms:
+        for term in sympy.Add.make_args(t):
+            if _monomial_powers(term) is None or not term.is_commutative:
+                return sympy.Add(*terms)
+            c, rest = term.as_coeff_Mul()
+            collected[rest] = collected.get(rest, sympy.S.Zero) + c
+    constant = collected.pop(sympy.S.One, sympy.S.Zero)
+    total = []
+    for rest, c in collected.items():
+        if c == 0:
+            continue
+        total.append(rest if c == 1 else sympy.Mul._from_args(
+            (c, *rest.args) if rest.is_Mul else (c, rest), True))
+    total.sort(key=_args_sortkey)
+    if constant != 0:
+        total.insert(0, constant)
+    if len(total) < 2:
+        return total[0] if total else sympy.S.Zero
+    return sympy.Add._from_args(total, True)
 
 
 def expanded_polynomial(expr: sympy.Expr) -> bool:

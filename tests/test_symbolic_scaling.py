@@ -13,7 +13,8 @@ import sympy
 from inertia_verify import Dynamics, InvalidArgument, derive, prove_nonpositive
 from inertia_verify._display import expression_text, matrix_text
 from inertia_verify._dynamics import partial_derivatives
-from inertia_verify._prover import _rational_function, expanded_polynomial
+from inertia_verify._prover import (_monomial, _polynomial_sum, _product, _rational_function,
+                                   expanded_polynomial)
 from inertia_verify.symbolic._energy import _common_factor, _more_ops_than
 
 x, y, z = sympy.symbols("x y z")
@@ -158,3 +159,29 @@ def test_scaled_norm_sign_agrees_with_the_general_prover(damping, status, zero_s
         assert sympy.expand(-result.rate - sum(k * g * s**2 for k, g, s in
                                                fast.certificate["terms"])) == 0
         assert all(k == dyn.damping[0, 0] for k, _, _ in fast.certificate["terms"])
+
+
+def test_monomial_builders_are_sympys_constructors():
+    """_monomial, _product and _polynomial_sum build exactly what Mul and Add build (same
+    arguments in the same order), by the same collection of like terms."""
+    rng = random.Random(5)
+
+    def monomial():
+        term = sympy.Rational(rng.choice([1, -1, 2, -3, 7, 0]), rng.choice([1, 1, 2, 3]))
+        for _ in range(rng.randint(0, 3)):
+            term *= rng.choice(POLY_SYMBOLS) ** rng.randint(1, 3)
+        return term
+
+    for _ in range(1500):
+        terms = [monomial() for _ in range(rng.randint(0, 7))]
+        if rng.random() < 0.3:
+            terms.append(sympy.Add(*[monomial() for _ in range(3)]))
+        if rng.random() < 0.2:
+            terms += [-t for t in terms]
+        assert sympy.srepr(_polynomial_sum(terms)) == sympy.srepr(sympy.Add(*terms))
+        a, b = monomial(), monomial()
+        assert sympy.srepr(_product(a, b)) == sympy.srepr(a * b)
+    assert _polynomial_sum([x, sympy.sin(y)]) == x + sympy.sin(y)  # falls back to Add
+    assert _product(x + 1, y) == (x + 1) * y
+    assert sympy.srepr(_monomial(sympy.Rational(-1, 2), {x: 2, y: 1, z: 0})) == \
+        sympy.srepr(-x**2 * y / 2)

@@ -22,7 +22,8 @@ import sympy
 from .._display import expression_text, matrix_text
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
-from .._prover import Verdict, expanded_polynomial, prove_equal, prove_zero
+from .._prover import (Verdict, _monomial, _polynomial_sum, _product, expanded_polynomial,
+                       prove_equal, prove_zero)
 
 __all__ = ["inertia", "inertia_rate", "dissipation", "derive", "Derivation", "canonical"]
 
@@ -123,7 +124,9 @@ def inertia(dynamics: Dynamics, *, kinetic: str = "mass") -> sympy.Expr:
     v = sympy.Matrix(dynamics.velocities)
     if kinetic == "identity" or dynamics.mass == sympy.eye(dynamics.dimension):
         # One sum with the loss's terms (the same expression as ½‖v‖² + L, one flatten).
-        return sympy.Add(*[vi**2 / 2 for vi in dynamics.velocities], dynamics.loss)
+        half = sympy.Rational(1, 2)
+        return _polynomial_sum([*[_monomial(half, {vi: 2}) for vi in dynamics.velocities],
+                                dynamics.loss])
     kinetic_energy = (v.T * dynamics.mass * v)[0, 0] / 2
     return kinetic_energy + dynamics.loss
 
@@ -176,7 +179,8 @@ def _energy_rate(dynamics: Dynamics, kinetic: str) -> sympy.Expr:
     grad = dynamics.gradient
     identity = kinetic == "identity" or dynamics.mass == sympy.eye(dynamics.dimension)
     ka = a if identity else dynamics.mass * a
-    return sympy.Add(*[v * (ka[i] + grad[i]) for i, v in enumerate(dynamics.velocities)])
+    return _polynomial_sum([_product(v, _polynomial_sum([ka[i], grad[i]]))
+                            for i, v in enumerate(dynamics.velocities)])
 
 
 @dataclass(frozen=True)
