@@ -56,19 +56,19 @@ def _monomial_text(term) -> str | None:
     if term.is_Rational:
         return str(term)
     factors = term.args if term.is_Mul else (term,)
-    coefficient = factors[0] if factors[0].is_Rational else sympy.S.One
+    p, q = (factors[0].p, factors[0].q) if factors[0].is_Rational else (1, 1)  # Python ints
     numerator, shown = [], []
-    if coefficient.p not in (1, -1):
-        numerator.append(str(abs(coefficient.p)))
+    if p not in (1, -1):
+        numerator.append(str(abs(p)))
     for factor in factors[1:] if factors[0].is_Rational else factors:
         base, exp = factor.as_base_exp()
-        if type(base) is not sympy.Symbol or not (exp.is_Integer and exp > 0):
+        if type(base) is not sympy.Symbol or not exp.is_Integer or int(exp) < 1:
             return None
-        shown.append(base.name if exp == 1 else f"{base.name}**{exp}")
+        shown.append(base.name if int(exp) == 1 else f"{base.name}**{int(exp)}")
     text = "*".join(numerator + shown)
-    if coefficient.q != 1:
-        text += f"/{coefficient.q}"
-    return ("-" if coefficient < 0 else "") + text
+    if q != 1:
+        text += f"/{q}"
+    return ("-" if p < 0 else "") + text
 
 
 def matrix_text(matrix) -> str:
@@ -81,10 +81,17 @@ def matrix_text(matrix) -> str:
     >>> matrix_text(sympy.Matrix([[1, 0], [0, sympy.Symbol("g")]]))
     '[[1, 0], [0, g]]'
     """
-    rows: list = [["0"] * matrix.cols for _ in range(matrix.rows)]
+    nonzero: dict = {}
     for (i, j), entry in matrix.todok().items():
-        rows[i][j] = str(entry)
-    return "[" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "]"
+        nonzero.setdefault(i, {})[j] = str(entry)
+    rows = []
+    for i in range(matrix.rows):
+        cells, done = [], 0  # runs of zeros are repeated strings, not d² list items
+        for j, text in sorted(nonzero.get(i, {}).items()):
+            cells.append("0, " * (j - done) + text + ", ")
+            done = j + 1
+        rows.append("[" + "".join(cells) + "0, " * (matrix.cols - done))
+    return "[" + ", ".join(row[:-2] + "]" for row in rows) + "]"
 
 
 def latex_text(text: str) -> str:
