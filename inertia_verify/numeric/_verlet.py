@@ -71,10 +71,38 @@ class Verlet(Scheme):
             kdk = verlet_kick_drift_kick(system, dt)
             return lambda t, theta, v: kdk(theta, v)
         half = dt / 2
+        if system.damping_kind not in ("scalar", "time"):
+            def step(t, theta, v):
+                v += half * system.acceleration_rows(t, theta, v)
+                theta += dt * v
+                v += half * system.force_rows(theta)
+                v[...] = apply_linear(system.damping_resolvent(t + dt, half), v)
+            return step
+        # Scalar damping: the same operations in the same order (so the same bits), in place on
+        # two work arrays of this stepper (one chunk, one thread): no temporaries per step, and
+        # the force at the end of a step is reused at the start of the next, as without damping.
+        state = {"theta": None, "force": None, "tmp": None}
 
-        def step(t, theta, v):
-            v += half * system.acceleration_rows(t, theta, v)
-            theta += dt * v
-            v += half * system.force_rows(theta)
-            v[...] = apply_linear(system.damping_resolvent(t + dt, half), v)
-        return step
+        def scalar_step(t, theta, v):
+            force, tmp = state["force"], state["tmp"]
+            if tmp is None or tmp.shape != theta.shape or tmp.dtype != theta.dtype:
+                force, tmp = np.empty_like(theta), np.empty_like(theta)
+                state["force"], state["tmp"], state["theta"] = force, tmp, None
+            if state["theta"] is not theta:
+                system.force_rows(theta, out=force)
+            np.multiply(system.damping_scalar(t), v, out=tmp)   # a = F - γ v
+            np.subtract(force, tmp, out=tmp)
+            np.multiply(half, tmp, out=tmp)
+            np.add(v, tmp, out=v)
+            np.multiply(dt, v, out=tmp)
+            np.add(theta, tmp, out=theta)
+            system.force_rows(theta, out=force)
+            np.multiply(half, force, out=tmp)
+            np.add(v, tmp, out=v)
+            np.multiply(system.damping_resolvent(t + dt, half), v, out=v)
+            state["theta"] = theta
+
+        def forget():
+            state["theta"] = None
+        scalar_step.forget = forget
+        return scalar_step
