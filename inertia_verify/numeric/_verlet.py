@@ -79,7 +79,7 @@ class Verlet(Scheme):
                 v[...] = apply_linear(system.damping_resolvent(t + dt, half), v)
             return step
         # Scalar damping: the same operations in the same order (so the same bits), in place on
-        # two work arrays of this stepper (one chunk, one thread): no temporaries per step, and
+        # two work arrays of this stepper (one chunk, one thread): one temporary per step, and
         # the force at the end of a step is reused at the start of the next, as without damping.
         state = {"theta": None, "force": None, "tmp": None}
 
@@ -90,8 +90,7 @@ class Verlet(Scheme):
                 state["force"], state["tmp"], state["theta"] = force, tmp, None
             if state["theta"] is not theta:
                 system.force_rows(theta, out=force)
-            np.multiply(system.damping_scalar(t), v, out=tmp)   # a = F - γ v
-            np.subtract(force, tmp, out=tmp)
+            np.subtract(force, system.damping_rows(t, v), out=tmp)  # a = F - γ v
             np.multiply(half, tmp, out=tmp)
             np.add(v, tmp, out=v)
             np.multiply(dt, v, out=tmp)
