@@ -495,8 +495,8 @@ def _run_local_many(jobs: Sequence[_EnsembleJob], chunk_paths: int, workers: int
 
     items, sizes = [], []
     for j, job in enumerate(jobs):
-        size = split_for_workers(job.paths, chunk_paths, workers) if len(jobs) == 1 \
-            else chunk_paths
+        size = split_for_workers(job.paths, chunk_paths, workers, len(job.theta0)) \
+            if len(jobs) == 1 else chunk_paths
         chunks = job.chunks(size)
         sizes.append(len(chunks[0]))
         cancel = _Cancel()

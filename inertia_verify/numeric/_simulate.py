@@ -531,7 +531,7 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     else:
         # XLA parallelises inside one chunk; NumPy needs a chunk per worker.
         chunk_paths = min(int(chunk_paths), paths) if backend == "jax" else \
-            split_for_workers(paths, int(chunk_paths), workers)
+            split_for_workers(paths, int(chunk_paths), workers, d)
         chunks = -(-paths // chunk_paths)
         enabled = default_progress() if progress is None else progress
         with Progress(steps * chunks, f"{method.name} dt={h:g} {paths} path(s)",
