@@ -21,28 +21,39 @@ from ._scheme import Scheme, apply_linear
 __all__ = ["Verlet", "verlet_kick_drift_kick"]
 
 
-def verlet_kick_drift_kick(system, dt: float):
-    """The undamped velocity-Verlet map ``(theta, v) -> (theta', v')`` in place, with the force
-    at the end of one step reused at the start of the next (one evaluation per step)."""
+def verlet_kick_drift_kick(system, dt: float, damped: bool = False):
+    """The velocity-Verlet map ``(theta, v) -> (theta', v')`` in place, with the force at the end
+    of one step reused at the start of the next (one evaluation per step).
+
+    With ``damped`` (a scalar damping), ``(theta, v, t)``: the explicit half kick uses
+    :math:`F - \\gamma(t) v` and the step ends with the implicit half kick's resolvent; the
+    operations are those of the allocating form, in the same order, so the bits are the same."""
     half = dt / 2
     state = {"theta": None, "force": None, "tmp": None}
 
-    def kick_drift_kick(theta, v):
+    def kick_drift_kick(theta, v, t=0.0):
         # The force at the end of the previous step is reused when the same state array comes
         # back (the driver advances one array in place); any other array is evaluated afresh.
+        # The two work arrays belong to this stepper: one chunk, one thread.
         force, tmp = state["force"], state["tmp"]
         if tmp is None or tmp.shape != theta.shape or tmp.dtype != theta.dtype:
             force, tmp = np.empty_like(theta), np.empty_like(theta)
             state["force"], state["tmp"], state["theta"] = force, tmp, None
         if state["theta"] is not theta:
             system.force_rows(theta, out=force)
-        np.multiply(force, half, out=tmp)
+        if damped:
+            np.subtract(force, system.damping_rows(t, v), out=tmp)  # a = F - γ v
+            np.multiply(tmp, half, out=tmp)
+        else:
+            np.multiply(force, half, out=tmp)
         np.add(v, tmp, out=v)
         np.multiply(v, dt, out=tmp)
         np.add(theta, tmp, out=theta)
         system.force_rows(theta, out=force)
         np.multiply(force, half, out=tmp)
         np.add(v, tmp, out=v)
+        if damped:
+            np.multiply(v, system.damping_resolvent(t + dt, half), out=v)
         state["theta"] = theta
 
     def forget():
@@ -67,41 +78,15 @@ class Verlet(Scheme):
     description = "velocity Verlet; damping by an explicit then an implicit half kick (order 2)"
 
     def stepper(self, system, dt):
-        if system.damping_kind == "zero":
-            kdk = verlet_kick_drift_kick(system, dt)
-            return lambda t, theta, v: kdk(theta, v)
+        if system.damping_kind in ("zero", "scalar", "time"):
+            # In place, one force evaluation per step.
+            kdk = verlet_kick_drift_kick(system, dt, damped=system.damping_kind != "zero")
+            return lambda t, theta, v: kdk(theta, v, t)
         half = dt / 2
-        if system.damping_kind not in ("scalar", "time"):
-            def step(t, theta, v):
-                v += half * system.acceleration_rows(t, theta, v)
-                theta += dt * v
-                v += half * system.force_rows(theta)
-                v[...] = apply_linear(system.damping_resolvent(t + dt, half), v)
-            return step
-        # Scalar damping: the same operations in the same order (so the same bits), in place on
-        # two work arrays of this stepper (one chunk, one thread): one temporary per step, and
-        # the force at the end of a step is reused at the start of the next, as without damping.
-        state = {"theta": None, "force": None, "tmp": None}
 
-        def scalar_step(t, theta, v):
-            force, tmp = state["force"], state["tmp"]
-            if tmp is None or tmp.shape != theta.shape or tmp.dtype != theta.dtype:
-                force, tmp = np.empty_like(theta), np.empty_like(theta)
-                state["force"], state["tmp"], state["theta"] = force, tmp, None
-            if state["theta"] is not theta:
-                system.force_rows(theta, out=force)
-            np.subtract(force, system.damping_rows(t, v), out=tmp)  # a = F - γ v
-            np.multiply(half, tmp, out=tmp)
-            np.add(v, tmp, out=v)
-            np.multiply(dt, v, out=tmp)
-            np.add(theta, tmp, out=theta)
-            system.force_rows(theta, out=force)
-            np.multiply(half, force, out=tmp)
-            np.add(v, tmp, out=v)
-            np.multiply(system.damping_resolvent(t + dt, half), v, out=v)
-            state["theta"] = theta
-
-        def forget():
-            state["theta"] = None
-        scalar_step.forget = forget
-        return scalar_step
+        def step(t, theta, v):
+            v += half * system.acceleration_rows(t, theta, v)
+            theta += dt * v
+            v += half * system.force_rows(theta)
+            v[...] = apply_linear(system.damping_resolvent(t + dt, half), v)
+        return step
