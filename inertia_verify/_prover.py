@@ -381,10 +381,15 @@ def _monomial_powers(term: sympy.Expr) -> dict | None:
     for factor in sympy.Mul.make_args(term):
         if factor.is_Number:
             continue
-        base, exp = factor.as_base_exp()
-        if not (base.is_Symbol and exp.is_Integer and exp > 0):
+        if factor.is_Symbol:
+            base, exp = factor, 1
+        elif factor.is_Pow and factor.base.is_Symbol and factor.exp.is_Integer:
+            base, exp = factor.base, factor.exp.p  # Python ints: no SymPy comparison
+            if exp < 1:
+                return None
+        else:
             return None
-        powers[base] = powers.get(base, 0) + int(exp)
+        powers[base] = powers.get(base, 0) + exp
     return powers
 
 
