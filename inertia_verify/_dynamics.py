@@ -120,8 +120,9 @@ def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> 
                 # argument check, which takes term.free_symbols: O(d) for each of the d partials.
                 pieces[k].append(Expr.__new__(sympy.Derivative, term, sympy.Tuple(v, 1)))
             elif powers is not None:
-                # c·Π s_j^{e_j}: the power rule directly, one Mul instead of SymPy's general
-                # machinery (most of the cost of a polynomial loss in many coordinates).
+                # c·Π s_j^{e_j}: the power rule on the exponents, the product built as Mul
+                # would build it (Mul's general pass was most of the cost of a polynomial loss
+                # in many coordinates).
                 pieces[k].append(_power_rule(term, v, powers))
             else:
                 pieces[k].append(sympy.diff(term, v))

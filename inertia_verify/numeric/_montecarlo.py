@@ -236,7 +236,9 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     records : int or sequence of int
         The number of record intervals (evenly spaced) or the step indices to record at.
     chunk_paths : int
-        Paths integrated at once (rounded up to whole blocks); bounds memory only.
+        Paths integrated at once (rounded up to whole blocks), at most: threads on this
+        machine take cache-sized chunks (see :func:`._parallel.split_for_workers`), Dask tasks
+        this many paths.  Bounds memory only; the results do not depend on it.
     progress : bool or None
         Progress bar on stderr (``None``: when stderr is a terminal).
     workers : int, optional

@@ -448,7 +448,9 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     check_stability : bool
         Estimate the linear stability of the step at ``theta0`` (:mod:`._stability`).
     chunk_paths : int
-        Paths integrated together (bounds the working memory; the results do not depend on it).
+        Paths integrated together, at most (threads take cache-sized chunks, see
+        :func:`._parallel.split_for_workers`); bounds the working memory, the results do not
+        depend on it.
     progress : bool or None
         A progress bar on stderr for runs longer than a second; ``None`` (default) follows
         :func:`~inertia_verify._progress.default_progress` (off, unless the command line asks).
