@@ -32,6 +32,7 @@ from sympy import Expr
 from sympy.core.function import AppliedUndef
 
 from ._errors import InvalidArgument, UnusedCoordinateWarning, warn
+from ._prover import _monomial, _monomial_powers, _polynomial_sum, _product
 
 __all__ = ["Dynamics", "TIME", "CALCULI", "Calculus", "DampingKind", "NoiseKind",
            "partial_derivatives"]
@@ -145,18 +146,10 @@ def _free_names(expr: sympy.Basic) -> set[sympy.Symbol]:
     return set(expr.free_symbols)
 
 
-def _monomial_powers(term: sympy.Expr) -> dict | None:
-    """``{symbol: exponent}`` when ``term`` is a number times a product of symbols raised to
-    positive integer powers, else None."""
-    powers: dict = {}
-    for factor in sympy.Mul.make_args(term):
-        if factor.is_Number:
-            continue
-        base, exp = factor.as_base_exp()
-        if not (base.is_Symbol and exp.is_Integer and exp > 0):
-            return None
-        powers[base] = powers.get(base, 0) + int(exp)
-    return powers
+def _power_rule(term: sympy.Expr, v: sympy.Symbol, powers: dict) -> sympy.Expr:
+    """``∂term/∂v`` of a monomial ``c·Π s**e`` with exponents ``powers``, built directly."""
+    e = powers[v]
+    return _monomial(term.as_coeff_Mul()[0] * e, {**powers, v: e - 1})
 
 
 def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
@@ -189,13 +182,13 @@ def partial_derivatives(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> 
                 # argument check, which takes term.free_symbols: O(d) for each of the d partials.
                 pieces[k].append(Expr.__new__(sympy.Derivative, term, sympy.Tuple(v, 1)))
             elif powers is not None:
-                # c·Π s_j^{e_j}: the power rule directly, without SymPy's general machinery
-                # (most of the cost of a polynomial loss in many coordinates).
-                e = powers[v]
-                pieces[k].append(e * term / v if e != 1 else term / v)
+                # c·Π s_j^{e_j}: the power rule on the exponents, the product built as Mul
+                # would build it (Mul's general pass was most of the cost of a polynomial loss
+                # in many coordinates).
+                pieces[k].append(_power_rule(term, v, powers))
             else:
                 pieces[k].append(sympy.diff(term, v))
-    return [sympy.Add(*p) for p in pieces]
+    return [_polynomial_sum(p) for p in pieces]
 
 
 class Dynamics:
@@ -754,7 +747,13 @@ class Dynamics:
         if self.undamped:
             return -force
         if self.scalar_damping:
-            return -self.damping[0, 0] * v - force
+            # Entry by entry, one sum each: Matrix arithmetic converts every entry to a domain
+            # element and back, and -(c v + f) would build each sum twice; -term is SymPy's
+            # own negation, which keeps the factors' canonical order.
+            c = -self.damping[0, 0]
+            return sympy.Matrix([_polynomial_sum([_product(c, vi),
+                                                  *[-term for term in sympy.Add.make_args(fi)]])
+                                 for vi, fi in zip(self.velocities, force)])
         return -self.damping * v - force
 
     @property

@@ -50,6 +50,7 @@ from sympy import Rational
 from sympy.polys.fields import sfield
 from sympy.polys.rings import PolyRing, sring
 
+from ._display import expression_text
 from ._expressions import as_sympy
 from ._errors import InvalidArgument, MissingExtra
 from ._prover import Verdict
@@ -141,7 +142,7 @@ domain, reason
         """JSON-serialisable summary: ``verdict``, ``method``, ``certificate`` or
         ``counterexample`` (each coordinate a number, its exact rational under ``exact``)."""
         out = {"verdict": self.status, "status": self.status, "method": self.method,
-               "relation": self.relation, "expression": str(self.expression),
+               "relation": self.relation, "expression": expression_text(self.expression),
                "domain": self.domain, "reason": self.reason}
         if self.certificate is not None:
             out["certificate"] = _json_certificate(self.certificate)

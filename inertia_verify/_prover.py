@@ -53,12 +53,14 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy
 from sympy import Derivative, Dummy, Expr, Float, Rational, Subs, latex
+from sympy.core.basic import _args_sortkey
 from sympy.core.function import AppliedUndef
 from sympy.core.traversal import iterargs
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 from sympy.matrices import MatrixBase
 
+from inertia_verify._display import expression_text
 from inertia_verify._errors import InvalidArgument
 
 __all__ = ["Verdict", "prove_zero", "prove_equal", "STATUSES"]
@@ -196,8 +198,8 @@ class Verdict:
         """JSON-serialisable summary (sympy objects become strings)."""
         ce = self.counterexample
         return {"status": self.status, "method": self.method,
-                "expression": str(self.expression),
-                "residual": None if self.residual is None else str(self.residual),
+                "expression": expression_text(self.expression),
+                "residual": None if self.residual is None else expression_text(self.residual),
                 "points": self.points, "digits": self.digits,
                 "max_residual": None if self.max_residual is None else float(self.max_residual),
                 "domain": self.domain, "reason": self.reason,
@@ -407,12 +409,104 @@ def _replace_jets(expr, opts: _Options):
 
 # --------------------------------------------------------------------------- exact routes
 
+def _monomial_powers(term: sympy.Expr) -> dict | None:
+    """``{symbol: exponent}`` when ``term`` is a number times a product of symbols raised to
+    positive integer powers, else None."""
+    powers: dict = {}
+    for factor in sympy.Mul.make_args(term):
+        if factor.is_Number:
+            continue
+        if factor.is_Symbol:
+            base, exp = factor, 1
+        elif factor.is_Pow and factor.base.is_Symbol and factor.exp.is_Integer:
+            base, exp = factor.base, factor.exp.p  # Python ints: no SymPy comparison
+            if exp < 1:
+                return None
+        else:
+            return None
+        powers[base] = powers.get(base, 0) + exp
+    return powers
+
+
+def _monomial(coefficient: sympy.Rational, powers: dict) -> sympy.Expr:
+    """``Mul(coefficient, *[s**e for s, e in powers.items()])`` for distinct commutative symbols
+    and positive integer exponents, built the way ``Mul.flatten`` ends (the powers in canonical
+    order, the coefficient first unless 1) without its general pass over the factors."""
+    if coefficient == 0:
+        return sympy.S.Zero
+    if not all(s.is_commutative for s in powers):
+        return sympy.Mul(coefficient, *[s**e for s, e in powers.items()])
+    factors = sorted((s if e == 1 else sympy.Pow(s, e) for s, e in powers.items() if e),
+                     key=_args_sortkey)
+    if coefficient != 1:
+        factors.insert(0, coefficient)
+    return sympy.Mul._from_args(factors, True) if factors else sympy.S.One
+
+
+def _product(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    """``a*b``; two monomials are multiplied on their exponents (see :func:`_monomial`)."""
+    pa, pb = _monomial_powers(a), _monomial_powers(b)
+    if pa is None or pb is None:
+        return a * b
+    powers = dict(pa)
+    for s, e in pb.items():
+        powers[s] = powers.get(s, 0) + e
+    return _monomial(a.as_coeff_Mul()[0] * b.as_coeff_Mul()[0], powers)
+
+
+def _polynomial_sum(terms) -> sympy.Expr:
+    """``Add(*terms)``; when every term is a sum of monomials in commutative symbols, built the
+    way ``Add.flatten`` ends (like terms collected on the same keys, the rest in canonical order,
+    the constant first) without its general pass, which rebuilds each term with ``Mul``."""
+    collected: dict = {}
+    for t in terms:
+        for term in sympy.Add.make_args(t):
+            if _monomial_powers(term) is None or not term.is_commutative:
+                return sympy.Add(*terms)
+            c, rest = term.as_coeff_Mul()
+            collected[rest] = collected.get(rest, sympy.S.Zero) + c
+    constant = collected.pop(sympy.S.One, sympy.S.Zero)
+    total = []
+    for rest, c in collected.items():
+        if c == 0:
+            continue
+        total.append(rest if c == 1 else sympy.Mul._from_args(
+            (c, *rest.args) if rest.is_Mul else (c, rest), True))
+    total.sort(key=_args_sortkey)
+    if constant != 0:
+        total.insert(0, constant)
+    if len(total) < 2:
+        return total[0] if total else sympy.S.Zero
+    return sympy.Add._from_args(total, True)
+
+
+def expanded_polynomial(expr: sympy.Expr) -> bool:
+    """True when ``expr`` is a sum of monomials (a rational times positive integer powers of
+    symbols): ``expand`` would return it unchanged, so a caller may skip that walk.
+
+    Examples
+    --------
+    >>> x, y = sympy.symbols("x y")
+    >>> expanded_polynomial(x**2/2 - 3*x*y), expanded_polynomial(x*(y + 1))
+    (True, False)
+    """
+    return all(_monomial_powers(t) is not None for t in sympy.Add.make_args(expr))
+
+
+def _product_of_polynomials(e: sympy.Expr) -> bool:
+    """A product of sums of monomials: a nonzero polynomial (each factor is a canonical sum of
+    distinct monomials with nonzero coefficients), which ``expand`` could only multiply out."""
+    return all(expanded_polynomial(f) for f in sympy.Mul.make_args(e))
+
+
 _TRIG_OPS = 400
 
 
 def _exact_routes(e, max_ops):
     """Yield (method, thunk) cheapest first; costly routes only for small expressions."""
-    yield "expand", lambda: sympy.expand(e, deep=True)
+    # Multiplying out a product of nonzero polynomials cannot reach 0: keep it as it is (the
+    # exact refutation below evaluates it at a rational point just as well).
+    yield "expand", lambda: e if _product_of_polynomials(e) else sympy.expand(e, deep=True)
     if sympy.count_ops(e) > max_ops:
         return
     if any(p.exp.is_negative for p in e.atoms(sympy.Pow)):

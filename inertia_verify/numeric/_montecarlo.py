@@ -241,7 +241,9 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     records : int or sequence of int
         The number of record intervals (evenly spaced) or the step indices to record at.
     chunk_paths : int
-        Paths integrated at once (rounded up to whole blocks); bounds memory only.
+        Paths integrated at once (rounded up to whole blocks), at most: threads on this
+        machine take cache-sized chunks (see :func:`._parallel.split_for_workers`), Dask tasks
+        this many paths.  Bounds memory only; the results do not depend on it.
     progress : bool or None
         Progress bar on stderr (``None``: when stderr is a terminal).
     workers : int, optional
@@ -504,8 +506,8 @@ def _run_local_many(jobs: Sequence[_EnsembleJob], chunk_paths: int, workers: int
 
     items, sizes = [], []
     for j, job in enumerate(jobs):
-        size = split_for_workers(job.paths, chunk_paths, workers) if len(jobs) == 1 \
-            else chunk_paths
+        size = split_for_workers(job.paths, chunk_paths, workers, len(job.theta0)) \
+            if len(jobs) == 1 else chunk_paths
         chunks = job.chunks(size)
         sizes.append(len(chunks[0]))
         cancel = _Cancel()

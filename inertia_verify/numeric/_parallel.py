@@ -29,7 +29,7 @@ import numpy as np
 from .._errors import InvalidArgument
 
 __all__ = ["available_cores", "resolve_workers", "workers_default", "map_in_order",
-           "LockedProgress", "MIN_PATHS_PER_WORKER"]
+           "LockedProgress", "MIN_PATHS_PER_WORKER", "CACHE_PATHS_BYTES"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,6 +37,11 @@ R = TypeVar("R")
 #: A chunk shorter than this is not split further between workers: below it each NumPy call is a
 #: few microseconds and the time held under the GIL (interpreter overhead) dominates.
 MIN_PATHS_PER_WORKER = 4096
+
+#: Bytes of one ``(dimension, paths)`` float64 state array in a chunk run by threads: a few such
+#: arrays (state, force, work arrays, the compiled function's temporaries) stay in a core's
+#: cache (see :func:`split_for_workers`).
+CACHE_PATHS_BYTES = 128 * 1024
 
 
 def available_cores() -> int:
@@ -142,18 +147,28 @@ class LockedProgress:
             self._bar.advance(n)
 
 
-def split_for_workers(paths: int, chunk_paths: int, workers: int) -> int:
-    """The chunk size to use: at most ``chunk_paths``, and small enough that every worker gets a
-    chunk, but not below :data:`MIN_PATHS_PER_WORKER`.
+def split_for_workers(paths: int, chunk_paths: int, workers: int, dimension: int = 1) -> int:
+    """The chunk size to use on this machine: at most ``chunk_paths`` and at most
+    :data:`CACHE_PATHS_BYTES` per state array (``dimension`` coordinates of float64), small
+    enough that every worker gets a chunk, but not below :data:`MIN_PATHS_PER_WORKER`.
+
+    The cap keeps a chunk's arrays in cache while the step loop sweeps them several times a
+    step: a core then no longer waits on memory, and two cores do not share its bandwidth
+    (measured on one core, compiled Verlet with 10 coordinates: 1.5 s for chunks of 30 000
+    paths, 0.87 s for 4096; Euler–Maruyama, one coordinate: 4.0 s for 262 144, 2.5 s for
+    8192).  The results do not depend on the chunk size.
 
     Examples
     --------
-    >>> split_for_workers(30000, 262144, 2)
-    15000
-    >>> split_for_workers(1000, 262144, 2)     # too small to split
+    >>> split_for_workers(30000, 262144, 2, dimension=10)
+    4096
+    >>> split_for_workers(10**6, 262144, 2)      # one coordinate: 16384 paths of 8 bytes
+    16384
+    >>> split_for_workers(1000, 262144, 2)       # too small to split
     1000
     """
+    cap = max(MIN_PATHS_PER_WORKER, CACHE_PATHS_BYTES // (8 * max(1, dimension)))
     if workers <= 1:
-        return min(chunk_paths, paths)
+        return max(1, min(chunk_paths, paths, cap))
     share = -(-paths // workers)
-    return max(1, min(chunk_paths, paths, max(share, MIN_PATHS_PER_WORKER)))
+    return max(1, min(chunk_paths, paths, cap, max(share, MIN_PATHS_PER_WORKER)))

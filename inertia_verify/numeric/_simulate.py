@@ -448,7 +448,9 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     check_stability : bool
         Estimate the linear stability of the step at ``theta0`` (:mod:`._stability`).
     chunk_paths : int
-        Paths integrated together (bounds the working memory; the results do not depend on it).
+        Paths integrated together, at most (threads take cache-sized chunks, see
+        :func:`._parallel.split_for_workers`); bounds the working memory, the results do not
+        depend on it.
     progress : bool or None
         A progress bar on stderr for runs longer than a second; ``None`` (default) follows
         :func:`~inertia_verify._progress.default_progress` (off, unless the command line asks).
@@ -526,7 +528,7 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     else:
         # XLA parallelises inside one chunk; NumPy needs a chunk per worker.
         chunk_paths = min(int(chunk_paths), paths) if backend == "jax" else \
-            split_for_workers(paths, int(chunk_paths), workers)
+            split_for_workers(paths, int(chunk_paths), workers, d)
         chunks = -(-paths // chunk_paths)
         enabled = default_progress() if progress is None else progress
         with Progress(steps * chunks, f"{method.name} dt={h:g} {paths} path(s)",

@@ -23,28 +23,39 @@ from ._base import ImplicitDamping, JaxForm, Scheme, Symplectic, apply_linear
 __all__ = ["Verlet", "verlet_kick_drift_kick"]
 
 
-def verlet_kick_drift_kick(system, dt: float):
-    """The undamped velocity-Verlet map ``(theta, v) -> (theta', v')`` in place, with the force
-    at the end of one step reused at the start of the next (one evaluation per step)."""
+def verlet_kick_drift_kick(system, dt: float, damped: bool = False):
+    """The velocity-Verlet map ``(theta, v) -> (theta', v')`` in place, with the force at the end
+    of one step reused at the start of the next (one evaluation per step).
+
+    With ``damped`` (a scalar damping), ``(theta, v, t)``: the explicit half kick uses
+    :math:`F - \\gamma(t) v` and the step ends with the implicit half kick's resolvent; the
+    operations are those of the allocating form, in the same order, so the bits are the same."""
     half = dt / 2
     state = {"theta": None, "force": None, "tmp": None}
 
-    def kick_drift_kick(theta, v):
+    def kick_drift_kick(theta, v, t=0.0):
         # The force at the end of the previous step is reused when the same state array comes
         # back (the driver advances one array in place); any other array is evaluated afresh.
+        # The two work arrays belong to this stepper: one chunk, one thread.
         force, tmp = state["force"], state["tmp"]
         if tmp is None or tmp.shape != theta.shape or tmp.dtype != theta.dtype:
             force, tmp = np.empty_like(theta), np.empty_like(theta)
             state["force"], state["tmp"], state["theta"] = force, tmp, None
         if state["theta"] is not theta:
             system.force_rows(theta, out=force)
-        np.multiply(force, half, out=tmp)
+        if damped:
+            np.subtract(force, system.damping_rows(t, v), out=tmp)  # a = F - γ v
+            np.multiply(tmp, half, out=tmp)
+        else:
+            np.multiply(force, half, out=tmp)
         np.add(v, tmp, out=v)
         np.multiply(v, dt, out=tmp)
         np.add(theta, tmp, out=theta)
         system.force_rows(theta, out=force)
         np.multiply(force, half, out=tmp)
         np.add(v, tmp, out=v)
+        if damped:
+            np.multiply(v, system.damping_resolvent(t + dt, half), out=v)
         state["theta"] = theta
 
     def forget():
@@ -75,9 +86,11 @@ class Verlet(Scheme, Symplectic, ImplicitDamping, JaxForm):
     description = "velocity Verlet; damping by an explicit then an implicit half kick (order 2)"
 
     def stepper(self, system, dt):
-        if system.damping_kind is DampingKind.ZERO:
-            kdk = verlet_kick_drift_kick(system, dt)
-            return lambda t, theta, v: kdk(theta, v)
+        if system.damping_kind in (DampingKind.ZERO, DampingKind.SCALAR, DampingKind.TIME):
+            # In place, one force evaluation per step.
+            kdk = verlet_kick_drift_kick(system, dt,
+                                         damped=system.damping_kind is not DampingKind.ZERO)
+            return lambda t, theta, v: kdk(theta, v, t)
         half = dt / 2
 
         def step(t, theta, v):
