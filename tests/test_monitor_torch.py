@@ -94,8 +94,10 @@ def test_float32_model_sums_in_float64_on_device():
     monitor, reference, _ = _run({"lr": 0.05, "momentum": 0.9}, dtype=torch.float32,
                                  use_buffer=False)
     np.testing.assert_allclose(monitor.kinetic, reference.kinetic, rtol=1e-5, atol=1e-12)
-    squared, cross = monitor._backend.from_parameters(monitor._attached.params)
-    assert squared.dtype == torch.float64 and cross.device == monitor._attached.params[0].device
+    # Each step's sums are a float64 row on the parameters' device until the records are read.
+    row = monitor._backend.from_parameters(monitor._attached.params)
+    assert row.chunk.dtype == torch.float64
+    assert row.chunk.device == monitor._attached.params[0].device
 
 
 def test_scheduler_changes_are_followed():
