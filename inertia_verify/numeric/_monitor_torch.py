@@ -127,26 +127,33 @@ class _Blocks:
         self._weights = None
 
     def _views(self, i: int, t: torch.Tensor):
+        """Tensor ``i``'s full blocks as rows, and its shorter last block."""
         _, m, r = self.places[i]
+        if not m:
+            return None, t   # one block: the norm or sum of the whole tensor, in any layout
         if not t.is_contiguous():
             t = t.contiguous()
-        return (t.as_strided((m, _BLOCK), (_BLOCK, 1)) if m else None,
+        return (t.as_strided((m, _BLOCK), (_BLOCK, 1)),
                 t.as_strided((r,), (1,), t.storage_offset() + m * _BLOCK) if r else None)
 
     def norms(self, row: int, i: int, t: torch.Tensor) -> None:
         """Block norms of tensor ``i`` (value ``t``) into ``row``."""
-        for view, out in zip(self._views(i, t), self.outs[i][row]):
-            if out is not None:
-                torch.linalg.vector_norm(view, dim=-1, out=out)
+        (main, tail), (main_out, tail_out) = self._views(i, t), self.outs[i][row]
+        if main_out is not None:
+            torch.linalg.vector_norm(main, dim=1, out=main_out)
+        if tail_out is not None:
+            torch.linalg.vector_norm(tail, out=tail_out)
 
     def dots(self, row: int, i: int, a: torch.Tensor, b: torch.Tensor) -> None:
         """Block sums of ``a * b`` (tensor ``i``'s shape) into ``row``."""
         group, _, _ = self.places[i]
         n = a.numel()
         product = torch.mul(a.reshape(-1), b.reshape(-1), out=group.scratch(1)[:n])
-        for view, out in zip(self._views(i, product), self.outs[i][row]):
-            if out is not None:
-                torch.sum(view, dim=-1, out=out)
+        (main, tail), (main_out, tail_out) = self._views(i, product), self.outs[i][row]
+        if main_out is not None:
+            torch.sum(main, dim=1, out=main_out)
+        if tail_out is not None:
+            torch.sum(tail, dim=0, out=tail_out)   # the product is flat
 
     def difference(self, i: int, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         """``a − b`` (tensor ``i``'s shape) in a scratch vector, flat."""
@@ -214,7 +221,7 @@ class TorchSums:
         self.shapes: tuple = ()
         self.blocks: _Blocks | None = None
         self.device = None
-        self._chunk, self._used = None, _CHUNK
+        self._chunk, self._rows, self._used = None, (), _CHUNK
         self._scale = 0.0          # the previous displacement's scale
         # Buffer mode: the row holding this step's buffer norms, the tensors that moved at the
         # previous step, its lr, and whether the pre-hook took the direct cross term.
@@ -251,9 +258,10 @@ class TorchSums:
         if self._used == _CHUNK:
             self._chunk = torch.zeros((_CHUNK, _ROWS, 2), dtype=torch.float64,
                                       device=self.device)
+            self._rows = self._chunk.unbind(0)
             self._used = 0
         index, self._used = self._used, self._used + 1
-        self.blocks.sums_into(self._chunk[index])
+        self.blocks.sums_into(self._rows[index])
         return _Row(self._chunk, index, step, squared, cross)
 
     # -- the three ways of reading a step ------------------------------------------------------
