@@ -20,19 +20,19 @@ torch = pytest.importorskip("torch")
 RTOL, ATOL = 1e-10, 1e-13
 
 
-def _problem(dtype=torch.float64, seed=0, bias=True):
+def _problem(dtype=torch.float64, seed=0, bias=True, hidden=10):
     torch.manual_seed(seed)
-    model = torch.nn.Sequential(torch.nn.Linear(6, 10, bias=bias), torch.nn.Tanh(),
-                                torch.nn.Linear(10, 2, bias=bias)).to(dtype)
+    model = torch.nn.Sequential(torch.nn.Linear(6, hidden, bias=bias), torch.nn.Tanh(),
+                                torch.nn.Linear(hidden, 2, bias=bias)).to(dtype)
     X = torch.randn(128, 6, dtype=dtype)
     Y = torch.randn(128, 2, dtype=dtype)
     return model, X, Y
 
 
 def _run(optimizer_kwargs, steps=60, *, order="before", use_buffer=None, scheduler=None,
-         dtype=torch.float64, reference_lr=None):
+         dtype=torch.float64, reference_lr=None, hidden=10):
     """Train with an attached monitor; a NumPy monitor follows host copies of θ_k."""
-    model, X, Y = _problem(dtype)
+    model, X, Y = _problem(dtype, hidden=hidden)
     opt = torch.optim.SGD(model.parameters(), **optimizer_kwargs)
     monitor = InertiaMonitor().attach(opt, use_buffer=use_buffer)
     sched = scheduler(opt) if scheduler else None
@@ -300,3 +300,54 @@ def test_long_run_is_fetched_in_blocks():
     assert len(monitor._lists["loss"]) == _FETCH_EVERY and len(monitor._pending) == 40
     _assert_same(monitor, reference)
     assert [r.step for r in monitor.history()] == list(range(steps))
+
+
+@pytest.mark.parametrize("momentum", [0.05, 0.9])
+@pytest.mark.parametrize("use_buffer", [None, False])
+def test_tensors_of_many_blocks(momentum, use_buffer):
+    # A hidden width of 700: weights of 4200 and 1400 elements, i.e. full blocks of 1024 and a
+    # shorter last one, in both modes and on both cross-term routes (float64: RTOL as above).
+    monitor, reference, _ = _run({"lr": 0.05, "momentum": momentum}, steps=25,
+                                 use_buffer=use_buffer, hidden=700)
+    assert monitor._attached.use_buffer == (use_buffer is None)
+    _assert_same(monitor, reference)
+
+
+def test_block_sums_against_float64():
+    # update() with displacements of every block layout (1 element, 1023, 1024, 1025, 4500 with
+    # a short last block, a non-contiguous view) in float32 and float64 tensors at once (two
+    # slot groups).  With lr = 1, momentum = 1 and loss 0: kinetic = ½‖scale·s‖², the modified
+    # inertia of step k−1 = ½ scale_k scale_{k−1} s_k·s_{k−1}.  Bound: per block a few ε of the
+    # dtype relative to the block's norm (norms) or its absolute sum of products (dot products);
+    # 16 ε of the tensor's dtype times Σ‖s‖² (or Σ|s·s_prev|) leaves margin; float64 sums add ~ε64.
+    gen = torch.Generator().manual_seed(3)
+    shapes = [(1,), (1023,), (1024,), (1025,), (3, 1500), (70, 50)]
+    dtypes = [torch.float32, torch.float64, torch.float32, torch.float64, torch.float32,
+              torch.float32]
+    scales = [0.5, -0.03, 2.0, 1.0, -0.7]
+    monitor = InertiaMonitor(lr=1.0, momentum=1.0)
+    params = [torch.zeros(shape, dtype=dtype) for shape, dtype in zip(shapes, dtypes)]
+    history, steps64 = [], [torch.zeros(shape, dtype=torch.float64) for shape in shapes]
+    for scale in scales:
+        # Correlated successive steps, as under momentum: the cross term is not small.
+        steps64 = [0.9 * s + 0.3 * torch.randn(s.shape, generator=gen, dtype=torch.float64)
+                   for s in steps64]
+        steps = [s.to(dtype) for s, dtype in zip(steps64, dtypes)]
+        steps[-1] = steps[-1].t().contiguous().t()   # the same values, not contiguous
+        assert not steps[-1].is_contiguous()
+        monitor.update(params, 0.0, displacement=steps, scale=scale)
+        history.append([s.double().numpy().reshape(-1) for s in steps])
+    eps = {torch.float32: float(np.finfo(np.float32).eps), torch.float64: float(np.finfo(float).eps)}
+    for k, scale in enumerate(scales):
+        squared = scale ** 2 * sum(float(s @ s) for s in history[k])
+        bound = 16 * scale ** 2 * sum(eps[d] * float(s @ s) for s, d in zip(history[k], dtypes))
+        assert abs(2 * monitor.kinetic[k] - squared) <= bound
+        if k:
+            cross = scale * scales[k - 1] * sum(float(s @ p)
+                                                for s, p in zip(history[k], history[k - 1]))
+            bound = 16 * abs(scale * scales[k - 1]) * sum(
+                eps[d] * float(np.abs(s) @ np.abs(p))
+                for s, p, d in zip(history[k], history[k - 1], dtypes))
+            assert abs(2 * monitor.modified_inertia[k - 1] - cross) <= bound
+    with pytest.raises(InvalidArgument, match="dtype"):
+        monitor.update(params, 0.0, displacement=[s.double() for s in steps], scale=1.0)

@@ -83,15 +83,14 @@ class _Group:
         # Column 0: the tensors that moved at this step; column 1: at this and the previous one.
         self.weights = torch.zeros((size, 2), dtype=torch.float64, device=device)
         self.largest = largest
-        self._scratch: dict = {}
+        self._scratch = None
 
-    def scratch(self, slot: int) -> torch.Tensor:
-        """A flat scratch vector of the largest tensor's size, reused from step to step."""
-        buffer = self._scratch.get(slot)
-        if buffer is None:
-            buffer = self._scratch[slot] = torch.empty(self.largest, dtype=self.slots.dtype,
-                                                       device=self.slots.device)
-        return buffer
+    def scratch(self, n: int) -> torch.Tensor:
+        """A flat scratch vector of ``n`` elements, reused from step to step."""
+        if self._scratch is None:
+            self._scratch = torch.empty(self.largest, dtype=self.slots.dtype,
+                                        device=self.slots.device)
+        return self._scratch[:n]
 
     def sums(self) -> torch.Tensor:
         """``(_ROWS, 2)`` float64: each row's squared norms (or dot products) summed over the
@@ -144,21 +143,18 @@ class _Blocks:
         if tail_out is not None:
             torch.linalg.vector_norm(tail, out=tail_out)
 
-    def dots(self, row: int, i: int, a: torch.Tensor, b: torch.Tensor) -> None:
-        """Block sums of ``a * b`` (tensor ``i``'s shape) into ``row``."""
-        group, _, _ = self.places[i]
-        n = a.numel()
-        product = torch.mul(a.reshape(-1), b.reshape(-1), out=group.scratch(1)[:n])
-        (main, tail), (main_out, tail_out) = self._views(i, product), self.outs[i][row]
+    def sums(self, row: int, i: int, product: torch.Tensor) -> None:
+        """Block sums of ``product`` (contiguous, tensor ``i``'s size) into ``row``."""
+        (main, tail), (main_out, tail_out) = self._views(i, product.view(-1)), self.outs[i][row]
         if main_out is not None:
             torch.sum(main, dim=1, out=main_out)
         if tail_out is not None:
-            torch.sum(tail, dim=0, out=tail_out)   # the product is flat
+            torch.sum(tail, dim=0, out=tail_out)
 
-    def difference(self, i: int, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        """``a − b`` (tensor ``i``'s shape) in a scratch vector, flat."""
-        group, _, _ = self.places[i]
-        return torch.sub(a.reshape(-1), b.reshape(-1), out=group.scratch(0)[: a.numel()])
+    def scratch(self, i: int) -> torch.Tensor:
+        """A flat scratch vector of tensor ``i``'s size (shared by the tensors of its group)."""
+        group, m, r = self.places[i]
+        return group.scratch(m * _BLOCK + r)
 
     def clear(self, row: int, i: int) -> None:
         for out in self.outs[i][row]:
@@ -219,8 +215,10 @@ class TorchSums:
         #: θ_{k-1} − θ_{k-2} (parameter mode), or the previous displacement, unscaled.
         self.previous_step: list[torch.Tensor] | None = None
         self.shapes: tuple = ()
+        self.kinds: tuple = ()    # (dtype, device) per tensor
         self.blocks: _Blocks | None = None
         self.device = None
+        self._spares: list[torch.Tensor] = []   # the next step's copy (parameter mode)
         self._chunk, self._rows, self._used = None, (), _CHUNK
         self._scale = 0.0          # the previous displacement's scale
         # Buffer mode: the row holding this step's buffer norms, the tensors that moved at the
@@ -234,6 +232,7 @@ class TorchSums:
     def start(self, tensors: list[torch.Tensor], copy_parameters: bool,
               copy_steps: bool = True) -> None:
         self.shapes = tuple(t.shape for t in tensors)
+        self.kinds = tuple((t.dtype, t.device) for t in tensors)
         self.device = tensors[0].device
         self.blocks = _Blocks(tensors)
         everything = (True,) * len(tensors)
@@ -246,11 +245,17 @@ class TorchSums:
                 # θ_{-1} = θ_0: the step before the first one is 0.
                 self.previous_step = [torch.zeros_like(t, memory_format=torch.contiguous_format)
                                       for t in tensors]
+                if copy_parameters:
+                    self._spares = [torch.empty_like(t.reshape(-1)) for t in tensors]
 
-    def _check(self, tensors: list[torch.Tensor], argument: str) -> None:
+    def _check(self, tensors: list[torch.Tensor], argument: str, kinds: bool = True) -> None:
         shapes = tuple(t.shape for t in tensors)
         if shapes != self.shapes:
             raise InvalidArgument(argument, shapes, f"changed shape (was {self.shapes})",
+                                  "pass the same parameters at every step")
+        kinds = tuple((t.dtype, t.device) for t in tensors) if kinds else self.kinds
+        if kinds != self.kinds:
+            raise InvalidArgument(argument, kinds, f"changed dtype or device (was {self.kinds})",
                                   "pass the same parameters at every step")
 
     def _row(self, squared: float, cross: tuple, step: int = _STEP) -> _Row:
@@ -267,15 +272,22 @@ class TorchSums:
     # -- the three ways of reading a step ------------------------------------------------------
     @torch.no_grad()
     def from_parameters(self, tensors: list[torch.Tensor]) -> _Row:
-        """Sums for θ_k − θ_{k−1}; the copy of θ_{k−1} (and of the previous step) is updated."""
-        blocks, olders = self.blocks, self.previous_step
+        """Sums for θ_k − θ_{k−1}; the copy of θ_{k−1} (and of the previous step) is updated.
+
+        Per tensor: the step into a spare copy, its block norms, the product with the previous
+        step formed in that step's own copy (no longer needed) and summed, the two copies
+        swapped, θ_k copied: five passes over the tensor's memory (three without the
+        modified inertia)."""
+        blocks, olders, spares = self.blocks, self.previous_step, self._spares
         for i, (t, previous) in enumerate(zip(tensors, self.previous)):
             t = t.detach()
-            step = blocks.difference(i, t, previous)
+            step = blocks.scratch(i) if olders is None else spares[i]
+            torch.sub(t.reshape(-1), previous.view(-1), out=step)
             blocks.norms(_STEP, i, step)
             if olders is not None:
-                blocks.dots(_DOT, i, step, olders[i])
-                olders[i].view(-1).copy_(step)
+                older = olders[i].view(-1)
+                blocks.sums(_DOT, i, torch.mul(step, older, out=older))
+                olders[i], spares[i] = step.view(t.shape), older
             previous.copy_(t)
         return self._row(1.0, ((_DOT, 1.0),) if olders is not None else ())
 
@@ -286,7 +298,7 @@ class TorchSums:
         for i, step in enumerate(steps):
             blocks.norms(_STEP, i, step)
             if olders is not None:
-                blocks.dots(_DOT, i, step, olders[i])
+                blocks.sums(_DOT, i, olders[i].mul_(step))
                 olders[i].copy_(step)
         cross = ((_DOT, scale * self._scale),) if olders is not None else ()
         self._scale = scale
@@ -300,7 +312,9 @@ class TorchSums:
                 if buffer is None:
                     self.blocks.clear(_DOT, i)
                 else:
-                    self.blocks.dots(_DOT, i, buffer, p.grad)
+                    product = self.blocks.scratch(i)
+                    torch.mul(buffer.reshape(-1), p.grad.reshape(-1), out=product)
+                    self.blocks.sums(_DOT, i, product)
         self._direct = True
 
     def from_buffers(self, params: list, state, lr: float, mu: float, tau: float) -> _Row:
@@ -341,16 +355,22 @@ class TorchSums:
 
     def update(self, params, displacement, scale, k: int):
         tensors = _tensors(params, "params")
-        if k == 0:
-            self.start(tensors, copy_parameters=displacement is None)
-        else:
-            self._check(tensors, "params")
         if displacement is None:
             if k == 0:
+                self.start(tensors, copy_parameters=True)
                 return 0.0, 0.0
+            self._check(tensors, "params")
             row = self.from_parameters(tensors)
             return row, row
         steps = _tensors(displacement, "displacement")
+        if k == 0:
+            # The sums follow the steps (their dtype may differ from the parameters').
+            if tuple(s.shape for s in steps) != tuple(t.shape for t in tensors):
+                raise InvalidArgument("displacement", tuple(s.shape for s in steps),
+                                      "must have the parameters' shapes "
+                                      f"{tuple(t.shape for t in tensors)}")
+            self.start(steps, copy_parameters=False)
+        self._check(tensors, "params", kinds=False)
         self._check(steps, "displacement")
         row = self.from_steps([s.detach() for s in steps], scale)
         return row, row
