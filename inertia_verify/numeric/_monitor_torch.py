@@ -92,12 +92,11 @@ class _Group:
                                         device=self.slots.device)
         return self._scratch[:n]
 
-    def sums(self) -> torch.Tensor:
-        """``(_ROWS, 2)`` float64: each row's squared norms (or dot products) summed over the
-        blocks of the tensors that column's weights pick."""
+    def wide_values(self) -> torch.Tensor:
+        """The block values in float64, the norms squared (``_ROWS × blocks``)."""
         self.wide.copy_(self.slots)
         self.norm_rows.square_()
-        return self.wide @ self.weights
+        return self.wide
 
 
 class _Blocks:
@@ -179,11 +178,10 @@ class _Blocks:
         device."""
         if len(self.groups) == 1:
             group = self.groups[0]
-            group.wide.copy_(group.slots)
-            group.norm_rows.square_()
-            torch.mm(group.wide, group.weights, out=out)
+            torch.mm(group.wide_values(), group.weights, out=out)
         else:
-            out.copy_(sum(group.sums().to(self.device) for group in self.groups))
+            out.copy_(sum((group.wide_values() @ group.weights).to(self.device)
+                          for group in self.groups))
 
 
 class _Row:
