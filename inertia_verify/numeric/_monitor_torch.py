@@ -3,8 +3,9 @@ r"""The inertia monitor's PyTorch side: sums on the parameters' device, and an S
 Imported only when a monitor meets a tensor or an optimizer, so the package works without torch.
 
 Precision: every sum is accumulated in float64 on the tensors' device; the tensors' own dtype
-is used only inside blocks.  Each tensor is cut into blocks of :data:`_BLOCK` = 1024 consecutive
-elements (the last one shorter).  Per block, in the tensor's dtype, either its Euclidean norm is
+is used only inside blocks.  Each tensor is cut into blocks of at most :data:`_BLOCK` = 1024
+consecutive elements (of a divisor of its size between 512 and 1024 where there is one, else of
+1024 and a shorter last one).  Per block, in the tensor's dtype, either its Euclidean norm is
 taken (``torch.linalg.vector_norm``: a few ε of the dtype relative to the block's norm; at most
 3·2⁻²⁴ measured in float32) or, for a dot product, the elementwise products are formed (one
 rounding each) and summed (a few ε of the block's absolute sum).  The block values are
@@ -44,12 +45,14 @@ from ._monitor import _pytorch_reading
 
 __all__ = ["TorchSums", "attach_optimizer"]
 
-#: Elements per block whose norm or dot product is taken in the tensors' dtype.
+#: The most elements per block whose norm or dot product is taken in the tensors' dtype.
 _BLOCK = 1024
 #: Rows of block values: the step's norms (two rows, so that buffer mode keeps the previous
 #: step's while writing the new one), the gradient's norms, and dot products.
 _STEP, _GRAD, _DOT = 0, 2, 3
 _ROWS = 4
+#: From this many one-block tensors of a dtype on, their norms are taken in one fused call.
+_FUSE_FROM = 3
 #: Steps per device chunk of float64 sums.
 _CHUNK = 256
 #: From this momentum on, buffer mode takes the cross term from norms (see attach_optimizer).
@@ -69,6 +72,20 @@ def _tensors(params, argument: str) -> list[torch.Tensor]:
         if not t.is_floating_point():
             raise InvalidArgument(argument, str(t.dtype), "must be floating-point tensors")
     return tensors
+
+
+def _cut(n: int) -> tuple[int, int, int]:
+    """``(m, r, block)``: ``n`` elements as ``m`` blocks of ``block`` and a last one of ``r``.
+
+    The block is the largest divisor of ``n`` between ``_BLOCK/2`` and ``_BLOCK`` when there
+    is one (no shorter last block: one reduction per tensor instead of two), else ``_BLOCK``.
+    """
+    if n <= _BLOCK:
+        return 0, n, n
+    for block in range(_BLOCK, _BLOCK // 2 - 1, -1):
+        if n % block == 0:
+            return n // block, 0, block
+    return n // _BLOCK, n % _BLOCK, _BLOCK
 
 
 class _Group:
@@ -108,31 +125,41 @@ class _Blocks:
             members.setdefault((t.dtype, t.device), []).append(i)
         self.groups, self.places, self.outs = [], [None] * len(tensors), [None] * len(tensors)
         for (dtype, device), indices in members.items():
-            counts = [-(-tensors[i].numel() // _BLOCK) for i in indices]
+            # Tensors of one block (biases, norms' scales) last, so that their slots are
+            # contiguous and one fused call can fill them.
+            cuts = {i: _cut(tensors[i].numel()) for i in indices}
+            several = [i for i in indices if cuts[i][0]]
+            singles = [i for i in indices if not cuts[i][0] and cuts[i][1]]
+            order = several + singles + [i for i in indices if not sum(cuts[i][:2])]
+            counts = [cuts[i][0] + (cuts[i][1] > 0) for i in order]
             group = _Group(dtype, device, counts,
                            max(tensors[i].numel() for i in indices))
+            group.order, group.several, group.singles = order, several, singles
             start = 0
-            for i, count in zip(indices, counts):
-                m, r = divmod(tensors[i].numel(), _BLOCK)
-                self.places[i] = (group, m, r)
+            for i, count in zip(order, counts):
+                m, r, block = cuts[i]
+                self.places[i] = (group, m, r, block)
                 # Per row: the slots of the full blocks, and of the shorter last one.
                 self.outs[i] = [(group.slots[row, start: start + m] if m else None,
                                  group.slots[row, start + m] if r else None)
                                 for row in range(_ROWS)]
                 start += count
+            first = sum(counts[: len(several)])
+            group.fused = ([group.slots[row, first: first + len(singles)] for row in range(_ROWS)]
+                           if len(singles) >= _FUSE_FROM else None)
             self.groups.append(group)
         self.device = tensors[0].device
         self._weights = None
 
     def _views(self, i: int, t: torch.Tensor):
         """Tensor ``i``'s full blocks as rows, and its shorter last block."""
-        _, m, r = self.places[i]
+        _, m, r, block = self.places[i]
         if not m:
             return None, t   # one block: the norm or sum of the whole tensor, in any layout
         if not t.is_contiguous():
             t = t.contiguous()
-        return (t.as_strided((m, _BLOCK), (_BLOCK, 1)),
-                t.as_strided((r,), (1,), t.storage_offset() + m * _BLOCK) if r else None)
+        return (t.as_strided((m, block), (block, 1)),
+                t.as_strided((r,), (1,), t.storage_offset() + m * block) if r else None)
 
     def norms(self, row: int, i: int, t: torch.Tensor) -> None:
         """Block norms of tensor ``i`` (value ``t``) into ``row``."""
@@ -141,6 +168,25 @@ class _Blocks:
             torch.linalg.vector_norm(main, dim=1, out=main_out)
         if tail_out is not None:
             torch.linalg.vector_norm(tail, out=tail_out)
+
+    def norms_of(self, row: int, values: list) -> None:
+        """Block norms of every tensor into ``row`` (``values[i]`` None: tensor ``i`` did not
+        move, its slots are zeroed); the one-block tensors of a group in one fused call."""
+        for group in self.groups:
+            for i in group.several:
+                if values[i] is None:
+                    self.clear(row, i)
+                else:
+                    self.norms(row, i, values[i])
+            singles = [values[i] for i in group.singles]
+            if group.fused is not None and all(t is not None for t in singles):
+                torch.stack(torch._foreach_norm(singles), out=group.fused[row])
+                continue
+            for i, t in zip(group.singles, singles):
+                if t is None:
+                    self.clear(row, i)
+                else:
+                    self.norms(row, i, t)
 
     def sums(self, row: int, i: int, product: torch.Tensor) -> None:
         """Block sums of ``product`` (contiguous, tensor ``i``'s size) into ``row``."""
@@ -152,8 +198,8 @@ class _Blocks:
 
     def scratch(self, i: int) -> torch.Tensor:
         """A flat scratch vector of tensor ``i``'s size (shared by the tensors of its group)."""
-        group, m, r = self.places[i]
-        return group.scratch(m * _BLOCK + r)
+        group, m, r, block = self.places[i]
+        return group.scratch(m * block + r)
 
     def clear(self, row: int, i: int) -> None:
         for out in self.outs[i][row]:
@@ -166,9 +212,8 @@ class _Blocks:
             return
         self._weights = (moved, both)
         for group in self.groups:
-            indices = [i for i in range(len(self.places)) if self.places[i][0] is group]
             for column, chosen in enumerate((moved, both)):
-                per_tensor = torch.tensor([float(chosen[i]) for i in indices],
+                per_tensor = torch.tensor([float(chosen[i]) for i in group.order],
                                           dtype=torch.float64)
                 group.weights[:, column].copy_(per_tensor.repeat_interleave(
                     torch.tensor(group.counts)))
@@ -321,15 +366,10 @@ class TorchSums:
         polarise = self.track_modified and not self._direct
         moved = tuple(p.grad is not None for p in params)   # what SGD updated
         with torch.no_grad():
-            for i, (p, now) in enumerate(zip(params, moved)):
-                if now:
-                    blocks.norms(row, i, state[p]["momentum_buffer"])
-                    if polarise:
-                        blocks.norms(_GRAD, i, p.grad)
-                else:
-                    blocks.clear(row, i)
-                    if polarise:
-                        blocks.clear(_GRAD, i)
+            blocks.norms_of(row, [state[p]["momentum_buffer"] if now else None
+                                  for p, now in zip(params, moved)])
+            if polarise:
+                blocks.norms_of(_GRAD, [p.grad for p in params])
             before = self._moved or (False,) * len(moved)
             blocks.weigh(moved, tuple(a and b for a, b in zip(moved, before)))
             cross = ()
