@@ -316,15 +316,15 @@ def test_tensors_of_many_blocks(momentum, use_buffer):
 def test_block_sums_against_float64():
     # update() with displacements of every block layout (one block: 1, 1023, 1024 elements;
     # blocks of 1024 and a shorter last one: 1025 and 2053, which have no divisor in [512, 1024];
-    # blocks of a divisor: 4500 = 5·900; a non-contiguous 70×50 view) in float32 and float64
-    # tensors at once (two slot groups).  With lr = 1, momentum = 1 and loss 0: kinetic = ½‖scale·s‖², the modified
+    # blocks of a divisor: 4500 = 5·900 and a 70×50 view; the rows of a 4×2×600 tensor; the last
+    # two not contiguous) in float32 and float64 tensors at once (two slot groups).  With lr = 1, momentum = 1 and loss 0: kinetic = ½‖scale·s‖², the modified
     # inertia of step k−1 = ½ scale_k scale_{k−1} s_k·s_{k−1}.  Bound: per block a few ε of the
     # dtype relative to the block's norm (norms) or its absolute sum of products (dot products);
     # 16 ε of the tensor's dtype times Σ‖s‖² (or Σ|s·s_prev|) leaves margin; float64 sums add ~ε64.
     gen = torch.Generator().manual_seed(3)
-    shapes = [(1,), (1023,), (1024,), (1025,), (2053,), (3, 1500), (70, 50)]
+    shapes = [(1,), (1023,), (1024,), (1025,), (2053,), (3, 1500), (4, 2, 600), (70, 50)]
     dtypes = [torch.float32, torch.float64, torch.float32, torch.float64, torch.float32,
-              torch.float32, torch.float32]
+              torch.float32, torch.float64, torch.float32]
     scales = [0.5, -0.03, 2.0, 1.0, -0.7]
     monitor = InertiaMonitor(lr=1.0, momentum=1.0)
     params = [torch.zeros(shape, dtype=dtype) for shape, dtype in zip(shapes, dtypes)]
@@ -334,8 +334,10 @@ def test_block_sums_against_float64():
         steps64 = [0.9 * s + 0.3 * torch.randn(s.shape, generator=gen, dtype=torch.float64)
                    for s in steps64]
         steps = [s.to(dtype) for s, dtype in zip(steps64, dtypes)]
-        steps[-1] = steps[-1].t().contiguous().t()   # the same values, not contiguous
-        assert not steps[-1].is_contiguous()
+        # The same values, not contiguous.
+        steps[-1] = steps[-1].t().contiguous().t()
+        steps[-2] = steps[-2].transpose(0, 1).contiguous().transpose(0, 1)
+        assert not (steps[-1].is_contiguous() or steps[-2].is_contiguous())
         monitor.update(params, 0.0, displacement=steps, scale=scale)
         history.append([s.double().numpy().reshape(-1) for s in steps])
     eps = {torch.float32: float(np.finfo(np.float32).eps), torch.float64: float(np.finfo(float).eps)}

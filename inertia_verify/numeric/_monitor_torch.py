@@ -4,8 +4,8 @@ Imported only when a monitor meets a tensor or an optimizer, so the package work
 
 Precision: every sum is accumulated in float64 on the tensors' device; the tensors' own dtype
 is used only inside blocks.  Each tensor is cut into blocks of at most :data:`_BLOCK` = 1024
-consecutive elements (of a divisor of its size between 512 and 1024 where there is one, else of
-1024 and a shorter last one).  Per block, in the tensor's dtype, either its Euclidean norm is
+consecutive elements: its rows when its last dimension has 512 to 1024 elements, else blocks of
+a divisor of its size in that range where there is one, else of 1024 and a shorter last one.  Per block, in the tensor's dtype, either its Euclidean norm is
 taken (``torch.linalg.vector_norm``: a few ε of the dtype relative to the block's norm; at most
 3·2⁻²⁴ measured in float32) or, for a dot product, the elementwise products are formed (one
 rounding each) and summed (a few ε of the block's absolute sum).  The block values are
@@ -74,14 +74,20 @@ def _tensors(params, argument: str) -> list[torch.Tensor]:
     return tensors
 
 
-def _cut(n: int) -> tuple[int, int, int]:
-    """``(m, r, block)``: ``n`` elements as ``m`` blocks of ``block`` and a last one of ``r``.
+def _cut(shape: torch.Size) -> tuple[int, int, int]:
+    """``(m, r, block)``: a tensor of ``shape`` as ``m`` blocks of ``block`` elements and a last
+    one of ``r``.
 
-    The block is the largest divisor of ``n`` between ``_BLOCK/2`` and ``_BLOCK`` when there
-    is one (no shorter last block: one reduction per tensor instead of two), else ``_BLOCK``.
+    The block is the last dimension when it lies between ``_BLOCK/2`` and ``_BLOCK`` (the
+    tensor's rows are the blocks: no view to make), else the largest divisor of the size in
+    that range (no shorter last block: one reduction per tensor instead of two), else
+    ``_BLOCK``.
     """
+    n = shape.numel()
     if n <= _BLOCK:
         return 0, n, n
+    if len(shape) >= 2 and _BLOCK // 2 <= shape[-1] <= _BLOCK:
+        return n // shape[-1], 0, shape[-1]
     for block in range(_BLOCK, _BLOCK // 2 - 1, -1):
         if n % block == 0:
             return n // block, 0, block
@@ -127,7 +133,7 @@ class _Blocks:
         for (dtype, device), indices in members.items():
             # Tensors of one block (biases, norms' scales) last, so that their slots are
             # contiguous and one fused call can fill them.
-            cuts = {i: _cut(tensors[i].numel()) for i in indices}
+            cuts = {i: _cut(tensors[i].shape) for i in indices}
             several = [i for i in indices if cuts[i][0]]
             singles = [i for i in indices if not cuts[i][0] and cuts[i][1]]
             order = several + singles + [i for i in indices if not sum(cuts[i][:2])]
@@ -138,9 +144,14 @@ class _Blocks:
             start = 0
             for i, count in zip(order, counts):
                 m, r, block = cuts[i]
-                self.places[i] = (group, m, r, block)
-                # Per row: the slots of the full blocks, and of the shorter last one.
-                self.outs[i] = [(group.slots[row, start: start + m] if m else None,
+                shape = tensors[i].shape
+                rows = m and block == shape[-1]   # the tensor's own rows are its blocks
+                self.places[i] = (group, m, r, block, shape if rows else None)
+                # Per row: the slots of the full blocks (shaped like the rows' norms when the
+                # rows are the blocks), and of the shorter last one.
+                self.outs[i] = [(group.slots[row, start: start + m].view(shape[:-1] if rows
+                                                                         else (m,))
+                                 if m else None,
                                  group.slots[row, start + m] if r else None)
                                 for row in range(_ROWS)]
                 start += count
@@ -152,12 +163,15 @@ class _Blocks:
         self._weights = None
 
     def _views(self, i: int, t: torch.Tensor):
-        """Tensor ``i``'s full blocks as rows, and its shorter last block."""
-        _, m, r, block = self.places[i]
+        """Tensor ``i``'s full blocks (reduced over the last dimension), and its shorter last
+        block."""
+        _, m, r, block, shape = self.places[i]
         if not m:
             return None, t   # one block: the norm or sum of the whole tensor, in any layout
         if not t.is_contiguous():
             t = t.contiguous()
+        if shape is not None:   # the rows are the blocks
+            return (t if t.shape == shape else t.view(shape)), None
         return (t.as_strided((m, block), (block, 1)),
                 t.as_strided((r,), (1,), t.storage_offset() + m * block) if r else None)
 
@@ -165,7 +179,7 @@ class _Blocks:
         """Block norms of tensor ``i`` (value ``t``) into ``row``."""
         (main, tail), (main_out, tail_out) = self._views(i, t), self.outs[i][row]
         if main_out is not None:
-            torch.linalg.vector_norm(main, dim=1, out=main_out)
+            torch.linalg.vector_norm(main, dim=-1, out=main_out)
         if tail_out is not None:
             torch.linalg.vector_norm(tail, out=tail_out)
 
@@ -192,13 +206,13 @@ class _Blocks:
         """Block sums of ``product`` (contiguous, tensor ``i``'s size) into ``row``."""
         (main, tail), (main_out, tail_out) = self._views(i, product.view(-1)), self.outs[i][row]
         if main_out is not None:
-            torch.sum(main, dim=1, out=main_out)
+            torch.sum(main, dim=-1, out=main_out)
         if tail_out is not None:
             torch.sum(tail, dim=0, out=tail_out)
 
     def scratch(self, i: int) -> torch.Tensor:
         """A flat scratch vector of tensor ``i``'s size (shared by the tensors of its group)."""
-        group, m, r, block = self.places[i]
+        group, m, r, block, _ = self.places[i]
         return group.scratch(m * block + r)
 
     def clear(self, row: int, i: int) -> None:
