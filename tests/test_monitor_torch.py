@@ -305,8 +305,9 @@ def test_long_run_is_fetched_in_blocks():
 @pytest.mark.parametrize("momentum", [0.05, 0.9])
 @pytest.mark.parametrize("use_buffer", [None, False])
 def test_tensors_of_many_blocks(momentum, use_buffer):
-    # A hidden width of 700: weights of 4200 and 1400 elements, i.e. full blocks of 1024 and a
-    # shorter last one, in both modes and on both cross-term routes (float64: RTOL as above).
+    # A hidden width of 700: a 700×6 weight (blocks of 840, a divisor of its 4200 elements) and
+    # a 2×700 one (reduced over its rows), in both modes and on both cross-term routes (float64:
+    # RTOL as above; the other block layouts are checked in test_block_sums_against_float64).
     monitor, reference, _ = _run({"lr": 0.05, "momentum": momentum}, steps=25,
                                  use_buffer=use_buffer, hidden=700)
     assert monitor._attached.use_buffer == (use_buffer is None)
