@@ -318,8 +318,9 @@ def test_block_sums_against_float64():
     # update() with displacements of every block layout (one block: 1, 1023, 1024 elements;
     # blocks of 1024 and a shorter last one: 1025 and 2053, which have no divisor in [512, 1024];
     # blocks of a divisor: 4500 = 5·900 and a 70×50 view; the rows of a 4×2×600 tensor; the last
-    # two not contiguous) in float32 and float64 tensors at once (two slot groups).  With lr = 1, momentum = 1 and loss 0: kinetic = ½‖scale·s‖², the modified
-    # inertia of step k−1 = ½ scale_k scale_{k−1} s_k·s_{k−1}.  Bound: per block a few ε of the
+    # two not contiguous) in float32 and float64 tensors at once (two slot groups).  With lr = 1,
+    # momentum = 1 and loss 0: kinetic = ½‖scale·s‖², the modified inertia of step k−1 =
+    # ½ scale_k scale_{k−1} s_k·s_{k−1}.  Bound: per block a few ε of the
     # dtype relative to the block's norm (norms) or its absolute sum of products (dot products);
     # 16 ε of the tensor's dtype times Σ‖s‖² (or Σ|s·s_prev|) leaves margin; float64 sums add ~ε64.
     gen = torch.Generator().manual_seed(3)
@@ -341,7 +342,8 @@ def test_block_sums_against_float64():
         assert not (steps[-1].is_contiguous() or steps[-2].is_contiguous())
         monitor.update(params, 0.0, displacement=steps, scale=scale)
         history.append([s.double().numpy().reshape(-1) for s in steps])
-    eps = {torch.float32: float(np.finfo(np.float32).eps), torch.float64: float(np.finfo(float).eps)}
+    eps = {torch.float32: float(np.finfo(np.float32).eps),
+           torch.float64: float(np.finfo(float).eps)}
     for k, scale in enumerate(scales):
         squared = scale ** 2 * sum(float(s @ s) for s in history[k])
         bound = 16 * scale ** 2 * sum(eps[d] * float(s @ s) for s, d in zip(history[k], dtypes))

@@ -5,8 +5,9 @@ Imported only when a monitor meets a tensor or an optimizer, so the package work
 Precision: every sum is accumulated in float64 on the tensors' device; the tensors' own dtype
 is used only inside blocks.  Each tensor is cut into blocks of at most :data:`_BLOCK` = 1024
 consecutive elements: its rows when its last dimension has 512 to 1024 elements, else blocks of
-a divisor of its size in that range where there is one, else of 1024 and a shorter last one.  Per block, in the tensor's dtype, either its Euclidean norm is
-taken (``torch.linalg.vector_norm``: a few ε of the dtype relative to the block's norm; at most
+a divisor of its size in that range where there is one, else of 1024 and a shorter last one.
+Per block, in the tensor's dtype, either its Euclidean norm is taken
+(``torch.linalg.vector_norm``: a few ε of the dtype relative to the block's norm; at most
 3·2⁻²⁴ measured in float32) or, for a dot product, the elementwise products are formed (one
 rounding each) and summed (a few ε of the block's absolute sum).  The block values are
 converted to float64, the norms squared, and everything is summed over blocks and tensors in
@@ -514,20 +515,20 @@ def _read_groups(optimizer) -> tuple[float, float, float, bool]:
 
 
 def attach_optimizer(monitor, optimizer, use_buffer: bool | None) -> _Attachment:
-    """Hook ``optimizer`` (a ``torch.optim.SGD``) for ``monitor``.
+    r"""Hook ``optimizer`` (a ``torch.optim.SGD``) for ``monitor``.
 
-    Buffer mode keeps no copy.  SGD sets :math:`b_{k+1} = \\mu b_k + (1-\\tau) g_k`, so the cross
-    term :math:`d_{k+1}\\cdot d_k = \\text{lr}_k\\,\\text{lr}_{k-1}\\,b_{k+1}\\cdot b_k` follows
+    Buffer mode keeps no copy.  SGD sets :math:`b_{k+1} = \mu b_k + (1-\tau) g_k`, so the cross
+    term :math:`d_{k+1}\cdot d_k = \text{lr}_k\,\text{lr}_{k-1}\,b_{k+1}\cdot b_k` follows
     from norms alone (polarisation):
-    :math:`b_{k+1}\\cdot b_k = (\\|b_{k+1}\\|^2 + \\mu^2\\|b_k\\|^2 - (1-\\tau)^2\\|g_k\\|^2)/(2\\mu)`,
-    with :math:`\\|b_k\\|^2` kept (as block norms) from the previous step and
-    :math:`\\|b_{k+1}\\|^2`, :math:`\\|g_k\\|^2` taken in the step post-hook: one read of the
+    :math:`b_{k+1}\cdot b_k = (\|b_{k+1}\|^2 + \mu^2\|b_k\|^2 - (1-\tau)^2\|g_k\|^2)/(2\mu)`,
+    with :math:`\|b_k\|^2` kept (as block norms) from the previous step and
+    :math:`\|b_{k+1}\|^2`, :math:`\|g_k\|^2` taken in the step post-hook: one read of the
     buffer and one of the gradient per step.  Its rounding,
-    :math:`\\varepsilon(\\|b_{k+1}\\|^2 + \\mu^2\\|b_k\\|^2 + \\|g\\|^2)/(2\\mu)`, is a few ε of
-    :math:`\\tfrac12\\|v\\|^2/\\mu`: below :data:`_POLARISE_FROM` the pre-hook takes the dot
-    product :math:`b_k\\cdot g_k` directly instead
-    (:math:`b_{k+1}\\cdot b_k = \\mu\\|b_k\\|^2 + (1-\\tau)\\,b_k\\cdot g_k`).  A tensor that did not
-    move at the previous step (:math:`d_k = 0` there) is left out of the cross term.
+    :math:`\varepsilon(\|b_{k+1}\|^2 + \mu^2\|b_k\|^2 + \|g\|^2)/(2\mu)`, is a few ε of
+    :math:`\tfrac12\|v\|^2/\mu`: below :data:`_POLARISE_FROM` the pre-hook takes the dot
+    product :math:`b_k\cdot g_k` directly instead
+    (:math:`b_{k+1}\cdot b_k = \mu\|b_k\|^2 + (1-\tau)\,b_k\cdot g_k`).  A tensor that did
+    not move at the previous step (:math:`d_k = 0` there) is left out of the cross term.
     """
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise InvalidArgument("optimizer", type(optimizer).__name__,
