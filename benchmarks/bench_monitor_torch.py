@@ -22,11 +22,14 @@ transfer per 256 steps, amortised per step, which the medians leave out).  Wall-
 shared machine are noisy: run it several times and read the ratios, measured in the same run.
 
 Measured on the development machine (2 cores shared with other jobs, load average 2.5-5,
-40 rounds), with ``--threads 1 --clock cpu`` (the 2-thread wall clock was useless there: other
-processes stalled the thread pool, plain steps took 40-115 ms instead of 10), median of the
-per-round overhead in five runs, lowest-highest: default mode 8.6 % (6.3-9.4 %),
+40 rounds), with ``--threads 1 --clock cpu`` (the 2-thread wall clock was mostly useless there:
+other processes stalled the thread pool, plain steps took 40-115 ms instead of 8-10), median of
+the per-round overhead in five runs, lowest-highest: default mode 8.6 % (6.3-9.4 %),
 ``track_modified=False`` 4.9 % (3.5-5.8 %), ``copy`` 30 % (25-31 %); the previous
 implementation in alternate runs (six): 15.0 % (13.5-15.1 %), 7.7 % (6.1-9.2 %), 43 % (40-45 %).
+In the default configuration (2 threads, wall clock, 30-40 rounds) three runs fell in quiet
+windows (plain step 8.4-9.8 ms): this implementation 9.1 % (IQR 2.6-13.4 %), 5.3 %, 31 %; the
+previous one 13.9 % and 15.2 %, 7.4 % and 8.8 %, 36 % and 40 %.
 The default mode reads the momentum buffer and the gradient once each per step (4 MB each);
 in the loop, under that load, these reads took about 0.4 and 0.6 ms of a 15-17 ms step (the
 gradient, written by the backward matrix product, comes from memory, not cache), and the
