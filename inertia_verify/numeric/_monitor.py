@@ -228,9 +228,10 @@ class InertiaMonitor:
         The time step :math:`h` (default :math:`\sqrt\alpha`, which makes the ODE
         :math:`\ddot\theta + \gamma\dot\theta + \nabla L = 0`).
     track_modified : bool
-        Also track the modified inertia (NumPy arrays and device copies: one more copy of the
-        parameters and one more dot product per step; an attached SGD with momentum: the norm
-        of the gradient, no copy).
+        Also track the modified inertia (NumPy arrays and JAX: one more copy of the parameters
+        and one more dot product per step; PyTorch copies: two more, the previous step and a
+        spare it is swapped with; an attached SGD with momentum: the norm of the gradient, no
+        copy).
 
     Examples
     --------

@@ -20,19 +20,19 @@ torch = pytest.importorskip("torch")
 RTOL, ATOL = 1e-10, 1e-13
 
 
-def _problem(dtype=torch.float64, seed=0, bias=True):
+def _problem(dtype=torch.float64, seed=0, bias=True, hidden=10):
     torch.manual_seed(seed)
-    model = torch.nn.Sequential(torch.nn.Linear(6, 10, bias=bias), torch.nn.Tanh(),
-                                torch.nn.Linear(10, 2, bias=bias)).to(dtype)
+    model = torch.nn.Sequential(torch.nn.Linear(6, hidden, bias=bias), torch.nn.Tanh(),
+                                torch.nn.Linear(hidden, 2, bias=bias)).to(dtype)
     X = torch.randn(128, 6, dtype=dtype)
     Y = torch.randn(128, 2, dtype=dtype)
     return model, X, Y
 
 
 def _run(optimizer_kwargs, steps=60, *, order="before", use_buffer=None, scheduler=None,
-         dtype=torch.float64, reference_lr=None):
+         dtype=torch.float64, reference_lr=None, hidden=10):
     """Train with an attached monitor; a NumPy monitor follows host copies of θ_k."""
-    model, X, Y = _problem(dtype)
+    model, X, Y = _problem(dtype, hidden=hidden)
     opt = torch.optim.SGD(model.parameters(), **optimizer_kwargs)
     monitor = InertiaMonitor().attach(opt, use_buffer=use_buffer)
     sched = scheduler(opt) if scheduler else None
@@ -94,8 +94,10 @@ def test_float32_model_sums_in_float64_on_device():
     monitor, reference, _ = _run({"lr": 0.05, "momentum": 0.9}, dtype=torch.float32,
                                  use_buffer=False)
     np.testing.assert_allclose(monitor.kinetic, reference.kinetic, rtol=1e-5, atol=1e-12)
-    squared, cross = monitor._backend.from_parameters(monitor._attached.params)
-    assert squared.dtype == torch.float64 and cross.device == monitor._attached.params[0].device
+    # Each step's sums are a float64 row on the parameters' device until the records are read.
+    row = monitor._backend.from_parameters(monitor._attached.params)
+    assert row.chunk.dtype == torch.float64
+    assert row.chunk.device == monitor._attached.params[0].device
 
 
 def test_scheduler_changes_are_followed():
@@ -298,3 +300,60 @@ def test_long_run_is_fetched_in_blocks():
     assert len(monitor._lists["loss"]) == _FETCH_EVERY and len(monitor._pending) == 40
     _assert_same(monitor, reference)
     assert [r.step for r in monitor.history()] == list(range(steps))
+
+
+@pytest.mark.parametrize("momentum", [0.05, 0.9])
+@pytest.mark.parametrize("use_buffer", [None, False])
+def test_tensors_of_many_blocks(momentum, use_buffer):
+    # A hidden width of 700: a 700×6 weight (blocks of 840, a divisor of its 4200 elements) and
+    # a 2×700 one (reduced over its rows), in both modes and on both cross-term routes (float64:
+    # RTOL as above; the other block layouts are checked in test_block_sums_against_float64).
+    monitor, reference, _ = _run({"lr": 0.05, "momentum": momentum}, steps=25,
+                                 use_buffer=use_buffer, hidden=700)
+    assert monitor._attached.use_buffer == (use_buffer is None)
+    _assert_same(monitor, reference)
+
+
+def test_block_sums_against_float64():
+    # update() with displacements of every block layout (one block: 1, 1023, 1024 elements;
+    # blocks of 1024 and a shorter last one: 1025 and 2053, which have no divisor in [512, 1024];
+    # blocks of a divisor: 4500 = 5·900 and a 70×50 view; the rows of a 4×2×600 tensor; the last
+    # two not contiguous) in float32 and float64 tensors at once (two slot groups).  With lr = 1,
+    # momentum = 1 and loss 0: kinetic = ½‖scale·s‖², the modified inertia of step k−1 =
+    # ½ scale_k scale_{k−1} s_k·s_{k−1}.  Bound: per block a few ε of the
+    # dtype relative to the block's norm (norms) or its absolute sum of products (dot products);
+    # 16 ε of the tensor's dtype times Σ‖s‖² (or Σ|s·s_prev|) leaves margin; float64 sums add ~ε64.
+    gen = torch.Generator().manual_seed(3)
+    shapes = [(1,), (1023,), (1024,), (1025,), (2053,), (3, 1500), (4, 2, 600), (70, 50)]
+    dtypes = [torch.float32, torch.float64, torch.float32, torch.float64, torch.float32,
+              torch.float32, torch.float64, torch.float32]
+    scales = [0.5, -0.03, 2.0, 1.0, -0.7]
+    monitor = InertiaMonitor(lr=1.0, momentum=1.0)
+    params = [torch.zeros(shape, dtype=dtype) for shape, dtype in zip(shapes, dtypes)]
+    history, steps64 = [], [torch.zeros(shape, dtype=torch.float64) for shape in shapes]
+    for scale in scales:
+        # Correlated successive steps, as under momentum: the cross term is not small.
+        steps64 = [0.9 * s + 0.3 * torch.randn(s.shape, generator=gen, dtype=torch.float64)
+                   for s in steps64]
+        steps = [s.to(dtype) for s, dtype in zip(steps64, dtypes)]
+        # The same values, not contiguous.
+        steps[-1] = steps[-1].t().contiguous().t()
+        steps[-2] = steps[-2].transpose(0, 1).contiguous().transpose(0, 1)
+        assert not (steps[-1].is_contiguous() or steps[-2].is_contiguous())
+        monitor.update(params, 0.0, displacement=steps, scale=scale)
+        history.append([s.double().numpy().reshape(-1) for s in steps])
+    eps = {torch.float32: float(np.finfo(np.float32).eps),
+           torch.float64: float(np.finfo(float).eps)}
+    for k, scale in enumerate(scales):
+        squared = scale ** 2 * sum(float(s @ s) for s in history[k])
+        bound = 16 * scale ** 2 * sum(eps[d] * float(s @ s) for s, d in zip(history[k], dtypes))
+        assert abs(2 * monitor.kinetic[k] - squared) <= bound
+        if k:
+            cross = scale * scales[k - 1] * sum(float(s @ p)
+                                                for s, p in zip(history[k], history[k - 1]))
+            bound = 16 * abs(scale * scales[k - 1]) * sum(
+                eps[d] * float(np.abs(s) @ np.abs(p))
+                for s, p, d in zip(history[k], history[k - 1], dtypes))
+            assert abs(2 * monitor.modified_inertia[k - 1] - cross) <= bound
+    with pytest.raises(InvalidArgument, match="dtype"):
+        monitor.update(params, 0.0, displacement=[s.double() for s in steps], scale=1.0)
