@@ -64,7 +64,7 @@ def main() -> None:
             workers=1, energy_balance=False, check_stability=False, progress=False)
     for name in SDE_SCHEMES:
         runs[name] = lambda name=name: simulate_ensemble(
-            noisy, theta0, v0, t_end=STEPS * DT, steps=STEPS, paths=args.paths, scheme=name,
+            noisy, theta0, v0, t_end=STEPS * DT, dt=DT, paths=args.paths, scheme=name,
             seed=0, records=1, workers=1)
     header = ["scheme", "paths/s per core", "wall s (CPU s)", "10⁹ paths, 1 core"] + \
         [f"on {n} workers" for n in args.workers if n > 1]

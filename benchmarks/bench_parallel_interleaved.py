@@ -57,7 +57,7 @@ def main() -> None:
                         energy_balance=False, check_stability=False, **chunk)
 
     def em(w):
-        return simulate_ensemble(noisy, [1.0], [0.0], t_end=2.0, steps=200, paths=args.paths,
+        return simulate_ensemble(noisy, [1.0], [0.0], t_end=2.0, dt=0.01, paths=args.paths,
                                  seed=1, records=1, workers=w, **chunk)
 
     def same_verlet(a, b):
