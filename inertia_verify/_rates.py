@@ -48,17 +48,114 @@ import io
 import importlib.util
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ._errors import InvalidArgument
 from ._inequalities import require_extra
+from .schemes import HeavyBall, MomentumScheme, Nesterov
 
 __all__ = ["RateResult", "worst_case_rate", "METHODS", "METRICS", "quadratic_ratio"]
 
-METHODS = ("gradient-descent", "heavy-ball", "nesterov", "heavy-ball-ode")
 METRICS = ("loss", "inertia", "lyapunov")
 MAX_STEPS = 50
+
+
+def _rational(x: float) -> Fraction:
+    """A default tuning computed in floats, rounded to a rational."""
+    return Fraction(x).limit_denominator(10**6)
+
+
+def _inverse_smoothness(mu: Fraction, ell: Fraction) -> Fraction:
+    return 1 / ell
+
+
+def _polyak_lr(mu: Fraction, ell: Fraction) -> Fraction:
+    """Polyak's step for quadratics, :math:`4/(\\sqrt\\ell + \\sqrt\\mu)^2`."""
+    return _rational(4 / (math.sqrt(float(ell)) + math.sqrt(float(mu))) ** 2)
+
+
+def _contraction(mu: Fraction, ell: Fraction) -> float:
+    """:math:`(1 - \\sqrt{\\mu/\\ell})/(1 + \\sqrt{\\mu/\\ell})`, in floats."""
+    root = math.sqrt(float(mu) / float(ell))
+    return (1 - root) / (1 + root)
+
+
+def _polyak_momentum(mu: Fraction, ell: Fraction) -> Fraction:
+    return _rational(_contraction(mu, ell) ** 2)
+
+
+def _nesterov_momentum(mu: Fraction, ell: Fraction) -> Fraction:
+    return _rational(_contraction(mu, ell))
+
+
+def _critical_damping(mu: Fraction, ell: Fraction) -> Fraction:
+    return _rational(2 * math.sqrt(float(mu)))
+
+
+@dataclass(frozen=True)
+class _RateMethod:
+    """What a method with a worst-case rate is, declared once; the code below reads these
+    fields, never the name.
+
+    ``flow``: a continuous-time flow (its rate is instantaneous: no iterations, no exact
+    quadratic bound) rather than an iteration.  ``momentum``: whether it takes a momentum
+    :math:`\\beta`; ``lookahead``: the gradient is taken at :math:`\\theta_k +
+    \\beta(\\theta_k - \\theta_{k-1})` (Nesterov) rather than at :math:`\\theta_k`.  The
+    defaults map :math:`(\\mu, \\ell)` to a tuning; ``lr_note`` (``{lr}``, ``{name}``) says
+    which was taken.
+    """
+
+    name: str
+    title: str
+    metrics: tuple[str, ...]
+    default_lr: Callable[[Fraction, Fraction], Fraction]
+    lr_note: str = "lr = {lr} (default for {name})"
+    flow: bool = False
+    momentum: bool = False
+    lookahead: bool = False
+    default_momentum: Callable[[Fraction, Fraction], Fraction] | None = None
+    momentum_fix: str | None = None  # without momentum: what to do instead of giving one
+
+    @classmethod
+    def of_scheme(cls, scheme: type[MomentumScheme], title: str, **fields) -> "_RateMethod":
+        """A momentum method with the name and look-ahead its scheme declares."""
+        return cls(scheme.name, title, ("loss", "inertia"), momentum=True,
+                   lookahead=scheme.lookahead, **fields)
+
+    def step(self, x, x_prev, grad, lr, momentum):
+        """One iteration: works on PEPit points and on exact rationals alike."""
+        if not self.momentum:
+            return x - lr * grad(x)
+        if self.lookahead:
+            y = x + momentum * (x - x_prev)
+            return y - lr * grad(y)
+        return x - lr * grad(x) + momentum * (x - x_prev)
+
+
+#: Every method with a worst-case rate, by name, in the order the choices are listed.
+_RATE_METHODS: dict[str, _RateMethod] = {m.name: m for m in (
+    _RateMethod("gradient-descent", "gradient descent", ("loss", "inertia"), _inverse_smoothness,
+                momentum_fix="use --method heavy-ball or nesterov, or drop the momentum"),
+    _RateMethod.of_scheme(HeavyBall, "heavy ball", default_lr=_polyak_lr,
+                          default_momentum=_polyak_momentum),
+    _RateMethod.of_scheme(Nesterov, "Nesterov's method", default_lr=_inverse_smoothness,
+                          default_momentum=_nesterov_momentum),
+    _RateMethod("heavy-ball-ode", "the heavy-ball ODE", ("inertia", "lyapunov"),
+                _critical_damping, lr_note="damping gamma = {lr} (2*sqrt(mu), the default)",
+                flow=True, momentum_fix="give its damping gamma as lr"),
+)}
+METHODS = tuple(_RATE_METHODS)
+
+
+def _rate_method(method) -> _RateMethod:
+    """The declared method called ``method``, or an error listing the choices."""
+    spec = _RATE_METHODS.get(method) if isinstance(method, str) else None
+    if spec is None:
+        raise InvalidArgument("method", method, "is not a method with a worst-case rate",
+                              f"choose among {', '.join(METHODS)}")
+    return spec
 
 
 @dataclass(frozen=True)
@@ -175,16 +272,6 @@ def _fraction(value, argument: str, *, low=None, low_open=False, high=None, high
     return q
 
 
-def _iterate(method: str, x, x_prev, grad, lr, momentum):
-    """One step of ``method``: works on PEPit points and on exact rationals alike."""
-    if method == "gradient-descent":
-        return x - lr * grad(x)
-    if method == "heavy-ball":
-        return x - lr * grad(x) + momentum * (x - x_prev)
-    y = x + momentum * (x - x_prev)
-    return y - lr * grad(y)
-
-
 def quadratic_ratio(method: str, lam: Fraction, lr: Fraction, momentum: Fraction,
                     iterations: int, metric: str) -> Fraction:
     """The exact ratio on the one-dimensional quadratic ``lam*x**2/2`` (start 1, θ₋₁ = θ₀).
@@ -195,33 +282,25 @@ def quadratic_ratio(method: str, lam: Fraction, lr: Fraction, momentum: Fraction
     >>> quadratic_ratio("gradient-descent", F(1, 4), F(1), F(0), 2, "loss")  # (1 - 1/4)**4
     Fraction(81, 256)
     """
+    spec = _rate_method(method)
     x_prev = x = Fraction(1)
     for _ in range(iterations):
-        x, x_prev = _iterate(method, x, x_prev, lambda z: lam * z, lr, momentum), x
+        x, x_prev = spec.step(x, x_prev, lambda z: lam * z, lr, momentum), x
     value = lam * x * x / 2
     if metric == "inertia":
         value += (x - x_prev) ** 2 / (2 * lr)
     return value / (lam / 2)
 
 
-def _defaults(method, mu, ell, lr, momentum, notes):
-    root = math.sqrt(float(mu) / float(ell))
+def _defaults(spec: _RateMethod, mu, ell, lr, momentum, notes):
+    """The method's declared tuning for whichever of ``lr`` and ``momentum`` is not given."""
     if lr is None:
-        if method == "heavy-ball":  # Polyak's tuning for quadratics
-            lr = Fraction(4 / (math.sqrt(float(ell)) + math.sqrt(float(mu))) ** 2)
-            lr = lr.limit_denominator(10**6)
-        else:
-            lr = 1 / ell
-        notes.append(f"lr = {lr} (default for {method})")
+        lr = spec.default_lr(mu, ell)
+        notes.append(spec.lr_note.format(lr=lr, name=spec.name))
     if momentum is None:
-        if method == "heavy-ball":
-            momentum = Fraction(((1 - root) / (1 + root)) ** 2).limit_denominator(10**6)
-        elif method == "nesterov":
-            momentum = Fraction((1 - root) / (1 + root)).limit_denominator(10**6)
-        else:
-            momentum = Fraction(0)
-        if method != "gradient-descent":
-            notes.append(f"momentum = {momentum} (default for {method})")
+        momentum = spec.default_momentum(mu, ell) if spec.momentum else Fraction(0)
+        if spec.momentum:
+            notes.append(f"momentum = {momentum} (default for {spec.name})")
     return lr, momentum
 
 
@@ -233,7 +312,7 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, iter
 
     Parameters
     ----------
-    method : {"gradient-descent", "heavy-ball", "nesterov"}
+    method : {"gradient-descent", "heavy-ball", "nesterov", "heavy-ball-ode"}
     mu, smoothness : rational
         :math:`0 \le \mu \le \ell`, :math:`\ell > 0`.
     lr, momentum : rational, optional
@@ -269,20 +348,17 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, iter
     >>> r.quadratic_lower_bound == Fraction(3, 4)**4
     True
     """
-    if method not in METHODS:
-        raise InvalidArgument("method", method, "is not a method with a worst-case rate",
-                              f"choose among {', '.join(METHODS)}")
+    spec = _rate_method(method)
     if metric not in METRICS:
         raise InvalidArgument("metric", metric, "is not a metric",
                               f"choose among {', '.join(METRICS)}")
-    ode = method == "heavy-ball-ode"
-    if ode and metric == "loss":
-        raise InvalidArgument("metric", metric, "is not a metric of the heavy-ball ODE",
-                              "use inertia or lyapunov")
-    if not ode and metric == "lyapunov":
-        raise InvalidArgument("metric", metric, f"is a metric of heavy-ball-ode, not {method}",
-                              "use loss or inertia")
-    if ode:
+    if metric not in spec.metrics:
+        holders = ", ".join(m.name for m in _RATE_METHODS.values() if metric in m.metrics)
+        raise InvalidArgument("metric", metric,
+                              f"is not a metric of {spec.title}" if spec.flow
+                              else f"is a metric of {holders}, not {spec.name}",
+                              f"use {' or '.join(spec.metrics)}")
+    if spec.flow:
         iterations = 1  # unused: an instantaneous rate
     if isinstance(iterations, bool) or not isinstance(iterations, int) \
             or not 1 <= iterations <= MAX_STEPS:
@@ -298,15 +374,12 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, iter
     lr_q = None if lr is None else _fraction(lr, "lr", low=0, low_open=True)
     mom_q = None if momentum is None else _fraction(momentum, "momentum", low=0, high=1,
                                                     high_open=True)
-    if method == "gradient-descent" and mom_q not in (None, 0):
-        raise InvalidArgument("momentum", momentum, "is given for gradient descent",
-                              "use --method heavy-ball or nesterov, or drop the momentum")
-    if ode:
-        if mom_q not in (None, 0):
-            raise InvalidArgument("momentum", momentum, "is given for the heavy-ball ODE",
-                                  "give its damping gamma as lr")
-        return _ode_rate(mu_q, ell, lr_q, metric, solver, notes)
-    lr_q, mom_q = _defaults(method, mu_q, ell, lr_q, mom_q, notes)
+    if not spec.momentum and mom_q not in (None, 0):
+        raise InvalidArgument("momentum", momentum, f"is given for {spec.title}",
+                              spec.momentum_fix)
+    if spec.flow:
+        return _ode_rate(spec, mu_q, ell, lr_q, metric, solver, notes)
+    lr_q, mom_q = _defaults(spec, mu_q, ell, lr_q, mom_q, notes)
     if isinstance(grid, bool) or not isinstance(grid, int) or grid < 2:
         raise InvalidArgument("grid", grid, "must be an integer >= 2")
 
@@ -333,7 +406,7 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, iter
     problem.set_initial_condition(func(x0) - fs <= 1)
     x = x_prev = x0
     for _ in range(iterations):
-        x, x_prev = _iterate(method, x, x_prev, func.gradient, float(lr_q), float(mom_q)), x
+        x, x_prev = spec.step(x, x_prev, func.gradient, float(lr_q), float(mom_q)), x
     measure = func(x) - fs
     if metric == "inertia":
         measure = measure + (x - x_prev) ** 2 / (2 * float(lr_q))
@@ -371,16 +444,14 @@ def _solve(problem, solver, notes):
                           "solver": str(getattr(problem.wrapper, "solver_name", None) or "cvxpy")}
 
 
-def _ode_rate(mu, ell, gamma, metric, solver, notes):
+def _ode_rate(spec, mu, ell, gamma, metric, solver, notes):
     """sup dV/dt subject to V = 1 over the class, for θ̈ + γθ̇ + ∇L = 0 (PEPit)."""
     require_extra("PEPit")
     from PEPit import PEP
     from PEPit.functions import SmoothStronglyConvexFunction
 
     root = math.sqrt(float(mu))
-    if gamma is None:
-        gamma = Fraction(2 * root).limit_denominator(10**6)
-        notes.append(f"damping gamma = {gamma} (2*sqrt(mu), the default)")
+    gamma, _ = _defaults(spec, mu, ell, gamma, Fraction(0), notes)
     problem = PEP()
     func = problem.declare_function(SmoothStronglyConvexFunction, mu=float(mu), L=float(ell))
     xs = func.stationary_point()
@@ -399,5 +470,5 @@ def _ode_rate(mu, ell, gamma, metric, solver, notes):
     problem.set_initial_condition(lyap == 1)
     problem.set_performance_metric(lyap_dot)
     primal, dual, accuracy = _solve(problem, solver, notes)
-    return RateResult("heavy-ball-ode", metric, 0, mu, ell, gamma, Fraction(0), dual, primal,
+    return RateResult(spec.name, metric, 0, mu, ell, gamma, Fraction(0), dual, primal,
                       accuracy, None, None, tuple(notes))
