@@ -65,14 +65,14 @@ def _symbolic_parts():
         step = discrete_map(dyn, "symplectic-euler")
         inv = quadratic_invariant(step)
         v, grad = sympy.Matrix(dyn.velocities), sympy.Matrix(dyn.gradient)
-        modified = step.inertia - step.step / 2 * (v.T * grad)[0, 0]
+        modified = step.inertia - step.dt / 2 * (v.T * grad)[0, 0]
         parts.append((f"L = {text}: ΦᵀQΦ = Q has the solution Q (exists: {inv.exists})", inv.verdict))
         parts.append((f"L = {text}: the invariant is I - (η/2) v·∇L", prove_equal(inv.energy, modified)))
         parts.append((f"L = {text}: Q → the Hessian form of I as η → 0", inv.limit))
         # Positive definite iff η²λ < 4 for each curvature λ: Q splits into one 2x2 block per
         # mode, [[λ/2, -ηλ/4], [-ηλ/4, 1/2]], with positive diagonal, so Q ≻ 0 iff every
         # block's determinant λ(4 - η²λ)/16 is positive; det Q is their product.
-        h = step.step
+        h = step.dt
         named = {p.name: p for p in dyn.parameters}
         curvatures = [named["omega"] ** 2] if "omega" in named else [named["a"], named["b"]]
         product = sympy.Mul(*[c * (4 - h**2 * c) / 16 for c in curvatures])

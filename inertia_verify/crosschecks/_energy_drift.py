@@ -274,7 +274,7 @@ def energy_drift(
         # The sweep iterates one fixed map; a damping that depends on t changes it every step.
         raise InvalidArgument("dynamics", sympy.sstr(dynamics.damping.tolist()),
                               "has a time-dependent damping", "use a constant damping")
-    h = step_map.step
+    h = step_map.dt
     state = list(step_map.state)
     advance = sympy.lambdify(state + [h], list(step_map.image), modules="numpy", cse=True)
     inertia = sympy.lambdify(state, step_map.inertia, modules="numpy")

@@ -233,6 +233,16 @@ class InertiaMonitor:
         spare it is swapped with; an attached SGD with momentum: the norm of the gradient, no
         copy).
 
+    Attributes
+    ----------
+    lr, momentum : float
+        :math:`\alpha, \beta` of the latest step (NaN before the first one when read from an
+        optimizer).
+    dt : float
+        The time step :math:`h` of the latest step (``dt`` when given, else :math:`\sqrt\alpha`).
+    damping : float
+        :math:`\gamma` read off :math:`\beta` at that step (see ``convention``).
+
     Examples
     --------
     Heavy ball on :math:`L = \tfrac12\theta^2` without damping: :math:`I_k` oscillates, the
@@ -258,8 +268,8 @@ class InertiaMonitor:
         self._step_override = None if dt is None else as_positive_real(dt, "dt")
         self.nesterov = bool(nesterov)
         # The hyper-parameters of the latest step (fixed here, or read from an attached
-        # optimizer): lr, momentum, h and damping describe the run's current state.
-        self.lr = self.momentum = self.h = self.damping = math.nan
+        # optimizer): lr, momentum, dt and damping describe the run's current state.
+        self.lr = self.momentum = self.dt = self.damping = math.nan
         self._fixed = lr is not None or momentum is not None
         if self._fixed:
             if lr is None or momentum is None:
@@ -288,9 +298,9 @@ class InertiaMonitor:
         self._check_hyper(lr, momentum, lr_name, momentum_name)
         step, damping = _ode_reading(self.convention)
         self.lr, self.momentum = lr, momentum
-        self.h = step(lr, momentum) if self._step_override is None else self._step_override
+        self.dt = step(lr, momentum) if self._step_override is None else self._step_override
         # γ from the derived reading, at the step h actually used.
-        self.damping = damping(lr, momentum) * (step(lr, momentum) / self.h)
+        self.damping = damping(lr, momentum) * (step(lr, momentum) / self.dt)
 
     def _check_hyper(self, lr: float, momentum: float, lr_name: str, momentum_name: str) -> None:
         if not (lr > 0 and math.isfinite(lr)):
@@ -709,7 +719,7 @@ class InertiaMonitor:
         modified = np.diff(np.asarray(self.modified_inertia))
         mod_tol = per_step * np.maximum(1.0, np.abs(np.asarray(self.modified_inertia[1:])))
         return {
-            "steps": self.steps, "lr": self.lr, "momentum": self.momentum, "h": self.h,
+            "steps": self.steps, "lr": self.lr, "momentum": self.momentum, "h": self.dt,
             "gamma": self.damping, "convention": self.convention, "nesterov": self.nesterov,
             "inertia_first": float(inertia[0]) if inertia.size else None,
             "inertia_last": float(inertia[-1]) if inertia.size else None,

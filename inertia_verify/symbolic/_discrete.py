@@ -39,8 +39,8 @@ class DiscreteAnalysis:
     shadow : ShadowEnergy or None
         For an undamped scheme with a symbolic step (or the symbolic series evaluated at a
         numeric step).
-    ode_step, ode_damping : sympy.Expr or None
-        For ``heavy-ball``/``nesterov``: the :math:`h` and :math:`\gamma` of the ODE
+    ode_dt, ode_damping : sympy.Expr or None
+        For ``heavy-ball``/``nesterov``: the time step :math:`h` and :math:`\gamma` of the ODE
         (:math:`\Gamma`, a matrix, for a matrix damping).
     notes : tuple of str
         Caveats.
@@ -49,7 +49,7 @@ class DiscreteAnalysis:
     --------
     >>> from inertia_verify import Dynamics, analyse_discrete
     >>> a = analyse_discrete(Dynamics.from_text("x**2/2", "x"), "euler", dt=0.1)
-    >>> a.map.step, a.leading, a.invariant.exists, a.invariant.contraction
+    >>> a.map.dt, a.leading, a.invariant.exists, a.invariant.contraction
     (1/10, None, False, 101/100)
     """
 
@@ -58,7 +58,7 @@ class DiscreteAnalysis:
     leading: LeadingOrder | None
     invariant: QuadraticInvariant | None
     shadow: ShadowEnergy | None
-    ode_step: sympy.Expr | None = None
+    ode_dt: sympy.Expr | None = None
     ode_damping: sympy.Expr | None = None
     notes: tuple[str, ...] = field(default=())
 
@@ -80,7 +80,7 @@ class DiscreteAnalysis:
         modified = self.modified_energy
         payload = {
             "scheme": m.scheme,
-            "step": sympy.sstr(m.step),
+            "step": sympy.sstr(m.dt),
             "update": m.update,
             "inertia": sympy.sstr(m.inertia),
             "inertia_change": sympy.sstr(self.inertia_change),
@@ -95,7 +95,7 @@ class DiscreteAnalysis:
         }
         if m.optimizer:
             payload.update({"lr": sympy.sstr(m.lr), "momentum": sympy.sstr(m.momentum),
-                            "h": sympy.sstr(self.ode_step), "gamma": sympy.sstr(self.ode_damping),
+                            "h": sympy.sstr(self.ode_dt), "gamma": sympy.sstr(self.ode_damping),
                             "convention": m.options.get("convention")})
         return payload
 
@@ -107,7 +107,7 @@ class DiscreteAnalysis:
         if self.leading is not None:
             lines.append(f"  leading order: ΔI = {self.leading}")
         if self.map.optimizer:
-            lines.append(f"ODE θ'' + γθ' + ∇L = 0 with h = {self.ode_step}, γ = {self.ode_damping}")
+            lines.append(f"ODE θ'' + γθ' + ∇L = 0 with h = {self.ode_dt}, γ = {self.ode_damping}")
         if self.invariant is not None:
             lines.append(str(self.invariant))
         if self.shadow is not None:
@@ -161,14 +161,14 @@ def analyse_discrete(
     >>> a.leading.order, a.modified_energy, a.modified_energy_exact
     (2, -h*v_x*x/2 + v_x**2/2 + x**2/2, True)
     >>> b = analyse_discrete(Dynamics.from_text("x**2/2", "x"), "heavy-ball", lr=0.01, momentum=0.9)
-    >>> b.ode_step, b.ode_damping, b.modified_energy
+    >>> b.ode_dt, b.ode_damping, b.modified_energy
     (1/10, 1, None)
     """
     step_map = discrete_map(dynamics, scheme, dt=dt, lr=lr, momentum=momentum,
                             convention=convention)
     notes: list[str] = []
     change = step_map.inertia_change
-    symbolic_step = isinstance(step_map.step, sympy.Symbol)
+    symbolic_step = isinstance(step_map.dt, sympy.Symbol)
     leading = step_map.inertia_change_order(max_order=leading_up_to) if symbolic_step else None
     invariant = None
     try:
@@ -187,19 +187,19 @@ def analyse_discrete(
             series = shadow_energy(symbolic, order=order)
             shadow = ShadowEnergy(series.scheme, series.order, series.exists,
                                   None if series.energy is None
-                                  else series.energy.xreplace({symbolic.step: step_map.step}),
+                                  else series.energy.xreplace({symbolic.dt: step_map.dt}),
                                   series.coefficients, series.remainder,
                                   series.notes + (f"series derived for symbolic h, evaluated at "
-                                                  f"h = {step_map.step}",))
+                                                  f"h = {step_map.dt}",))
     elif not identity_mass and undamped:
         notes.append("shadow energies are implemented for the identity mass only")
-    ode_step = ode_damping = None
+    ode_dt = ode_damping = None
     if step_map.optimizer:
         if step_map.options.get("lr") is not None:
             mapping = heavy_ball_to_ode(step_map.lr, step_map.momentum, convention=convention)
-            ode_step, ode_damping = mapping["dt"], mapping["damping"]
+            ode_dt, ode_damping = mapping["dt"], mapping["damping"]
         else:
-            ode_step = step_map.step
+            ode_dt = step_map.dt
             ode_damping = dynamics.damping_coefficient
-    return DiscreteAnalysis(step_map, change, leading, invariant, shadow, ode_step, ode_damping,
+    return DiscreteAnalysis(step_map, change, leading, invariant, shadow, ode_dt, ode_damping,
                             tuple(notes))

@@ -244,8 +244,8 @@ class DiscreteMap:
         The registered name of the scheme.
     dynamics : Dynamics
         The continuous system the scheme discretises.
-    step : sympy.Expr
-        :math:`h` (a positive symbol or a number).
+    dt : sympy.Expr
+        The time step :math:`h` (a positive symbol or a number).
     theta, velocity : tuple of sympy.Expr
         :math:`\theta'` and :math:`v'` as expressions in :math:`\theta, v` (the dynamics'
         coordinates and velocities), the step and the parameters, and the time :math:`t` at
@@ -267,13 +267,13 @@ class DiscreteMap:
     --------
     >>> from inertia_verify import Dynamics, discrete_map
     >>> m = discrete_map(Dynamics.from_text("x**2/2", "x"), "symplectic-euler")
-    >>> m.step, m.theta, m.velocity
+    >>> m.dt, m.theta, m.velocity
     (h, (h*(-h*x + v_x) + x,), (-h*x + v_x,))
     """
 
     scheme: str
     dynamics: Dynamics
-    step: sympy.Expr
+    dt: sympy.Expr
     theta: tuple[sympy.Expr, ...]
     velocity: tuple[sympy.Expr, ...]
     lr: sympy.Expr | None = None
@@ -384,8 +384,8 @@ class DiscreteMap:
         values = dict(values)
         dt = self.options.get("dt")
         for key in list(values):
-            if key == "dt" or key is self.step or (isinstance(key, str) and
-                                                   key == getattr(self.step, "name", None)):
+            if key == "dt" or key is self.dt or (isinstance(key, str) and
+                                                   key == getattr(self.dt, "name", None)):
                 dt = values.pop(key)
         dynamics = self.dynamics.substitute(values) if values else self.dynamics
         return discrete_map(dynamics, self.scheme, **{**self.options, "dt": dt})
@@ -435,12 +435,12 @@ class DiscreteMap:
         >>> m.series(lambda m: m.inertia_change, 2)[2]
         v_theta_0**2*Derivative(L(theta_0), (theta_0, 2))/2 - Derivative(L(theta_0), theta_0)**2/2
         """
-        if not isinstance(self.step, sympy.Symbol):
-            raise InvalidArgument("dt", self.step, "is a number, so there is no series in it",
+        if not isinstance(self.dt, sympy.Symbol):
+            raise InvalidArgument("dt", self.dt, "is a number, so there is no series in it",
                                   "give the step as a symbol such as h")
         jet_map, subs, back = self.jet(order)
         expr = quantity(jet_map).xreplace(subs["at_base"]).xreplace(subs["rename"])
-        series = _taylor_series(expr, jet_map.step)
+        series = _taylor_series(expr, jet_map.dt)
         return [sympy.expand(next(series).xreplace(back)) for _ in range(order + 1)]
 
     def inertia_change_order(self, *, max_order: int = 5) -> LeadingOrder:
@@ -456,13 +456,13 @@ class DiscreteMap:
         return leading_order_of_series(self.series(lambda m: m.inertia_change, max_order))
 
     def to_dict(self) -> dict:
-        return {"scheme": self.scheme, "step": sympy.sstr(self.step), "update": self.update,
+        return {"scheme": self.scheme, "step": sympy.sstr(self.dt), "update": self.update,
                 "lr": None if self.lr is None else sympy.sstr(self.lr),
                 "momentum": None if self.momentum is None else sympy.sstr(self.momentum),
                 "convention": self.convention, "notes": list(self.notes)}
 
     def __str__(self) -> str:
-        lines = [f"{self.scheme}: {self.method.description}, step h = {self.step}"]
+        lines = [f"{self.scheme}: {self.method.description}, step h = {self.dt}"]
         lines += [f"  {k} = {v}" for k, v in self.update.items()]
         if self.lr is not None:
             lines.append(f"  α = {self.lr}, β = {self.momentum}"
@@ -527,7 +527,7 @@ def discrete_map(
       x_next = h*(-h*x + v_x) + x
       v_x_next = -h*x + v_x
     >>> hb = discrete_map(dyn, "heavy-ball", lr=0.01, momentum=0.9)
-    >>> hb.step, hb.velocity
+    >>> hb.dt, hb.velocity
     (1/10, (9*v_x/10 - x/10,))
 
     With damping, Verlet's second half kick is implicit, as in ``simulate``: the new velocity

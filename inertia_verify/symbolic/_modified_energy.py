@@ -293,7 +293,7 @@ def quadratic_invariant(step_map: DiscreteMap) -> QuadraticInvariant:
     notes += more
     energy = sympy.expand((z.T * Q * z)[0, 0])
     verdict = prove_zero(phi.T * Q * phi - mu * Q)
-    step = step_map.step
+    step = step_map.dt
     limit = None
     if isinstance(step, sympy.Symbol):
         limit = prove_zero(Q.applyfunc(lambda e: sympy.limit(e, step, 0)) - target)
@@ -411,7 +411,7 @@ class ShadowEnergy:
 
 def _shadow(step_map: DiscreteMap, coefficients: dict, order: int) -> sympy.Expr:
     dyn = step_map.dynamics
-    h = step_map.step
+    h = step_map.dt
     energy = step_map.inertia
     for n in range(1, order + 1):
         terms = _elementary_differentials(dyn.loss, dyn.coordinates, dyn.velocities, n)
@@ -441,7 +441,7 @@ def _solve_coefficients(scheme_map: DiscreteMap, order: int) -> dict | None:
     change = (jet_map.compose(energy) - energy).xreplace(subs["at_base"]).xreplace(subs["rename"])
     from ._discrete_maps import _taylor_series
 
-    series = _taylor_series(change, jet_map.step)
+    series = _taylor_series(change, jet_map.dt)
     equations = []
     for _ in range(order + 2):
         coefficient = sympy.expand(next(series))
@@ -497,8 +497,8 @@ def shadow_energy(step_map: DiscreteMap, order: int = 2) -> ShadowEnergy:
     if not dyn.identity_mass:
         raise InvalidArgument("mass", dyn.mass.tolist(), "is not the identity",
                               "shadow energies are implemented for the identity mass only")
-    if not isinstance(step_map.step, sympy.Symbol):
-        raise InvalidArgument("dt", step_map.step, "is a number, so there is no series in it",
+    if not isinstance(step_map.dt, sympy.Symbol):
+        raise InvalidArgument("dt", step_map.dt, "is a number, so there is no series in it",
                               "give the step as a symbol such as h")
     if step_map.lr is not None and step_map.options.get("lr") is not None:
         raise InvalidArgument("lr", step_map.lr, "fixes the step, so there is no series in it",

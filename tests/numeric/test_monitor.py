@@ -127,7 +127,7 @@ def test_parameters_are_not_modified_and_summary_is_json():
     monitor.update([theta + 1], 0.5)
     assert np.array_equal(theta, keep)
     json.dumps(monitor.to_dict(), allow_nan=False)
-    assert monitor.h == pytest.approx(0.1) and monitor.damping == pytest.approx(1.0)
+    assert monitor.dt == pytest.approx(0.1) and monitor.damping == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("kwargs,argument", [

@@ -63,7 +63,7 @@ def test_conformal_verlet_jacobian_determinant_is_exactly_exp_minus_d_gamma_h():
     dyn = Dynamics.from_text("x**4/4 + x*y + cos(y)", "x,y", damping="gamma")
     gamma = dyn.parameters[0]
     step_map = discrete_map(dyn, "conformal-verlet")
-    verdict = prove_equal(step_map.jacobian().det(), sympy.exp(-2 * gamma * step_map.step))
+    verdict = prove_equal(step_map.jacobian().det(), sympy.exp(-2 * gamma * step_map.dt))
     assert verdict.proved, verdict
 
 

@@ -141,6 +141,6 @@ def test_momentum_from_damping_is_the_optimizers_convention():
     for convention in ("first-order", "conformal"):
         for name in ("heavy-ball", "nesterov"):
             m = discrete_map(dyn, name, convention=convention)
-            expected = ode_to_heavy_ball(m.step, g, convention=convention)
+            expected = ode_to_heavy_ball(m.dt, g, convention=convention)
             assert sympy.simplify(m.lr - expected["lr"]) == 0
             assert sympy.simplify(m.momentum - expected["momentum"]) == 0

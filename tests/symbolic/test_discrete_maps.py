@@ -29,7 +29,7 @@ def test_symplectic_euler_is_the_papers_update(d):
     dyn = Dynamics.abstract(d)
     step = discrete_map(dyn, "symplectic-euler")
     assert prove_equal(sympy.Matrix(step.image),
-                       sympy.Matrix(_paper_symplectic_euler(dyn, step.step))).proved
+                       sympy.Matrix(_paper_symplectic_euler(dyn, step.dt))).proved
 
 
 def test_leading_term_of_symplectic_euler_matches_hand_expansion():
@@ -95,7 +95,7 @@ def test_leading_order_numerically(scheme):
     p = EXPECTED_ORDER[scheme]
     dyn = Dynamics.from_text("1 - cos(x)", "x")
     m = discrete_map(dyn, scheme)
-    f = sympy.lambdify([*m.state, m.step], m.inertia_change, modules="mpmath")
+    f = sympy.lambdify([*m.state, m.dt], m.inertia_change, modules="mpmath")
     with mpmath.workdps(50):
         h = mpmath.mpf("1e-3")
         x, v = mpmath.mpf("0.7"), mpmath.mpf("0.3")
@@ -119,7 +119,7 @@ def test_heavy_ball_map_is_the_two_step_recurrence():
     dyn = Dynamics.from_text("x**4/4 - x**2/2 + 3*x/10", "x")
     m = discrete_map(dyn, "heavy-ball", lr=alpha, momentum=beta)
     f = sympy.lambdify([*m.state], list(m.image))
-    h = float(m.step)
+    h = float(m.dt)
     prev, cur = 1.2, 1.1
     theta, v = cur, (cur - prev) / h
     for _ in range(200):
@@ -134,7 +134,7 @@ def test_nesterov_map_is_the_lookahead_recurrence():
     dyn = Dynamics.from_text("x**4/4 - x**2/2 + 3*x/10", "x")
     m = discrete_map(dyn, "nesterov", lr=alpha, momentum=beta)
     f = sympy.lambdify([*m.state], list(m.image))
-    h = float(m.step)
+    h = float(m.dt)
     prev, cur = 1.2, 1.1
     theta, v = cur, (cur - prev) / h
     for _ in range(200):
@@ -187,7 +187,7 @@ def test_heavy_ball_from_damping_uses_the_stated_convention():
 
 def test_substitute_and_update_strings_parse_back():
     m = discrete_map(Dynamics.from_text("a*x**2/2", "x"), "verlet").substitute({"a": 2, "dt": 0.25})
-    assert m.step == sympy.Rational(1, 4)
+    assert m.dt == sympy.Rational(1, 4)
     x, vx = m.state
     for text, expr in zip(m.update.values(), m.image):
         assert sympy.sympify(text, locals={"x": x, "v_x": vx}) == expr  # our own output, not user text
@@ -216,7 +216,7 @@ def test_time_dependent_damping_gives_a_map_of_the_start_time():
     m = discrete_map(dyn, "euler")
     assert m.time_dependent and not discrete_map(Dynamics.from_text("x**2/2", "x"), "euler").time_dependent
     (x,), (v,) = dyn.coordinates, dyn.velocities
-    assert sympy.expand(m.velocity[0].xreplace({dyn.time: 3, m.step: sympy.Rational(1, 2)})
+    assert sympy.expand(m.velocity[0].xreplace({dyn.time: 3, m.dt: sympy.Rational(1, 2)})
                         - (v / 2 - x / 2)) == 0
     advance = m.substitute({"dt": 0.5}).lambdify()
     with pytest.raises(InvalidArgument) as info:

@@ -15,7 +15,7 @@ EPS = np.finfo(float).eps
 
 def _iterate(step_map, energy, z0, steps, values):
     """Iterate the lambdified map and return E_k for k = 0..steps (an independent route)."""
-    sub = {s: values[s.name] for s in step_map.step.free_symbols | set().union(
+    sub = {s: values[s.name] for s in step_map.dt.free_symbols | set().union(
         *(e.free_symbols for e in step_map.image)) if s.name in values}
     image = [e.xreplace(sub) for e in step_map.image]
     f = sympy.lambdify(step_map.state, image)
@@ -44,7 +44,7 @@ def test_positive_definite_exactly_where_the_map_is_stable():
     m = discrete_map(dyn, "symplectic-euler")
     inv = quadratic_invariant(m)
     (condition,) = inv.conditions
-    h, w = m.step, [s for s in dyn.parameters if s.name == "w"][0]
+    h, w = m.dt, [s for s in dyn.parameters if s.name == "w"][0]
     for hw in (0.5, 1.9, 2.1, 3.0):
         values = {h: hw, w: 1}
         phi = np.array(m.jacobian().xreplace(values), dtype=float)
@@ -67,7 +67,7 @@ def test_verlet_invariant_matches_the_textbook_form():
     dyn = Dynamics.from_text("w**2*x**2/2", "x")
     m = discrete_map(dyn, "verlet")
     inv = quadratic_invariant(m)
-    (x,), (v,), h = dyn.coordinates, dyn.velocities, m.step
+    (x,), (v,), h = dyn.coordinates, dyn.velocities, m.dt
     w = [s for s in dyn.parameters if s.name == "w"][0]
     assert prove_equal(inv.energy, v**2 / 2 + w**2 * (1 - h**2 * w**2 / 4) * x**2 / 2).proved
 
@@ -83,7 +83,7 @@ def test_explicit_euler_one_mode_grows_by_the_found_factor():
     m = discrete_map(dyn, "euler")
     inv = quadratic_invariant(m)
     assert not inv.exists
-    assert prove_equal(inv.contraction, 1 + m.step**2).proved
+    assert prove_equal(inv.contraction, 1 + m.dt**2).proved
     energies = _iterate(m, inv.energy, [1.0, 0.0], 50, {"h": 0.1})
     assert np.allclose(energies / energies[0], 1.01 ** np.arange(51), rtol=64 * EPS * 50)
 
@@ -94,7 +94,7 @@ def test_conformal_verlet_scales_by_exp_minus_gamma_h():
     m = discrete_map(dyn, "conformal-verlet")
     inv = quadratic_invariant(m)
     g = [s for s in dyn.parameters if s.name == "g"][0]
-    assert not inv.exists and prove_equal(inv.contraction, sympy.exp(-g * m.step)).proved
+    assert not inv.exists and prove_equal(inv.contraction, sympy.exp(-g * m.dt)).proved
     energies = _iterate(m, inv.energy, [1.0, 0.0], 200, {"h": 0.2, "g": 0.5})
     scaled = energies * np.exp(0.5 * 0.2 * np.arange(201))
     assert np.ptp(scaled) <= 64 * EPS * np.sqrt(200) * scaled[0]
