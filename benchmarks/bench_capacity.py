@@ -44,8 +44,7 @@ def _duration(seconds: float) -> str:
 def main() -> None:
     from inertia_verify import Dynamics
     from inertia_verify.numeric import simulate, simulate_ensemble
-    from inertia_verify.numeric._schemes import FIXED_STEP
-    from inertia_verify.numeric._sde_schemes import SDE_SCHEMES
+    from inertia_verify.schemes import FIXED_STEP, SDE_SCHEMES
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paths", type=int, default=20000)
