@@ -32,6 +32,7 @@ from sympy import Expr
 from sympy.core.function import AppliedUndef
 
 from ._errors import InvalidArgument, UnusedCoordinateWarning, warn
+from ._expressions import as_sympy
 from ._prover import _monomial, _monomial_powers, _polynomial_sum, _product
 
 __all__ = ["Dynamics", "TIME", "CALCULI", "Calculus", "DampingKind", "NoiseKind",
@@ -409,7 +410,17 @@ class Dynamics:
             return sympy.Matrix(value)
         if isinstance(value, (list, tuple)):
             try:
-                return sympy.Matrix(value)
+                # Each entry through as_sympy: text inside a list is refused like text alone.
+                def entry(e):  # NumPy scalars as Python numbers, text refused
+                    if hasattr(e, "item") and not isinstance(e, sympy.Basic):
+                        e = e.item()
+                    return as_sympy(e, argument=argument)
+
+                return sympy.Matrix([[entry(e) for e in row] if isinstance(row, (list, tuple))
+                                     else entry(row) for row in value])
+            except InvalidArgument as exc:
+                raise InvalidArgument(argument, value, f"has an entry that {exc.problem}",
+                                      exc.fix) from exc
             except (ValueError, TypeError, sympy.SympifyError) as exc:
                 raise InvalidArgument(argument, value, "is not a rectangular matrix",
                                       "write it as a list of rows") from exc

@@ -249,3 +249,20 @@ def test_quadratic_parts_refuses_with_the_reason(dyn, fragment):
         dyn.quadratic_parts()
     assert info.value.argument == "loss" and "not quadratic" in info.value.problem
     assert info.value.fix  # says what to give instead
+
+
+@pytest.mark.parametrize("damping", [[["__import__('os').getcwd()"]], [[1, "2"], [0, 1]], ["1", 2]])
+def test_text_inside_a_matrix_is_refused_never_evaluated(damping):
+    # sympy.Matrix keeps or sympifies strings depending on the version; an entry that is text is
+    # refused like text alone, with the argument named.
+    x, y = sympy.symbols("x y")
+    with pytest.raises(InvalidArgument, match=r"argument 'damping'.*is text"):
+        Dynamics(x**2 / 2 + y**2 / 2, [x, y], damping=damping)
+
+
+def test_numpy_scalars_inside_a_matrix_are_numbers():
+    import numpy as np
+
+    x, y = sympy.symbols("x y")
+    dyn = Dynamics(x**2 / 2 + y**2 / 2, [x, y], damping=[[np.int64(1), 0], [0, np.int64(2)]])
+    assert dyn.damping == sympy.Matrix([[1, 0], [0, 2]])
