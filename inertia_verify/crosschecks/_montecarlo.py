@@ -21,10 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import sympy
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
+from .._expressions import as_sympy
 from .._tolerances import Z_SCORE
 from ..numeric._montecarlo import DEFAULT_CHUNK_PATHS, Ensemble, simulate_ensemble
 from ..schemes import get_sde_scheme
@@ -305,7 +305,7 @@ def gibbs_expected_inertia(dynamics: Dynamics, values: Mapping | None) -> tuple[
     from ..symbolic._ito_gibbs import gibbs_stationary
 
     gibbs = gibbs_stationary(dynamics, values)
-    target = float(sympy.sympify(gibbs.expected_inertia).xreplace(
+    target = float(as_sympy(gibbs.expected_inertia).xreplace(
         {p: values[p.name] for p in dynamics.parameters if values and p.name in values}))
     return target, gibbs.method
 

@@ -156,7 +156,7 @@ class GibbsStationary:
     def _repr_latex_(self) -> str:
         return (r"$$\rho \propto " + sympy.latex(self.density) + r",\quad T = "
                 + sympy.latex(self.temperature) + r",\quad E[I] = "
-                + sympy.latex(sympy.sympify(self.expected_inertia)) + "$$")
+                + sympy.latex(as_sympy(self.expected_inertia)) + "$$")
 
 
 def _check_langevin(dynamics: Dynamics) -> tuple[sympy.Expr, sympy.Expr]:
