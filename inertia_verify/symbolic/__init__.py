@@ -3,9 +3,9 @@
 Symbolic work only; the numeric exact solution of the quadratic loss (a matrix exponential) is
 :func:`inertia_verify.numeric.quadratic_solution`."""
 
-from ._energy import Derivation as Derivation
+from ._derive import Derivation as Derivation
+from ._derive import derive as derive
 from ._energy import canonical as canonical
-from ._energy import derive as derive
 from ._energy import dissipation as dissipation
 from ._energy import inertia as inertia
 from ._energy import inertia_rate as inertia_rate
