@@ -9,6 +9,7 @@ from ._dynamics import Dynamics as Dynamics
 from ._errors import InertiaVerifyError as InertiaVerifyError
 from ._errors import InertiaVerifyWarning as InertiaVerifyWarning
 from ._errors import InvalidArgument as InvalidArgument
+from ._errors import MissingExtra as MissingExtra
 from ._errors import SimulationDiverged as SimulationDiverged
 from ._errors import UnusedCoordinateWarning as UnusedCoordinateWarning
 from ._expressions import parse_expression as parse_expression
@@ -76,8 +77,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     # errors and warnings
-    "InertiaVerifyError", "InvalidArgument", "SimulationDiverged", "InertiaVerifyWarning",
-    "UnusedCoordinateWarning",
+    "InertiaVerifyError", "InvalidArgument", "MissingExtra", "SimulationDiverged",
+    "InertiaVerifyWarning", "UnusedCoordinateWarning",
     # text: the restricted parser, the only door from strings to SymPy
     "parse_expression", "parse_matrix", "parse_names", "parse_scalar_or_matrix", "parse_relation",
     # systems

@@ -13,8 +13,8 @@ import os
 import sys
 import warnings
 
-__all__ = ["InertiaVerifyError", "InvalidArgument", "MissingExtra", "SimulationDiverged", "InertiaVerifyWarning",
-           "UnusedCoordinateWarning"]
+__all__ = ["InertiaVerifyError", "InvalidArgument", "MissingExtra", "require_extra",
+           "SimulationDiverged", "InertiaVerifyWarning", "UnusedCoordinateWarning"]
 
 
 class InertiaVerifyError(Exception):
@@ -65,6 +65,10 @@ class InvalidArgument(InertiaVerifyError, ValueError):
             message += f"; {fix}"
         super().__init__(message)
 
+    def __reduce__(self):
+        # Rebuilt from its four parts (an exception crosses a process boundary pickled).
+        return type(self), (self.argument, self.value, self.problem, self.fix)
+
     def renamed(self, mapping: dict[str, str]) -> InvalidArgument:
         """The same error under the caller's name for the argument (e.g. ``loss`` → ``--loss``)."""
         if self.argument not in mapping:
@@ -72,20 +76,82 @@ class InvalidArgument(InertiaVerifyError, ValueError):
         return InvalidArgument(mapping[self.argument], self.value, self.problem, self.fix)
 
 
-class MissingExtra(InertiaVerifyError, ImportError):
-    """An optional dependency a feature needs is not installed; the message names the extra that
-    installs it.  It subclasses ``ImportError`` so callers can catch either.
+class MissingExtra(InvalidArgument, ImportError):
+    """An optional dependency a feature needs is not installed; the message names the extra of
+    the package that installs it.  It subclasses :class:`InvalidArgument` (the argument that asked
+    for the feature, where there is one: ``backend='jax'``) and ``ImportError``, so callers can
+    catch either; the command line prints it as one line and exits with status 2.
+
+    Parameters
+    ----------
+    module : str
+        The module that could not be imported (``"jax"``).
+    extra : str
+        The extra of ``inertia-verify`` that installs it (``"jax"``).
+    argument : str, optional
+        The argument that asked for the feature; without one the message says "this feature".
+    value : object, optional
+        That argument's value.
 
     Examples
     --------
     >>> print(MissingExtra("PEPit", "inequalities"))
-    PEPit is needed for this feature; install the 'inequalities' extra: pip install 'inertia-verify[inequalities]'
+    PEPit is needed for this feature, and it is not installed; install it with: pip install "inertia-verify[inequalities]"
+    >>> print(MissingExtra("jax", "jax", argument="backend", value="jax"))
+    argument 'backend' = 'jax': needs jax, which is not installed; install it with: pip install "inertia-verify[jax]"
     """
 
-    def __init__(self, module: str, extra: str):
+    def __init__(self, module: str, extra: str, argument: str | None = None,
+                 value: object = None):
         self.module, self.extra = module, extra
-        super().__init__(f"{module} is needed for this feature; install the {extra!r} extra: "
-                         f"pip install 'inertia-verify[{extra}]'")
+        fix = f'install it with: pip install "inertia-verify[{extra}]"'
+        super().__init__(argument or "", value, f"needs {module}, which is not installed", fix)
+        if argument is None:
+            # No argument to name: the message is about the feature.
+            Exception.__init__(self, f"{module} is needed for this feature, and it is not "
+                                     f"installed; {fix}")
+
+    def __reduce__(self):
+        return type(self), (self.module, self.extra, self.argument or None, self.value)
+
+
+def require_extra(module: str, extra: str, *, argument: str | None = None,
+                  value: object = None):
+    """Import ``module``, an optional dependency, or raise :class:`MissingExtra` naming ``extra``.
+
+    The one place where the package imports what its extras install (plotting, torch, jax, dask,
+    the inequality solvers), so that every missing one is reported the same way.
+
+    Parameters
+    ----------
+    module : str
+        The dotted module name (``"jax.numpy"``).
+    extra : str
+        The extra of ``inertia-verify`` that installs it.
+    argument, value : optional
+        The argument (and its value) that asked for the feature, named in the error.
+
+    Returns
+    -------
+    module
+        The imported module.
+
+    Raises
+    ------
+    MissingExtra
+        When the module cannot be imported.
+
+    Examples
+    --------
+    >>> require_extra("math", "none").sqrt(4.0)
+    2.0
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtra(module, extra, argument, value) from exc
 
 
 class SimulationDiverged(InertiaVerifyError, ArithmeticError):

@@ -52,35 +52,20 @@ from sympy.polys.rings import PolyRing, sring
 
 from ._display import expression_text
 from ._expressions import as_sympy
-from ._errors import InvalidArgument, MissingExtra
+from ._errors import InvalidArgument, require_extra
 from ._prover import Verdict
 
 __all__ = ["InequalityVerdict", "prove_nonnegative", "prove_nonpositive", "prove_inequality",
-           "parse_relation", "check_certificate", "require_extra"]
+           "parse_relation", "check_certificate"]
 
 EXTRA = "inequalities"
 _OPS = (">=", "<=", ">", "<")
 
 
-def require_extra(module: str):
-    """Import an optional dependency of the inequality routes, or say which extra installs it.
-
-    Examples
-    --------
-    >>> require_extra("sympy").__name__
-    'sympy'
-    """
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise MissingExtra(module, EXTRA) from exc
-
-
 def _optional(module: str):
+    """The solver ``module`` of the inequality routes, or None when it is not installed."""
     try:
-        return require_extra(module)
+        return require_extra(module, EXTRA)
     except ImportError:
         return None
 
@@ -1069,7 +1054,7 @@ def _sos_route(p: _Problem, relation, polys, log: list, raise_degree: int = 0):
     if cp is None:
         log.append("SOS skipped: cvxpy is not installed (extra 'inequalities')")
         return None
-    np = require_extra("numpy")
+    np = require_extra("numpy", EXTRA)
     f_poly, gs = polys
     n = len(p.syms)
     f = _pdict(f_poly)

@@ -52,8 +52,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ._errors import InvalidArgument
-from ._inequalities import require_extra
+from ._errors import InvalidArgument, require_extra
+from ._inequalities import EXTRA
 from .schemes import HeavyBall, MomentumScheme, Nesterov
 
 __all__ = ["RateResult", "worst_case_rate", "METHODS", "METRICS", "quadratic_ratio"]
@@ -394,7 +394,7 @@ def worst_case_rate(method: str, *, mu, smoothness, lr=None, momentum=None, iter
                      "class was not computed; the exact quadratic lower bound stands alone")
         return RateResult(method, metric, iterations, mu_q, ell, lr_q, mom_q, None, None, None,
                           lower, worst_lam, tuple(notes))
-    require_extra("PEPit")
+    require_extra("PEPit", EXTRA)
     from PEPit import PEP
     from PEPit.functions import SmoothStronglyConvexFunction
 
@@ -446,7 +446,7 @@ def _solve(problem, solver, notes):
 
 def _ode_rate(spec, mu, ell, gamma, metric, solver, notes):
     """sup dV/dt subject to V = 1 over the class, for θ̈ + γθ̇ + ∇L = 0 (PEPit)."""
-    require_extra("PEPit")
+    require_extra("PEPit", EXTRA)
     from PEPit import PEP
     from PEPit.functions import SmoothStronglyConvexFunction
 

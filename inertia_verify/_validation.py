@@ -20,7 +20,7 @@ import numpy as np
 
 from ._errors import InvalidArgument
 
-__all__ = ["as_real", "as_positive_real", "as_nonnegative_real", "as_positive_int", "as_seed",
+__all__ = ["as_real", "as_float", "as_positive_real", "as_nonnegative_real", "as_positive_int", "as_seed",
            "as_paths", "as_state", "as_dynamics"]
 
 _REAL_TYPES = (int, float, np.integer, np.floating)
@@ -66,6 +66,48 @@ def as_real(value: object, argument: str, *, example: str | None = None) -> floa
     if not math.isfinite(number):
         raise InvalidArgument(argument, value, "must be finite", _fix(example))
     return number
+
+
+def as_float(value: object, argument: str) -> float:
+    """A number from anything that converts to ``float`` (a Python or NumPy scalar, a 0-d
+    array or tensor), NaN and infinities included (a diverged training loss is still a loss);
+    never a bool, never text.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    argument : str
+        The argument's name, as the caller knows it.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    InvalidArgument
+        When ``value`` is a bool, text, or does not convert to a float.
+
+    Examples
+    --------
+    >>> as_float(np.float32(0.5), "loss")
+    0.5
+    >>> as_float(float("inf"), "loss")
+    inf
+    >>> as_float("0.5", "lr")
+    Traceback (most recent call last):
+    ...
+    inertia_verify._errors.InvalidArgument: argument 'lr' = '0.5': must be a number, not text
+    """
+    if isinstance(value, bool):
+        raise InvalidArgument(argument, value, "must be a number")
+    if isinstance(value, (str, bytes)):
+        raise InvalidArgument(argument, value, "must be a number, not text")
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument(argument, value, "must be a number") from exc
 
 
 def as_positive_real(value: object, argument: str, *, example: str | None = None) -> float:

@@ -126,3 +126,17 @@ def test_as_dynamics():
 def test_public_functions_report_through_the_same_checks(call):
     err = _error(call)
     assert err.problem == "must be a positive integer"
+
+
+def test_as_float_takes_numbers_of_any_kind_and_refuses_text_and_bools():
+    import numpy as np
+
+    from inertia_verify._validation import as_float
+
+    assert as_float(np.float32(0.25), "loss") == 0.25
+    assert as_float(np.array(2.0), "loss") == 2.0
+    assert np.isnan(as_float(float("nan"), "loss"))   # a diverged loss is still recorded
+    for bad, problem in [("0.5", "not text"), (b"1", "not text"), (True, "must be a number"),
+                         ([1.0], "must be a number"), (None, "must be a number")]:
+        with pytest.raises(InvalidArgument, match=problem):
+            as_float(bad, "lr")

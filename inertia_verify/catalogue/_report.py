@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .._errors import InertiaVerifyError, InvalidArgument
+from .._errors import InertiaVerifyError, InvalidArgument, MissingExtra
 from ._registry import CatalogueReport
 
 __all__ = ["report_markdown", "report_html", "write_report", "provenance", "PAPERS"]
@@ -363,9 +363,11 @@ def write_report(report: CatalogueReport, path: str | Path, *, figures_dir: str 
         if names:
             try:
                 written = make_figures(folder, names)
+            except MissingExtra as exc:  # matplotlib missing: the verdicts still stand
+                note = f"The figures were not generated: {exc}"
             except InvalidArgument:
                 raise
-            except InertiaVerifyError as exc:  # matplotlib missing: the verdicts still stand
+            except InertiaVerifyError as exc:
                 note = f"The figures were not generated: {exc}"
         shown = {p.stem: p for p in written}
         if is_html:

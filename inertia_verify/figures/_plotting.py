@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from .._errors import InertiaVerifyError
+from .._errors import require_extra
 
-__all__ = ["pyplot", "MissingMatplotlib", "SIZE", "DPI"]
+__all__ = ["pyplot", "SIZE", "DPI"]
 
 #: Readable at README size: 6.4×4 inches at 120 dpi is 768×480 pixels.
 SIZE = (6.4, 4.0)
 WIDE = (9.6, 4.0)
 DPI = 120
-
-
-class MissingMatplotlib(InertiaVerifyError, ImportError):
-    """matplotlib is not installed; the message says how to get it.
-
-    Examples
-    --------
-    >>> from inertia_verify import InertiaVerifyError
-    >>> issubclass(MissingMatplotlib, (InertiaVerifyError, ImportError))
-    True
-    """
 
 
 def pyplot():
@@ -32,13 +21,7 @@ def pyplot():
     >>> plt.get_backend().lower()
     'agg'
     """
-    try:
-        import matplotlib
-    except ImportError as exc:
-        raise MissingMatplotlib(
-            "the figures need matplotlib, which is not installed; "
-            'install it with: pip install "inertia-verify[plot]" (or pip install matplotlib)'
-        ) from exc
+    matplotlib = require_extra("matplotlib", "plot")
     # Files only: never open a window, whatever the user's default backend is.
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from .._errors import InvalidArgument
+from .._errors import InvalidArgument, require_extra
 from .._progress import Progress
 
 __all__ = ["dask_client", "run_jobs", "CONNECT_TIMEOUT"]
@@ -28,13 +28,7 @@ CONNECT_TIMEOUT = 10.0
 
 
 def _distributed(argument: str, value: object):
-    try:
-        import distributed
-    except ImportError as exc:
-        raise InvalidArgument(argument, value, "dask.distributed is not installed",
-                              "pip install 'inertia-verify[dask]' (or 'dask[distributed]')") \
-            from exc
-    return distributed
+    return require_extra("distributed", "dask", argument=argument, value=value)
 
 
 @contextmanager

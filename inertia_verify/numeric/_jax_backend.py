@@ -31,7 +31,7 @@ import numpy as np
 import sympy
 
 from .._dynamics import DampingKind, NoiseKind
-from .._errors import InvalidArgument
+from .._errors import InvalidArgument, require_extra
 from ..schemes import FIXED_STEP, SDE_SCHEMES, JaxForm
 
 __all__ = ["jax_modules", "JAX_SCHEMES", "JAX_SDE_SCHEMES", "run_fixed_step_jax",
@@ -50,14 +50,8 @@ def _check_jax_form(scheme, choices) -> None:
 
 def jax_modules(argument: str = "backend"):
     """``(jax, jax.numpy)``, or the project's error when JAX is not installed."""
-    try:
-        import jax
-        import jax.numpy as jnp
-    except ImportError as exc:
-        raise InvalidArgument(argument, "jax", "JAX is not installed",
-                              "pip install 'inertia-verify[jax]' (jax, jaxlib), or use the "
-                              "numpy backend") from exc
-    return jax, jnp
+    return (require_extra("jax", "jax", argument=argument, value="jax"),
+            require_extra("jax.numpy", "jax", argument=argument, value="jax"))
 
 
 # What ``backend=None`` means: NumPy, unless a front end (``--backend jax``) says otherwise for

@@ -55,59 +55,19 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from .._errors import InvalidArgument
+from .._errors import InvalidArgument, require_extra
 from .._tolerances import roundoff_floor
 from ..symbolic._optimizers import _check_convention, _check_momentum_reading
-from .._validation import as_positive_real
+from .._validation import as_float, as_positive_real
+from ._readings import ode_reading
 
 __all__ = ["InertiaMonitor", "InertiaStep"]
 
 #: Device-side records are fetched to the host in blocks of this many steps (one transfer each).
 _FETCH_EVERY = 256
-
-
-@lru_cache(maxsize=None)
-def _ode_reading(convention: str):
-    """``(α, β) -> (h, γ)`` as compiled functions of floats, from
-    :func:`~inertia_verify.heavy_ball_to_ode` (derived once, never retyped)."""
-    import sympy
-
-    from ..symbolic._optimizers import heavy_ball_to_ode
-
-    alpha, beta = sympy.symbols("alpha beta", positive=True)
-    ode = heavy_ball_to_ode(alpha, beta, convention=convention)
-    return (sympy.lambdify((alpha, beta), ode["dt"], "math"),
-            sympy.lambdify((alpha, beta), ode["damping"], "math"))
-
-
-@lru_cache(maxsize=None)
-def _pytorch_reading():
-    """``(lr, μ, τ) -> (α, β)`` of momentum-buffer SGD (PyTorch's, optax's at τ = 0), compiled
-    from :func:`~inertia_verify.symbolic._optimizers.pytorch_to_heavy_ball` (derived, not
-    retyped)."""
-    import sympy
-
-    from ..symbolic._optimizers import pytorch_to_heavy_ball
-
-    lr, mu, tau = sympy.symbols("lr mu tau", positive=True)
-    reading = pytorch_to_heavy_ball(lr, mu, tau)
-    return (sympy.lambdify((lr, mu, tau), reading["lr"], "math"),
-            sympy.lambdify((lr, mu, tau), reading["momentum"], "math"))
-
-
-def _optional(module: str, extra: str, feature: str):
-    """Import an optional dependency, or say which extra of the package provides it."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise InvalidArgument(feature, module, f"needs {module}, which is not installed",
-                              f'install it with `pip install "inertia-verify[{extra}]"`') from exc
 
 
 def _array_kind(value) -> str:
@@ -199,16 +159,6 @@ class InertiaStep:
     beta: float | None = None
 
 
-def _number(value, argument: str) -> float:
-    if isinstance(value, bool):
-        raise InvalidArgument(argument, value, "must be a number")
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(argument, value, "must be a number") from exc
-    return number
-
-
 class InertiaMonitor:
     r"""Track the discrete inertia of a heavy-ball or Nesterov training loop.
 
@@ -276,7 +226,7 @@ class InertiaMonitor:
                 raise InvalidArgument("lr" if lr is None else "momentum", None,
                                       "is missing while the other one is given",
                                       "give both, or neither and attach an optimizer")
-            self._set_hyper(_number(lr, "lr"), _number(momentum, "momentum"), "lr", "momentum")
+            self._set_hyper(as_float(lr, "lr"), as_float(momentum, "momentum"), "lr", "momentum")
         self._previous: list[np.ndarray] | None = None
         self._older: list[np.ndarray] = []
         self._scratch = np.empty(0)
@@ -296,7 +246,7 @@ class InertiaMonitor:
 
     def _set_hyper(self, lr: float, momentum: float, lr_name: str, momentum_name: str) -> None:
         self._check_hyper(lr, momentum, lr_name, momentum_name)
-        step, damping = _ode_reading(self.convention)
+        step, damping = ode_reading(self.convention)
         self.lr, self.momentum = lr, momentum
         self.dt = step(lr, momentum) if self._step_override is None else self._step_override
         # γ from the derived reading, at the step h actually used.
@@ -338,7 +288,7 @@ class InertiaMonitor:
         loss, squared, cross = float(loss), float(squared), float(cross)
         if not self._fixed and (alpha, beta) != (self.lr, self.momentum):
             self._set_hyper(alpha, beta, "lr", "momentum")  # checked when they were read
-        h = _ode_reading(self.convention)[0](alpha, beta) if self._step_override is None \
+        h = ode_reading(self.convention)[0](alpha, beta) if self._step_override is None \
             else self._step_override
         k = len(lists["loss"])
         kinetic = 0.5 * squared / (h * h)
@@ -484,12 +434,12 @@ class InertiaMonitor:
                                   f"{self._mode!r} mode", "pass displacement= at every call or never")
         if self._backend != "numpy":
             sums = self._backend.record(params, loss, displacement,
-                                        None if displacement is None else _number(scale, "scale"),
+                                        None if displacement is None else as_float(scale, "scale"),
                                         k)
             self._push(sums, self.lr, self.momentum)
             return None
         self._flush()
-        return self._update_numpy(params, _number(loss, "loss"), displacement, scale, k)
+        return self._update_numpy(params, as_float(loss, "loss"), displacement, scale, k)
 
     def _kind_of(self, params) -> str:
         if isinstance(params, np.ndarray):
@@ -523,7 +473,7 @@ class InertiaMonitor:
             raise InvalidArgument("params", shapes, f"changed shape (was {self._shapes})",
                                   "pass the same parameter arrays at every step")
         if self._mode == "displacement":
-            squared, cross = self._from_displacement(displacement, _number(scale, "scale"), k)
+            squared, cross = self._from_displacement(displacement, as_float(scale, "scale"), k)
         elif self._previous is None:
             self._previous = [np.array(a, dtype=float).reshape(-1) for a in arrays]
             # θ_{-1} = θ_0: the velocity before the first step is 0.
@@ -642,7 +592,7 @@ class InertiaMonitor:
         if self._attached is not None or self._backend is not None:
             raise InvalidArgument("optimizer", type(optimizer).__name__,
                                   "this monitor is already in use", "make a new InertiaMonitor")
-        _optional("torch", "torch", "optimizer")
+        require_extra("torch", "torch", argument="optimizer", value="torch")
         from ._monitor_torch import attach_optimizer
 
         self._attached = attach_optimizer(self, optimizer, use_buffer)

@@ -35,15 +35,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._errors import InvalidArgument
+from .._errors import InvalidArgument, require_extra
+from .._validation import as_float
+from ._readings import pytorch_reading
 
 __all__ = ["jax_inertia_init", "jax_inertia_step", "optax_sgd_reading", "JaxSums"]
 
 
 def _jax():
-    from ._monitor import _optional
-
-    jax = _optional("jax", "jax", "params")
+    jax = require_extra("jax", "jax", argument="params", value="jax")
     return jax, jax.numpy
 
 
@@ -141,11 +141,10 @@ def optax_sgd_reading(learning_rate, momentum=None) -> tuple[float, float]:
                               "wrap the optimizer in optax.inject_hyperparams and pass "
                               "opt_state.hyperparams['learning_rate'] to record(sums, "
                               "learning_rate=...) at each step, or pass a number")
-    from ._monitor import _number, _pytorch_reading
 
-    lr = _number(learning_rate, "learning_rate")
-    mu = 0.0 if momentum is None else _number(momentum, "momentum")
-    alpha_of, beta_of = _pytorch_reading()
+    lr = as_float(learning_rate, "learning_rate")
+    mu = 0.0 if momentum is None else as_float(momentum, "momentum")
+    alpha_of, beta_of = pytorch_reading()
     return alpha_of(lr, mu, 0.0), beta_of(lr, mu, 0.0)
 
 

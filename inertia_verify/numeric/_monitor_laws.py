@@ -30,8 +30,7 @@ The torch import happens when a :class:`LawMonitor` is made, so the package load
 
 from __future__ import annotations
 
-from ._monitor import _optional
-from .._errors import InvalidArgument
+from .._errors import InvalidArgument, require_extra
 
 __all__ = ["LawMonitor"]
 
@@ -115,7 +114,7 @@ class LawMonitor:
     """
 
     def __init__(self, model) -> None:
-        torch = _optional("torch", "torch", "model")
+        torch = require_extra("torch", "torch", argument="model", value="torch")
         if not isinstance(model, torch.nn.Module):
             raise InvalidArgument("model", type(model).__name__, "is not a torch.nn.Module",
                                   "pass an nn.Sequential of Linear and ReLU layers")

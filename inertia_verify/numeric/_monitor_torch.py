@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import torch
 
 from .._errors import InvalidArgument
-from ._monitor import _pytorch_reading
+from ._readings import pytorch_reading
 
 __all__ = ["TorchSums", "attach_optimizer"]
 
@@ -538,7 +538,7 @@ def attach_optimizer(monitor, optimizer, use_buffer: bool | None) -> _Attachment
                               "has no heavy-ball (lr, momentum) reading (only torch.optim.SGD "
                               "steps are read)", _REFUSED_HINT)
     lr, momentum, dampening, nesterov = _read_groups(optimizer)
-    alpha_of, beta_of = _pytorch_reading()
+    alpha_of, beta_of = pytorch_reading()
     last_reading: dict = {}
 
     def reading(lr, momentum, dampening):

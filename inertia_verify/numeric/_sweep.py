@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._dynamics import Dynamics
-from .._errors import InvalidArgument
+from .._errors import InvalidArgument, require_extra
 from .._validation import as_dynamics, as_positive_int
 from ._montecarlo import DEFAULT_CHUNK_PATHS, _ensemble_job, _finish
 
@@ -105,14 +105,10 @@ class SweepTable:
 
         Raises
         ------
-        InvalidArgument
-            When xarray is not installed.
+        MissingExtra
+            When xarray is not installed (the ``xarray`` extra).
         """
-        try:
-            import xarray
-        except ImportError as exc:
-            raise InvalidArgument("to_xarray", "xarray", "is not installed",
-                                  "pip install xarray, or use to_dict()/to_csv()") from exc
+        xarray = require_extra("xarray", "xarray", argument="to_xarray", value="xarray")
         shape = tuple(len(v) for v in self.grid.values())
         data = {}
         for column in SWEEP_COLUMNS:

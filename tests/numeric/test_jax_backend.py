@@ -3,13 +3,13 @@ within standard errors; what JAX cannot run is refused by name."""
 
 from __future__ import annotations
 
-import builtins
 import json
+import sys
 
 import numpy as np
 import pytest
 
-from inertia_verify import Dynamics, InvalidArgument
+from inertia_verify import Dynamics, InvalidArgument, MissingExtra
 from inertia_verify.cli import main
 from inertia_verify.numeric import simulate, simulate_ensemble
 from inertia_verify.numeric._jax_backend import JAX_SCHEMES
@@ -80,15 +80,10 @@ def test_refusals(monkeypatch):
     noisy = Dynamics.from_text("x**2/2", "x", damping="1", noise="x")
     with pytest.raises(InvalidArgument, match="additive noise only"):
         simulate_ensemble(noisy, [1.0], [0.0], t_end=1.0, dt=0.25, paths=10, backend="jax")
-    real_import = builtins.__import__
-
-    def no_jax(name, *args, **kwargs):
-        if name == "jax" or name.startswith("jax."):
-            raise ImportError("no jax here")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_jax)
-    with pytest.raises(InvalidArgument, match="JAX is not installed"):
+    # JAX not installed: None in sys.modules makes its import fail.
+    monkeypatch.setitem(sys.modules, "jax", None)
+    with pytest.raises(MissingExtra, match=r"argument 'backend' = 'jax': needs jax, which is "
+                       r"not installed; install it with: pip install \"inertia-verify\[jax\]\""):
         simulate(dyn, [1.0], [0.0], 1.0, 0.1, backend="jax")
 
 
