@@ -6,7 +6,7 @@ import argparse
 
 from .._errors import InvalidArgument
 from ..laws import (MODELS, Model, builtin_model, check_law, count_laws, count_sign_laws,
-                    find_laws)
+                    find_laws, load_model)
 from ._common import add_json
 
 ORDER = 70
@@ -101,7 +101,7 @@ def _model(args: argparse.Namespace) -> Model:
         if args.widths is not None:
             raise InvalidArgument("--widths", args.widths, "does not apply to --model-file",
                                   "drop --widths")
-        return Model.from_file(args.model_file)
+        return load_model(args.model_file)
     return builtin_model(args.model, _widths(args.widths))
 
 

@@ -19,9 +19,10 @@ from ._flows import Flow as Flow
 from ._flows import make_flow as make_flow
 from ._lie import LawCount as LawCount
 from ._lie import count_laws as count_laws
-from ._models import MODELS as MODELS
+from ._builtin import MODELS as MODELS
 from ._models import Model as Model
-from ._models import builtin_model as builtin_model
+from ._builtin import builtin_model as builtin_model
+from ._model_files import load_model as load_model
 from ._models import deep_linear as deep_linear
 from ._models import deep_relu as deep_relu
 from ._known import known_laws as known_laws
@@ -37,7 +38,7 @@ from ._sign import SignLawCount as SignLawCount
 from ._sign import count_sign_laws as count_sign_laws
 
 __all__ = ["LawCheck", "check_law", "Flow", "make_flow", "LawCount", "count_laws", "MODELS",
-           "Model", "builtin_model", "deep_linear", "deep_relu", "matrix_factorisation",
+           "Model", "builtin_model", "load_model", "deep_linear", "deep_relu", "matrix_factorisation",
            "two_layer_relu", "known_laws", "law_rank", "PathProducts", "MAX_PATHS",
            "MAX_PATH_PARAMETERS", "PolynomialLaws", "find_laws", "residual_block", "conv_relu",
            "attention_head", "multihead_attention", "crossentropy_layer", "SignLawCount",

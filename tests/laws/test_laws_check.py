@@ -6,8 +6,8 @@ import pytest
 import sympy
 
 from inertia_verify import TIME, InvalidArgument
-from inertia_verify.laws import (Model, builtin_model, check_law, deep_linear, make_flow,
-                                 matrix_factorisation, two_layer_relu)
+from inertia_verify.laws import (Model, builtin_model, check_law, deep_linear, load_model,
+                                 make_flow, matrix_factorisation, two_layer_relu)
 from inertia_verify.laws._criterion import criterion
 
 
@@ -83,7 +83,7 @@ def test_bad_models_and_flows():
 def test_model_files(tmp_path):
     good = tmp_path / "m.json"
     good.write_text(json.dumps({"parameters": "a,b,c", "components": ["a*b", "b*c"]}))
-    model = Model.from_file(good)
+    model = load_model(good)
     assert model.dimension == 3 and check_law(model, "a**2 - b**2 + c**2").conserved
     for text, match in (("{", "not valid JSON"), ('{"parameters": "a"}', "keys"),
                         ('{"parameters": "a", "components": "a"}', "list of strings"),
@@ -91,15 +91,15 @@ def test_model_files(tmp_path):
         bad = tmp_path / "bad.json"
         bad.write_text(text)
         with pytest.raises(InvalidArgument, match=match):
-            Model.from_file(bad)
+            load_model(bad)
     with pytest.raises(InvalidArgument, match="cannot be read"):
-        Model.from_file(tmp_path / "missing.json")
+        load_model(tmp_path / "missing.json")
     toml = tmp_path / "m.toml"
     toml.write_text('parameters = "a,b"\ncomponents = ["a*b"]\n')
-    assert Model.from_file(toml).components == Model.from_text("a,b", ["a*b"]).components
+    assert load_model(toml).components == Model.from_text("a,b", ["a*b"]).components
     toml.write_text("parameters = ")
     with pytest.raises(InvalidArgument, match="not valid TOML"):
-        Model.from_file(toml)
+        load_model(toml)
 
 
 def test_a_tiny_nonzero_term_is_not_conserved():
