@@ -1,13 +1,16 @@
-"""Every core (issue 15 §1): throughput on N threads against 1, measured in interleaved rounds.
+"""Every core (issue 15 §1): throughput on N workers against 1, measured in interleaved rounds.
 
 On a shared machine the load drifts between two measurements taken one after the other, so a
 "best of 1 worker, then best of N workers" ratio mixes two loads.  Here each round times one run
-with 1 worker and one with N workers back to back (alternating which goes first), and the ratio
-is taken per round; the median ratio over ``--rounds`` rounds is printed with its range, beside
-the wall and CPU seconds.  CPU seconds / wall seconds of the N-worker run says how many cores
-the run actually got (2.0 on an idle 2-core machine; less when other processes hold a core,
-and then the ratio is bounded by it, whatever the code does).  No instruction counter is used
-(none is available in a VM without a PMU), so every figure is a time.
+with 1 worker, one with N workers on the default pool (worker processes where the rule of
+``inertia_verify.numeric._parallel`` allows, which it prints) and one with N threads, back to
+back (rotating which goes first), and the ratios are taken per round; the median ratio over
+``--rounds`` rounds is printed with its range, beside the wall seconds.  CPU seconds / wall
+seconds of an N-worker run says how many cores it actually got (2.0 on an idle 2-core machine;
+less when other processes hold a core, and then the ratio is bounded by it, whatever the code
+does); CPU seconds count this process and its finished worker processes.  The load average
+before and after is printed: a ratio measured on a loaded machine says little.  No instruction
+counter is used (none is available in a VM without a PMU), so every figure is a time.
 
 Problems: compiled Verlet (30 000 paths x 10 coordinates x 200 steps, scalar damping) and
 Euler–Maruyama (θ'' + θ' + θ = ξ, 10⁶ paths x 200 steps); results bit-identical across worker
@@ -19,22 +22,29 @@ counts is checked each round.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
 import numpy as np
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the worker processes)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _timed(function):
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), _cpu()
     result = function()
-    return time.perf_counter() - wall, time.process_time() - cpu, result
+    return time.perf_counter() - wall, _cpu() - cpu, result
 
 
 def main() -> None:
     from inertia_verify import Dynamics
     from inertia_verify.numeric import simulate, simulate_ensemble
-    from inertia_verify.numeric._parallel import available_cores
+    from inertia_verify.numeric._parallel import available_cores, choose_pool, pool_default
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=available_cores())
@@ -52,13 +62,15 @@ def main() -> None:
     theta0, v0 = np.linspace(0.5, 1.0, d), np.zeros(d)
     noisy = Dynamics.from_text("x**2/2", "x", damping="1", noise="1")
 
-    def verlet(w):
-        return simulate(dyn, theta0, v0, 2.0, 0.01, paths=30000, spread=0.1, seed=0, workers=w,
-                        energy_balance=False, check_stability=False, **chunk)
+    def verlet(w, pool=None):
+        with pool_default(pool):
+            return simulate(dyn, theta0, v0, 2.0, 0.01, paths=30000, spread=0.1, seed=0,
+                            workers=w, energy_balance=False, check_stability=False, **chunk)
 
-    def em(w):
-        return simulate_ensemble(noisy, [1.0], [0.0], t_end=2.0, dt=0.01, paths=args.paths,
-                                 seed=1, records=1, workers=w, **chunk)
+    def em(w, pool=None):
+        with pool_default(pool):
+            return simulate_ensemble(noisy, [1.0], [0.0], t_end=2.0, dt=0.01, paths=args.paths,
+                                     seed=1, records=1, workers=w, **chunk)
 
     def same_verlet(a, b):
         return np.array_equal(a.inertia, b.inertia) and np.array_equal(a.final_theta,
@@ -67,27 +79,38 @@ def main() -> None:
     def same_em(a, b):
         return all(np.array_equal(a.mean[k], b.mean[k], equal_nan=True) for k in a.mean)
 
-    print(f"cores available: {available_cores()}, workers compared: 1 and {n}, "
-          f"{args.rounds} interleaved rounds")
+    print(f"cores available: {available_cores()}, workers compared: 1 and {n} (default pool: "
+          f"{choose_pool(n, n)}; and {n} threads), {args.rounds} interleaved rounds; load "
+          f"average {os.getloadavg()[0]:.2f}", flush=True)
+    runs = (("1", lambda run: run(1)), ("N", lambda run: run(n)),
+            ("threads", lambda run: run(n, "threads")))
     for label, run, same, work in (
             ("verlet 30000 paths x 10 coords x 200 steps", verlet, same_verlet, 30000 * 200),
             (f"euler-maruyama {args.paths} paths x 200 steps", em, same_em, args.paths * 200)):
         run(1)  # compile caches, page faults
-        ratios, t1s, tns, cores, identical = [], [], [], [], True
+        walls = {name: [] for name, _ in runs}
+        cores = {name: [] for name, _ in runs}
+        ratios = {"N": [], "threads": []}
+        identical = True
         for r in range(args.rounds):
-            order = (1, n) if r % 2 == 0 else (n, 1)
-            got = {w: _timed(lambda: run(w)) for w in order}
-            (w1, c1, r1), (wn, cn, rn) = got[1], got[n]
-            ratios.append(w1 / wn)
-            t1s.append(w1)
-            tns.append(wn)
-            cores.append(cn / wn)
-            identical = identical and same(r1, rn)
+            order = runs[r % 3:] + runs[:r % 3]
+            got = {name: _timed(lambda: call(run)) for name, call in order}
+            for name, (wall, cpu, _) in got.items():
+                walls[name].append(wall)
+                cores[name].append(cpu / wall)
+            for name in ratios:
+                ratios[name].append(got["1"][0] / got[name][0])
+                identical = identical and same(got["1"][2], got[name][2])
         med = statistics.median
-        print(f"{label}: 1 worker {med(t1s):.2f} s ({work / med(t1s):.3g} path-steps/s), "
-              f"{n} workers {med(tns):.2f} s; ratio median {med(ratios):.2f}x "
-              f"(range {min(ratios):.2f}-{max(ratios):.2f}); cores the {n}-worker run got "
-              f"{med(cores):.2f}; bit-identical {identical}", flush=True)
+        one = med(walls["1"])
+        print(f"{label}: 1 worker {one:.2f} s ({work / one:.3g} path-steps/s); "
+              f"{n} workers (default pool) {med(walls['N']):.2f} s, ratio median "
+              f"{med(ratios['N']):.2f}x (range {min(ratios['N']):.2f}-{max(ratios['N']):.2f}), "
+              f"cores got {med(cores['N']):.2f}; {n} threads {med(walls['threads']):.2f} s, "
+              f"ratio median {med(ratios['threads']):.2f}x (range {min(ratios['threads']):.2f}-"
+              f"{max(ratios['threads']):.2f}), cores got {med(cores['threads']):.2f}; "
+              f"bit-identical {identical}", flush=True)
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

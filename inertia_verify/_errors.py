@@ -13,8 +13,8 @@ import os
 import sys
 import warnings
 
-__all__ = ["InertiaVerifyError", "InvalidArgument", "MissingExtra", "SimulationDiverged", "InertiaVerifyWarning",
-           "UnusedCoordinateWarning"]
+__all__ = ["InertiaVerifyError", "InvalidArgument", "MissingExtra", "SimulationDiverged",
+           "WorkerLost", "InertiaVerifyWarning", "UnusedCoordinateWarning"]
 
 
 class InertiaVerifyError(Exception):
@@ -65,6 +65,10 @@ class InvalidArgument(InertiaVerifyError, ValueError):
             message += f"; {fix}"
         super().__init__(message)
 
+    def __reduce__(self):
+        # Rebuilt from its fields (a worker process sends it pickled), not from the message.
+        return type(self), (self.argument, self.value, self.problem, self.fix)
+
     def renamed(self, mapping: dict[str, str]) -> InvalidArgument:
         """The same error under the caller's name for the argument (e.g. ``loss`` → ``--loss``)."""
         if self.argument not in mapping:
@@ -87,6 +91,9 @@ class MissingExtra(InertiaVerifyError, ImportError):
         super().__init__(f"{module} is needed for this feature; install the {extra!r} extra: "
                          f"pip install 'inertia-verify[{extra}]'")
 
+    def __reduce__(self):
+        return type(self), (self.module, self.extra)
+
 
 class SimulationDiverged(InertiaVerifyError, ArithmeticError):
     """A simulation produced NaN or Inf, or ran past a scheme's stability limit.
@@ -94,6 +101,17 @@ class SimulationDiverged(InertiaVerifyError, ArithmeticError):
     Examples
     --------
     >>> issubclass(SimulationDiverged, ArithmeticError)
+    True
+    """
+
+
+class WorkerLost(InertiaVerifyError, RuntimeError):
+    """A worker process running chunks of an ensemble ended without answering (killed, or out of
+    memory); the message names the chunk and the signal or exit code.
+
+    Examples
+    --------
+    >>> issubclass(WorkerLost, RuntimeError)
     True
     """
 
