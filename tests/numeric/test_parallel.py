@@ -186,6 +186,7 @@ def _raise_for_one(x):
 class _Unpicklable(Exception):
     def __init__(self, a, b):
         super().__init__(f"{a} and {b}")
+        self.lock = threading.Lock()  # cannot be pickled, however exceptions are reduced
 
 
 @needs_fork
