@@ -8,7 +8,8 @@ back (rotating which goes first), and the ratios are taken per round; the median
 ``--rounds`` rounds is printed with its range, beside the wall seconds.  CPU seconds / wall
 seconds of an N-worker run says how many cores it actually got (2.0 on an idle 2-core machine;
 less when other processes hold a core, and then the ratio is bounded by it, whatever the code
-does); CPU seconds count this process and its finished worker processes.  The load average
+does); CPU seconds count this process and its finished worker processes, and their sum over
+the N workers against the one worker's says how much work the pool adds.  The load average
 before and after is printed: a ratio measured on a loaded machine says little.  No instruction
 counter is used (none is available in a VM without a PMU), so every figure is a time.
 
@@ -89,6 +90,7 @@ def main() -> None:
             (f"euler-maruyama {args.paths} paths x 200 steps", em, same_em, args.paths * 200)):
         run(1)  # compile caches, page faults
         walls = {name: [] for name, _ in runs}
+        cpus = {name: [] for name, _ in runs}
         cores = {name: [] for name, _ in runs}
         ratios = {"N": [], "threads": []}
         identical = True
@@ -97,6 +99,7 @@ def main() -> None:
             got = {name: _timed(lambda: call(run)) for name, call in order}
             for name, (wall, cpu, _) in got.items():
                 walls[name].append(wall)
+                cpus[name].append(cpu)
                 cores[name].append(cpu / wall)
             for name in ratios:
                 ratios[name].append(got["1"][0] / got[name][0])
@@ -109,7 +112,8 @@ def main() -> None:
               f"cores got {med(cores['N']):.2f}; {n} threads {med(walls['threads']):.2f} s, "
               f"ratio median {med(ratios['threads']):.2f}x (range {min(ratios['threads']):.2f}-"
               f"{max(ratios['threads']):.2f}), cores got {med(cores['threads']):.2f}; "
-              f"bit-identical {identical}", flush=True)
+              f"bit-identical {identical}; CPU s 1 worker {med(cpus['1']):.2f}, {n} workers "
+              f"{med(cpus['N']):.2f}, {n} threads {med(cpus['threads']):.2f}", flush=True)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 

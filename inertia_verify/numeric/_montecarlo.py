@@ -241,14 +241,15 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     records : int or sequence of int
         The number of record intervals (evenly spaced) or the step indices to record at.
     chunk_paths : int
-        Paths integrated at once (rounded up to whole blocks), at most: threads on this
+        Paths integrated at once (rounded up to whole blocks), at most: workers on this
         machine take cache-sized chunks (see :func:`._parallel.split_for_workers`), Dask tasks
         this many paths.  Bounds memory only; the results do not depend on it.
     progress : bool or None
         Progress bar on stderr (``None``: when stderr is a terminal).
     workers : int, optional
-        Threads integrating chunks at once on this machine (default: every available core;
-        see :mod:`._parallel`).  Ignored with ``client``.
+        Workers integrating chunks at once on this machine: forked processes where that is
+        safe, else threads (default: every available core; see :mod:`._parallel`).  Ignored
+        with ``client``.
     client : dask.distributed.Client, optional
         Run the chunks as tasks on a Dask cluster instead (see :mod:`._dask`).
     backend : {"numpy", "jax"}, optional
@@ -409,17 +410,21 @@ class _Cancel:
     def __init__(self, chunks: int) -> None:
         from ._parallel import shared_empty
 
-        self._diverged = shared_empty(max(1, chunks), np.int8)
-        self._diverged[:] = 0
+        diverged = shared_empty(max(1, chunks), np.int8)
+        diverged[:] = 0
+        self._diverged = memoryview(diverged)  # Python ints: read every step, at little cost
 
     @property
     def first(self) -> float:
         """The lowest chunk index seen to diverge (``inf``: none)."""
-        seen = np.flatnonzero(self._diverged)
-        return int(seen[0]) if seen.size else math.inf
+        return next((i for i, flag in enumerate(self._diverged) if flag), math.inf)
 
     def lower(self, index: int) -> None:
         self._diverged[index] = 1
+
+    def earlier(self, index: int) -> bool:
+        """Whether a chunk before ``index`` diverged."""
+        return any(self._diverged[:index])
 
 
 def _run_chunk(job: _EnsembleJob, chunk: range, *, index: int = 0, bar=None,
@@ -454,7 +459,7 @@ def _run_chunk(job: _EnsembleJob, chunk: range, *, index: int = 0, bar=None,
         if is_record[0]:
             observe(0, theta, v)
         for n in range(steps):
-            if cancel is not None and index > cancel.first:
+            if cancel is not None and cancel.earlier(index):
                 result.status = "skipped"
                 break
             for gen, (a, e) in zip(generators, spans):

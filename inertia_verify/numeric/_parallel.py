@@ -80,9 +80,11 @@ CACHE_PATHS_BYTES = 128 * 1024
 MIN_PATHS_PER_THREAD = 8192
 
 #: Less work than this (paths × coordinates × steps) runs on threads with ``pool="auto"``:
-#: forking the workers and gathering their results costs a few milliseconds, about what one
-#: core needs for this much work.
-MIN_FORK_WORK = 2 * 10**6
+#: starting two worker processes, feeding them and collecting them costs 15–30 ms (5 ms a fork
+#: of an interpreter holding SymPy and NumPy, measured on a shared 2-core VM), which two
+#: processes win back over two threads only on runs of 0.1 s or more on one core (about this
+#: much work for compiled Verlet or Euler–Maruyama).
+MIN_FORK_WORK = 10**7
 
 #: Modules whose runtimes start threads of their own (not seen by ``threading``): once one is
 #: imported, ``pool="auto"`` does not fork (JAX warns that fork deadlocks it; an OpenMP pool,
@@ -308,8 +310,9 @@ class SharedProgress:
 
     def __init__(self, bar: Any, items: int) -> None:
         self._bar = bar
-        self._done = shared_empty((max(1, items),), np.int64)
-        self._done[:] = 0
+        done = shared_empty((max(1, items),), np.int64)
+        done[:] = 0
+        self._done = memoryview(done)  # Python ints: advanced every step, at little cost
         self._shown = 0
         self.inline = True  # set by map_in_order: in the calling thread, forward at once
 
@@ -319,7 +322,7 @@ class SharedProgress:
 
     def forward(self) -> None:
         """Advance the bar by what the workers did since the last call (caller's thread)."""
-        done = int(self._done.sum())
+        done = sum(self._done)
         if done > self._shown:
             self._bar.advance(done - self._shown)
             self._shown = done

@@ -448,14 +448,15 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     check_stability : bool
         Estimate the linear stability of the step at ``theta0`` (:mod:`._stability`).
     chunk_paths : int
-        Paths integrated together, at most (threads take cache-sized chunks, see
+        Paths integrated together, at most (workers take cache-sized chunks, see
         :func:`._parallel.split_for_workers`); bounds the working memory, the results do not
         depend on it.
     progress : bool or None
         A progress bar on stderr for runs longer than a second; ``None`` (default) follows
         :func:`~inertia_verify._progress.default_progress` (off, unless the command line asks).
     workers : int, optional
-        Threads integrating chunks at once (default: every available core, see
+        Workers integrating chunks at once: forked processes where that is safe, else threads
+        (default: every available core; the rule, and how to force one kind, are in
         :mod:`._parallel`).  The ensemble is cut into at least ``workers`` chunks when it has
         enough paths; the record is the same bits for any ``workers`` and ``chunk_paths``.
     backend : {"numpy", "jax"}, optional
@@ -598,15 +599,16 @@ class _StopAt:
     by its chunk; the value is their minimum."""
 
     def __init__(self, steps: int, chunks: int) -> None:
-        self._slots = shared_empty(max(1, chunks), np.int64)
-        self._slots[:] = steps
+        slots = shared_empty(max(1, chunks), np.int64)
+        slots[:] = steps
+        self._slots = memoryview(slots)  # Python ints: read every step, at little cost
 
     @property
     def value(self) -> int:
-        return int(self._slots.min())
+        return min(self._slots)
 
     def lower(self, index: int, step: int) -> None:
-        self._slots[index] = min(int(self._slots[index]), step)
+        self._slots[index] = min(self._slots[index], step)
 
 
 def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_states, balance,
