@@ -429,21 +429,29 @@ def _worker(conn, token: int) -> None:
     global _IN_WORKER
     _IN_WORKER = True
     function, items = _TASKS[token]
-    while True:
-        index = conn.recv()
-        if index is None:
-            break
-        try:
-            answer = (index, True, function(items[index]))
-        except BaseException as exc:  # noqa: BLE001 - sent to the caller, raised there
-            answer = (index, False, (_picklable(exc), traceback.format_exc()))
-        try:
-            conn.send(answer)
-        except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
-            conn.send((index, False, (RuntimeError(
-                f"the result of item {index} could not be sent from its worker process: "
-                f"{type(exc).__name__}: {exc}"), traceback.format_exc())))
-    conn.close()
+    try:
+        while True:
+            index = conn.recv()
+            if index is None:
+                break
+            try:
+                answer = (index, True, function(items[index]))
+            except BaseException as exc:  # noqa: BLE001 - sent to the caller, raised there
+                answer = (index, False, (_picklable(exc), traceback.format_exc()))
+            try:
+                conn.send(answer)
+            except (EOFError, OSError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                conn.send((index, False, (RuntimeError(
+                    f"the result of item {index} could not be sent from its worker process: "
+                    f"{type(exc).__name__}: {exc}"), traceback.format_exc())))
+    except (EOFError, OSError):
+        pass  # the caller is gone
+    finally:
+        # At once: no exit handlers, and no second flush of what the caller had buffered in
+        # sys.stdout when it forked.
+        os._exit(0)
 
 
 def _picklable(exc: BaseException) -> BaseException:
@@ -468,6 +476,11 @@ def _map_processes(function, items, workers, progress) -> list:
         _TASKS[token] = (function, items)
     processes, conns, running = [], [], {}
     results: list = [None] * len(items)
+    for stream in (sys.stdout, sys.stderr):  # a child must not inherit half-written output
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
     try:
         for _ in range(min(workers, len(items))):
             parent_end, child_end = context.Pipe()
