@@ -9,7 +9,10 @@ back (rotating which goes first), and the ratios are taken per round; the median
 seconds of an N-worker run says how many cores it actually got (2.0 on an idle 2-core machine;
 less when other processes hold a core, and then the ratio is bounded by it, whatever the code
 does); CPU seconds count this process and its finished worker processes, and their sum over
-the N workers against the one worker's says how much work the pool adds.  The load average
+the N workers against the one worker's says how much work the pool adds.  The CPU time other
+processes used during each run is read from ``/proc/stat``, and the ratios of the rounds where
+it stayed below :data:`QUIET_CORES` cores are summarised apart (the figure an idle machine
+gives).  The load average
 before and after is printed: a ratio measured on a loaded machine says little.  No instruction
 counter is used (none is available in a VM without a PMU), so every figure is a time.
 
@@ -30,16 +33,36 @@ import time
 import numpy as np
 
 
+#: A round counts as undisturbed when other processes used less than this many cores in each of
+#: its runs (measured from /proc/stat: all CPU time of the machine less this process tree's).
+QUIET_CORES = 0.1
+
+
 def _cpu() -> float:
     """CPU seconds of this process and of its children that have ended (the worker processes)."""
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
 
 
+def _busy() -> float | None:
+    """CPU seconds all processes of the machine have used (Linux ``/proc/stat``; else None)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def _timed(function):
-    wall, cpu = time.perf_counter(), _cpu()
+    """Wall seconds, CPU seconds of this process tree, cores other processes used meanwhile."""
+    wall, cpu, busy = time.perf_counter(), _cpu(), _busy()
     result = function()
-    return time.perf_counter() - wall, _cpu() - cpu, result
+    wall, cpu = time.perf_counter() - wall, _cpu() - cpu
+    after = _busy()
+    foreign = None if busy is None or after is None else max(0.0, (after - busy - cpu) / wall)
+    return wall, cpu, result, foreign
 
 
 def main() -> None:
@@ -51,6 +74,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=available_cores())
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--paths", type=int, default=10**6, help="paths of the noisy ensemble")
+    parser.add_argument("--verbose", action="store_true", help="print every round")
     parser.add_argument("--chunk-paths", type=int, default=None,
                         help="chunk size passed to both drivers (default: theirs)")
     args = parser.parse_args()
@@ -93,17 +117,26 @@ def main() -> None:
         cpus = {name: [] for name, _ in runs}
         cores = {name: [] for name, _ in runs}
         ratios = {"N": [], "threads": []}
+        quiet = {"N": [], "threads": []}  # the ratios of rounds no other process disturbed
         identical = True
         for r in range(args.rounds):
             order = runs[r % 3:] + runs[:r % 3]
             got = {name: _timed(lambda: call(run)) for name, call in order}
-            for name, (wall, cpu, _) in got.items():
+            for name, (wall, cpu, _, _) in got.items():
                 walls[name].append(wall)
                 cpus[name].append(cpu)
                 cores[name].append(cpu / wall)
+            calm = all(g[3] is not None and g[3] < QUIET_CORES for g in got.values())
             for name in ratios:
                 ratios[name].append(got["1"][0] / got[name][0])
+                if calm:
+                    quiet[name].append(ratios[name][-1])
                 identical = identical and same(got["1"][2], got[name][2])
+            if args.verbose:
+                print(f"  round {r + 1}: " + ", ".join(
+                    f"{name} {g[0]:.2f} s (cores got {g[1] / g[0]:.2f}, others used "
+                    f"{'?' if g[3] is None else f'{g[3]:.2f}'})" for name, g in got.items()),
+                    flush=True)
         med = statistics.median
         one = med(walls["1"])
         print(f"{label}: 1 worker {one:.2f} s ({work / one:.3g} path-steps/s); "
@@ -114,6 +147,11 @@ def main() -> None:
               f"{max(ratios['threads']):.2f}), cores got {med(cores['threads']):.2f}; "
               f"bit-identical {identical}; CPU s 1 worker {med(cpus['1']):.2f}, {n} workers "
               f"{med(cpus['N']):.2f}, {n} threads {med(cpus['threads']):.2f}", flush=True)
+        print("  rounds where other processes used less than "
+              f"{QUIET_CORES} core in all three runs: {len(quiet['N'])} of {args.rounds}" + (
+                  f"; ratio median {n} workers {med(quiet['N']):.2f}x (range "
+                  f"{min(quiet['N']):.2f}-{max(quiet['N']):.2f}), {n} threads "
+                  f"{med(quiet['threads']):.2f}x" if quiet["N"] else ""), flush=True)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 
