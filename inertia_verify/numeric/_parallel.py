@@ -122,6 +122,15 @@ _POOL_VARIABLE = "INERTIA_VERIFY_POOL"
 
 
 @contextmanager
+def _default(variable: ContextVar, value: object) -> Iterator[None]:
+    token = variable.set(value)
+    try:
+        yield
+    finally:
+        variable.reset(token)
+
+
+@contextmanager
 def workers_default(workers: int | None) -> Iterator[None]:
     """Within the block, ``workers=None`` means ``workers`` (``None``: every available core).
 
@@ -131,13 +140,8 @@ def workers_default(workers: int | None) -> Iterator[None]:
     ...     resolve_workers(None)
     1
     """
-    if workers is not None:
-        workers = resolve_workers(workers)
-    token = _DEFAULT_WORKERS.set(workers)
-    try:
+    with _default(_DEFAULT_WORKERS, None if workers is None else resolve_workers(workers)):
         yield
-    finally:
-        _DEFAULT_WORKERS.reset(token)
 
 
 def resolve_workers(workers: object, argument: str = "workers") -> int:
@@ -178,13 +182,8 @@ def pool_default(pool: str | None) -> Iterator[None]:
     ...     resolve_pool(None)
     'threads'
     """
-    if pool is not None:
-        pool = resolve_pool(pool)
-    token = _DEFAULT_POOL.set(pool)
-    try:
+    with _default(_DEFAULT_POOL, None if pool is None else resolve_pool(pool)):
         yield
-    finally:
-        _DEFAULT_POOL.reset(token)
 
 
 def resolve_pool(pool: str | None, argument: str = "pool") -> str:
