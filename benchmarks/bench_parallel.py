@@ -6,8 +6,8 @@
 
 For each: seconds with 1 worker and with N (default: every core) on the default pool (worker
 processes where ``inertia_verify.numeric._parallel`` allows, else threads; printed), the ratio,
-and whether the results are bit-identical.  Best of ``--repeat`` runs (the machine may be shared: run it when it
-is quiet).  Prints figures; asserts nothing.  Usage:
+and whether the results are bit-identical.  Best of ``--repeat`` runs (the machine may be
+shared: run it when it is quiet).  Prints figures; asserts nothing.  Usage:
     python benchmarks/bench_parallel.py [--workers N] [--repeat 3] [--paths 1000000]
 """
 

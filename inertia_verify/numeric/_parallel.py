@@ -57,8 +57,9 @@ from .._errors import InvalidArgument, WorkerLost
 
 __all__ = ["available_cores", "resolve_workers", "workers_default", "map_in_order",
            "POOLS", "pool_default", "resolve_pool", "choose_pool", "shared_empty",
-           "SharedProgress", "plan_chunks", "MIN_FORK_WORK", "FORK_UNSAFE_MODULES", "MIN_PATHS_PER_WORKER",
-           "CACHE_PATHS_BYTES", "MIN_PATHS_PER_THREAD"]
+           "SharedProgress", "plan_chunks", "split_for_workers", "MIN_FORK_WORK",
+           "FORK_UNSAFE_MODULES", "MIN_PATHS_PER_WORKER", "CACHE_PATHS_BYTES",
+           "MIN_PATHS_PER_THREAD"]
 
 T = TypeVar("T")
 R = TypeVar("R")
