@@ -12,8 +12,11 @@ does); CPU seconds count this process and its finished worker processes, and the
 the N workers against the one worker's says how much work the pool adds.  The CPU time other
 processes used during each run is read from ``/proc/stat``, and the ratios of the rounds where
 it stayed below :data:`QUIET_CORES` cores are summarised apart (the figure an idle machine
-gives).  The load average
-before and after is printed: a ratio measured on a loaded machine says little.  No instruction
+gives).  The ceiling is measured in the same rounds: N independent copies of the 1-worker run at
+once, in N processes, give N × (1-worker seconds) / (their seconds) times the throughput of one
+(below N where the cores slow each other down: a lower clock with every core busy, a shared
+cache or memory bus), and no split of one run can beat it.  The load average before and after
+is printed: a ratio measured on a loaded machine says little.  No instruction
 counter is used (none is available in a VM without a PMU), so every figure is a time.
 
 Problems: compiled Verlet (30 000 paths x 10 coordinates x 200 steps, scalar damping; the system
@@ -69,7 +72,8 @@ def _timed(function):
 def main() -> None:
     from inertia_verify import Dynamics
     from inertia_verify.numeric import compile_dynamics, simulate, simulate_ensemble
-    from inertia_verify.numeric._parallel import available_cores, choose_pool, pool_default
+    from inertia_verify.numeric._parallel import (available_cores, choose_pool, map_in_order,
+                                                  pool_default)
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=available_cores())
@@ -111,7 +115,9 @@ def main() -> None:
           f"{choose_pool(n, n)}; and {n} threads), {args.rounds} interleaved rounds; load "
           f"average {os.getloadavg()[0]:.2f}", flush=True)
     runs = (("1", lambda run: run(1)), ("N", lambda run: run(n)),
-            ("threads", lambda run: run(n, "threads")))
+            ("threads", lambda run: run(n, "threads")),
+            ("copies", lambda run: map_in_order(lambda _: run(1) and None, range(n), n,
+                                                pool="processes")))
     for label, run, same, work in (
             ("verlet 30000 paths x 10 coords x 200 steps", verlet, same_verlet, 30000 * 200),
             (f"euler-maruyama {args.paths} paths x 200 steps", em, same_em, args.paths * 200)):
@@ -119,11 +125,11 @@ def main() -> None:
         walls = {name: [] for name, _ in runs}
         cpus = {name: [] for name, _ in runs}
         cores = {name: [] for name, _ in runs}
-        ratios = {"N": [], "threads": []}
-        quiet = {"N": [], "threads": []}  # the ratios of rounds no other process disturbed
+        ratios = {"N": [], "threads": [], "copies": []}
+        quiet = {"N": [], "threads": [], "copies": []}  # rounds no other process disturbed
         identical = True
         for r in range(args.rounds):
-            order = runs[r % 3:] + runs[:r % 3]
+            order = runs[r % 4:] + runs[:r % 4]
             got = {name: _timed(lambda: call(run)) for name, call in order}
             for name, (wall, cpu, _, _) in got.items():
                 walls[name].append(wall)
@@ -131,10 +137,11 @@ def main() -> None:
                 cores[name].append(cpu / wall)
             calm = all(g[3] is not None and g[3] < QUIET_CORES for g in got.values())
             for name in ratios:
-                ratios[name].append(got["1"][0] / got[name][0])
+                ratios[name].append((n if name == "copies" else 1) * got["1"][0] / got[name][0])
                 if calm:
                     quiet[name].append(ratios[name][-1])
-                identical = identical and same(got["1"][2], got[name][2])
+                if name != "copies":
+                    identical = identical and same(got["1"][2], got[name][2])
             if args.verbose:
                 print(f"  round {r + 1}: " + ", ".join(
                     f"{name} {g[0]:.2f} s (cores got {g[1] / g[0]:.2f}, others used "
@@ -149,12 +156,14 @@ def main() -> None:
               f"ratio median {med(ratios['threads']):.2f}x (range {min(ratios['threads']):.2f}-"
               f"{max(ratios['threads']):.2f}), cores got {med(cores['threads']):.2f}; "
               f"bit-identical {identical}; CPU s 1 worker {med(cpus['1']):.2f}, {n} workers "
-              f"{med(cpus['N']):.2f}, {n} threads {med(cpus['threads']):.2f}", flush=True)
+              f"{med(cpus['N']):.2f}, {n} threads {med(cpus['threads']):.2f}; ceiling ({n} "
+              f"independent 1-worker runs at once) {med(ratios['copies']):.2f}x", flush=True)
         print("  rounds where other processes used less than "
-              f"{QUIET_CORES} core in all three runs: {len(quiet['N'])} of {args.rounds}" + (
+              f"{QUIET_CORES} core in every run: {len(quiet['N'])} of {args.rounds}" + (
                   f"; ratio median {n} workers {med(quiet['N']):.2f}x (range "
                   f"{min(quiet['N']):.2f}-{max(quiet['N']):.2f}), {n} threads "
-                  f"{med(quiet['threads']):.2f}x" if quiet["N"] else ""), flush=True)
+                  f"{med(quiet['threads']):.2f}x, ceiling {med(quiet['copies']):.2f}x"
+                  if quiet["N"] else ""), flush=True)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 
