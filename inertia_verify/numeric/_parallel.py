@@ -11,9 +11,11 @@ kind of pool.
 
 Processes or threads (:func:`choose_pool`).  A step of a scheme is many short NumPy calls, and
 the interpreter holds the GIL between them: threads share one interpreter, so two threads reach
-about 1.3× (compiled Verlet, 10 coordinates) to 1.6× (Euler–Maruyama) of one core.  Worker
-processes forked from the caller (Linux) each have their own interpreter and reach the number of
-cores.  They inherit the chunk function and its items from the caller at the fork (nothing is
+about 1.1–1.3× (compiled Verlet, 30 000 paths × 10 coordinates) to 1.6× (Euler–Maruyama, 10⁶
+paths) of one core.  Worker processes forked from the caller (Linux) each have their own
+interpreter: two reach 1.4–1.7× and 1.9× on the same problems, where two independent one-core
+runs at once reach 1.6–1.8× (the cores slow each other down; measured on an idle 2-core VM,
+``benchmarks/bench_parallel_interleaved.py``).  They inherit the chunk function and its items from the caller at the fork (nothing is
 pickled on the way in: compiled, lambdified systems cannot be), are told which item to run next
 (an index), and send back each item's result pickled; what several workers write or read while
 they run lives in memory shared with the caller (:func:`shared_empty`: the record of
