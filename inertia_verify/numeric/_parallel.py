@@ -28,12 +28,14 @@ chunks after an earlier one diverged).  The rule, with ``pool="auto"`` (the defa
   milliseconds), the caller is the only Python thread (``threading.active_count() == 1``: a fork
   copies only the forking thread, and a lock another thread held stays locked in the child), no
   runtime that starts threads of its own is imported (:data:`FORK_UNSAFE_MODULES`: JAX, PyTorch,
-  TensorFlow), and the caller is not itself a worker process;
+  TensorFlow), and the caller is neither a worker process of its own nor a daemonic process
+  (a ``multiprocessing.Pool`` worker: it may not have children);
 * threads otherwise (and always for the JAX backend, whose XLA runtime is threaded).
 
 ``pool="threads"`` or ``"processes"`` (the ``pool`` argument of :func:`map_in_order`,
 :func:`pool_default` around a block, or the environment variable ``INERTIA_VERIFY_POOL``) forces
-one kind; ``"processes"`` still needs the ``fork`` start method.  A worker process that dies
+one kind; ``"processes"`` still needs the ``fork`` start method (and a process that may have
+children: a daemonic one gets threads).  A worker process that dies
 (killed, out of memory) raises :class:`~inertia_verify._errors.WorkerLost` naming the chunk, and
 an exception raised in a worker reaches the caller with its type and message.  Beyond one
 machine, the same chunk functions run as Dask tasks (:mod:`._dask`).
@@ -228,6 +230,14 @@ def _fork_hazard() -> str | None:
         return f"{loaded[0]} is imported (its threads do not survive a fork)"
     if threading.active_count() > 1:
         return "other Python threads are running"
+    return _no_children()
+
+
+def _no_children() -> str | None:
+    """Why this process may not start child processes at all (``None``: it may)."""
+    processes = sys.modules.get("multiprocessing")
+    if processes is not None and processes.current_process().daemon:
+        return "this is a daemonic process (multiprocessing forbids it children)"
     return None
 
 
@@ -265,7 +275,7 @@ def choose_pool(workers: int, items: int, work: float = float("inf"), *,
     if workers <= 1 or items <= 1 or _IN_WORKER:
         return "inline"
     if pool == "processes":
-        if threads_only:
+        if threads_only or _no_children() is not None:
             return "threads"
         if not sys.platform.startswith("linux"):
             raise InvalidArgument("pool", pool, f"needs the fork start method, which is not "

@@ -278,6 +278,25 @@ def test_the_pool_rule(monkeypatch):
         pool_default("gpu").__enter__()
 
 
+def _pool_in_a_daemon(conn):
+    conn.send([choose_pool(2, 8, 10 * _parallel.MIN_FORK_WORK, pool=pool)
+               for pool in ("auto", "processes")] + [map_in_order(abs, [-1, -2], 2)])
+
+
+@needs_fork
+def test_a_daemonic_process_gets_threads():
+    # A multiprocessing.Pool worker is daemonic and may not start processes: it gets threads.
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+    process = context.Process(target=_pool_in_a_daemon, args=(child,), daemon=True)
+    process.start()
+    with _deadline(60):
+        assert parent.recv() == ["threads", "threads", [1, 2]]
+        process.join()
+
+
 def test_exceptions_survive_pickling():
     import pickle
 
