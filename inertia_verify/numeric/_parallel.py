@@ -494,6 +494,7 @@ def _map_processes(function, items, workers, progress) -> list:
         except (AttributeError, OSError, ValueError):
             pass
     try:
+        following = iter(range(len(items)))
         for _ in range(min(workers, len(items))):
             parent_end, child_end = context.Pipe()
             process = context.Process(target=_worker, args=(child_end, token), daemon=True,
@@ -502,10 +503,9 @@ def _map_processes(function, items, workers, progress) -> list:
             child_end.close()
             processes.append(process)
             conns.append(parent_end)
-        following = iter(range(len(items)))
-        for conn in conns:
-            running[conn] = next(following)
-            conn.send(running[conn])
+            # its first item at once: it works while the next worker is forked
+            running[parent_end] = next(following)
+            parent_end.send(running[parent_end])
         owner = dict(zip(conns, processes))
         remaining = len(items)
         while remaining:

@@ -26,6 +26,9 @@ from inertia_verify.numeric._parallel import (SharedProgress, choose_pool, map_i
                                               workers_default)
 
 LINUX = sys.platform.startswith("linux")
+# Tests that force worker processes fork even when an earlier test imported JAX, which warns
+# (the workers run NumPy only).
+pytestmark = pytest.mark.filterwarnings("ignore:os.fork\\(\\) was called:RuntimeWarning")
 needs_fork = pytest.mark.skipif(not LINUX, reason="worker processes need the fork start method")
 
 
