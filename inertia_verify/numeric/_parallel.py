@@ -548,6 +548,7 @@ def _map_processes(function, items, workers, progress) -> list:
 
 
 def _lost(process, index: int, count: int) -> WorkerLost:
+    process.join(timeout=5.0)  # its pipe closed first: let it finish dying, for its exit code
     code = process.exitcode
     how = (f"killed by signal {-code}" if code is not None and code < 0
            else f"exit code {code}")
