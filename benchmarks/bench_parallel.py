@@ -1,12 +1,13 @@
-"""Every core (issue 15 §1): ensemble throughput on N threads against 1, same seed, same bits.
+"""Every core (issue 15 §1): ensemble throughput on N workers against 1, same seed, same bits.
 
 1. Deterministic: compiled Verlet, 30 000 paths × 10 coordinates × 200 steps (bench_verlet's
    problem), ``simulate(..., workers=N)``.
 2. Noisy: Euler–Maruyama, θ'' + θ' + θ = ξ, 10⁶ paths × 200 steps, ``simulate_ensemble``.
 
-For each: seconds with 1 worker and with N (default: every core), the ratio, and whether the
-results are bit-identical.  Best of ``--repeat`` runs (the machine may be shared: run it when it
-is quiet).  Prints figures; asserts nothing.  Usage:
+For each: seconds with 1 worker and with N (default: every core) on the default pool (worker
+processes where ``inertia_verify.numeric._parallel`` allows, else threads; printed), the ratio,
+and whether the results are bit-identical.  Best of ``--repeat`` runs (the machine may be
+shared: run it when it is quiet).  Prints figures; asserts nothing.  Usage:
     python benchmarks/bench_parallel.py [--workers N] [--repeat 3] [--paths 1000000]
 """
 
@@ -30,7 +31,7 @@ def _best(function, repeat):
 def main() -> None:
     from inertia_verify import Dynamics
     from inertia_verify.numeric import simulate, simulate_ensemble
-    from inertia_verify.numeric._parallel import available_cores
+    from inertia_verify.numeric._parallel import available_cores, choose_pool
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=available_cores())
@@ -38,7 +39,8 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=10**6, help="paths of the noisy ensemble")
     args = parser.parse_args()
     n = args.workers
-    print(f"cores available: {available_cores()}, workers compared: 1 and {n}")
+    print(f"cores available: {available_cores()}, workers compared: 1 and {n} "
+          f"(pool: {choose_pool(n, n)})")
 
     d = 10
     names = ",".join(f"x{i}" for i in range(d))

@@ -14,7 +14,7 @@ import sys
 import warnings
 
 __all__ = ["InertiaVerifyError", "InvalidArgument", "MissingExtra", "require_extra",
-           "SimulationDiverged", "InertiaVerifyWarning", "UnusedCoordinateWarning"]
+           "SimulationDiverged", "WorkerLost", "InertiaVerifyWarning", "UnusedCoordinateWarning"]
 
 
 class InertiaVerifyError(Exception):
@@ -66,7 +66,7 @@ class InvalidArgument(InertiaVerifyError, ValueError):
         super().__init__(message)
 
     def __reduce__(self):
-        # Rebuilt from its four parts (an exception crosses a process boundary pickled).
+        # Rebuilt from its fields (a worker process sends it pickled), not from the message.
         return type(self), (self.argument, self.value, self.problem, self.fix)
 
     def renamed(self, mapping: dict[str, str]) -> InvalidArgument:
@@ -160,6 +160,17 @@ class SimulationDiverged(InertiaVerifyError, ArithmeticError):
     Examples
     --------
     >>> issubclass(SimulationDiverged, ArithmeticError)
+    True
+    """
+
+
+class WorkerLost(InertiaVerifyError, RuntimeError):
+    """A worker process running chunks of an ensemble ended without answering (killed, or out of
+    memory); the message names the chunk and the signal or exit code.
+
+    Examples
+    --------
+    >>> issubclass(WorkerLost, RuntimeError)
     True
     """
 

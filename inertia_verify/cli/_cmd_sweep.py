@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", default="0", metavar="S",
                         help="seed of every point (unless the grid sweeps seed; default 0)")
     parser.add_argument("--chunk", default=None, metavar="N",
-                        help="paths per chunk, the unit of work of a thread or a Dask task "
+                        help="paths per chunk, the unit of work of a worker or a Dask task "
                              "(default 262144; results do not depend on it)")
     parser.add_argument("--csv", default=None, metavar="FILE",
                         help="also write the table as CSV to FILE")

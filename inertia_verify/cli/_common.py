@@ -441,7 +441,9 @@ def positive_int(text: str, argument: str) -> int:
 def add_scale_options(parser: argparse.ArgumentParser) -> None:
     """``--workers N`` and ``--dask ADDRESS`` (shared by simulate and sweep)."""
     parser.add_argument("--workers", default=None, metavar="N",
-                        help="threads integrating chunks of paths at once (default: every core); "
+                        help="workers integrating chunks of paths at once, forked processes where "
+                             "safe, else threads (default: every core; INERTIA_VERIFY_POOL="
+                             "threads|processes|auto chooses); "
                              "the results are the same bits for any N")
     parser.add_argument("--dask", default=None, metavar="ADDRESS",
                         help="with --noise (and for sweep): run the chunks on a Dask cluster, "
@@ -462,7 +464,7 @@ def workers_from_args(args: argparse.Namespace) -> int | None:
     try:
         return positive_int(args.workers, "--workers")
     except InvalidArgument as exc:
-        raise InvalidArgument("--workers", args.workers, "must be a positive integer (threads)",
+        raise InvalidArgument("--workers", args.workers, "must be a positive integer (workers)",
                               "e.g. --workers 1 for one core; leave it out for every core") \
             from exc
 

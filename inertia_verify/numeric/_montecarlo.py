@@ -241,14 +241,15 @@ def simulate_ensemble(dynamics: Dynamics, theta0: Sequence[float], v0: Sequence[
     records : int or sequence of int
         The number of record intervals (evenly spaced) or the step indices to record at.
     chunk_paths : int
-        Paths integrated at once (rounded up to whole blocks), at most: threads on this
+        Paths integrated at once (rounded up to whole blocks), at most: workers on this
         machine take cache-sized chunks (see :func:`._parallel.split_for_workers`), Dask tasks
         this many paths.  Bounds memory only; the results do not depend on it.
     progress : bool or None
         Progress bar on stderr (``None``: when stderr is a terminal).
     workers : int, optional
-        Threads integrating chunks at once on this machine (default: every available core;
-        see :mod:`._parallel`).  Ignored with ``client``.
+        Workers integrating chunks at once on this machine: forked processes where that is
+        safe, else threads (default: every available core; see :mod:`._parallel`).  Ignored
+        with ``client``.
     client : dask.distributed.Client, optional
         Run the chunks as tasks on a Dask cluster instead (see :mod:`._dask`).
     backend : {"numpy", "jax"}, optional
@@ -402,14 +403,28 @@ class _ChunkResult:
 
 
 class _Cancel:
-    """The lowest chunk index seen to diverge, shared by threads: later chunks may stop, their
-    statistics are never merged."""
+    """Which chunks diverged: later chunks may stop, their statistics are never merged.  One
+    flag per chunk in shared memory (threads and worker processes alike), each set only by its
+    chunk."""
 
-    def __init__(self) -> None:
-        self.first = math.inf
+    def __init__(self, chunks: int) -> None:
+        from ._parallel import shared_empty
+
+        diverged = shared_empty(max(1, chunks), np.int8)
+        diverged[:] = 0
+        self._diverged = memoryview(diverged)  # Python ints: read every step, at little cost
+
+    @property
+    def first(self) -> float:
+        """The lowest chunk index seen to diverge (``inf``: none)."""
+        return next((i for i, flag in enumerate(self._diverged) if flag), math.inf)
 
     def lower(self, index: int) -> None:
-        self.first = min(self.first, index)
+        self._diverged[index] = 1
+
+    def earlier(self, index: int) -> bool:
+        """Whether a chunk before ``index`` diverged."""
+        return any(self._diverged[:index])
 
 
 def _run_chunk(job: _EnsembleJob, chunk: range, *, index: int = 0, bar=None,
@@ -444,7 +459,7 @@ def _run_chunk(job: _EnsembleJob, chunk: range, *, index: int = 0, bar=None,
         if is_record[0]:
             observe(0, theta, v)
         for n in range(steps):
-            if cancel is not None and index > cancel.first:
+            if cancel is not None and cancel.earlier(index):
                 result.status = "skipped"
                 break
             for gen, (a, e) in zip(generators, spans):
@@ -494,32 +509,41 @@ def _run_chunk_jax(job, compiled, chunk, spans, index, bar, cancel) -> _ChunkRes
 
 
 def _run_local(job: _EnsembleJob, chunk_paths: int, workers: int, progress) -> Ensemble:
-    """The chunks of ``job`` on ``workers`` threads of this process (see :mod:`._parallel`)."""
+    """The chunks of ``job`` on ``workers`` workers of this machine (see :mod:`._parallel`)."""
     return _run_local_many([job], chunk_paths, workers, progress)[0]
 
 
 def _run_local_many(jobs: Sequence[_EnsembleJob], chunk_paths: int, workers: int,
                     progress) -> list[Ensemble]:
-    """The chunks of every job on one pool of ``workers`` threads (a sweep of small ensembles
-    keeps every core busy); each job merged in its own block order."""
-    from ._parallel import LockedProgress, map_in_order, split_for_workers
+    """The chunks of every job on one pool of ``workers`` workers, processes or threads (a
+    sweep of small ensembles keeps every core busy); each job merged in its own block order."""
+    from ._parallel import SharedProgress, choose_pool, map_in_order, plan_chunks
 
+    threads_only = any(job.backend == "jax" for job in jobs)  # XLA's runtime is threaded
     items, sizes = [], []
+    pool = None
     for j, job in enumerate(jobs):
-        size = split_for_workers(job.paths, chunk_paths, workers, len(job.theta0)) \
-            if len(jobs) == 1 else chunk_paths
+        size = chunk_paths
+        if len(jobs) == 1:
+            size, pool = plan_chunks(job.paths, chunk_paths, workers, len(job.theta0),
+                                     job.steps, threads_only=threads_only)
         chunks = job.chunks(size)
         sizes.append(len(chunks[0]))
-        cancel = _Cancel()
+        cancel = _Cancel(len(chunks))
         items.extend((j, i, chunk, cancel) for i, chunk in enumerate(chunks))
+    if pool is None:
+        pool = choose_pool(workers, len(items),
+                           sum(job.paths * len(job.theta0) * job.steps for job in jobs),
+                           threads_only=threads_only)
     total = sum(job.steps for j, *_ in items for job in (jobs[j],))
     label = (f"{jobs[0].scheme.name} {jobs[0].paths} paths" if len(jobs) == 1
              else f"{len(jobs)} ensembles")
     with Progress(total, label, enabled=progress) as bar:
-        shared = LockedProgress(bar) if workers > 1 and len(items) > 1 else bar
+        shared = SharedProgress(bar, len(items))
         results = map_in_order(
-            lambda item: _run_chunk(jobs[item[0]], item[2], index=item[1], bar=shared,
-                                    cancel=item[3]), items, workers)
+            lambda n: _run_chunk(jobs[items[n][0]], items[n][2], index=items[n][1],
+                                 bar=shared.item(n), cancel=items[n][3]),
+            range(len(items)), workers, pool=pool, progress=shared)
     per_job: list[list[_ChunkResult]] = [[] for _ in jobs]
     for (j, *_), result in zip(items, results):
         per_job[j].append(result)

@@ -35,7 +35,7 @@ from .._progress import Progress, default_progress
 from ._compile import CompiledDynamics, compile_dynamics
 from ._montecarlo import DEFAULT_CHUNK_PATHS
 from ._jax_backend import check_backend, run_fixed_step_jax
-from ._parallel import LockedProgress, map_in_order, resolve_workers, split_for_workers
+from ._parallel import SharedProgress, map_in_order, plan_chunks, resolve_workers, shared_empty
 from ..schemes import ReferenceSolver, get_scheme
 from ._stability import StabilityEstimate, estimate_stability
 
@@ -448,14 +448,15 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
     check_stability : bool
         Estimate the linear stability of the step at ``theta0`` (:mod:`._stability`).
     chunk_paths : int
-        Paths integrated together, at most (threads take cache-sized chunks, see
+        Paths integrated together, at most (workers take cache-sized chunks, see
         :func:`._parallel.split_for_workers`); bounds the working memory, the results do not
         depend on it.
     progress : bool or None
         A progress bar on stderr for runs longer than a second; ``None`` (default) follows
         :func:`~inertia_verify._progress.default_progress` (off, unless the command line asks).
     workers : int, optional
-        Threads integrating chunks at once (default: every available core, see
+        Workers integrating chunks at once: forked processes where that is safe, else threads
+        (default: every available core; the rule, and how to force one kind, are in
         :mod:`._parallel`).  The ensemble is cut into at least ``workers`` chunks when it has
         enough paths; the record is the same bits for any ``workers`` and ``chunk_paths``.
     backend : {"numpy", "jax"}, optional
@@ -527,8 +528,10 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
                                 keep_states, energy_balance)
     else:
         # XLA parallelises inside one chunk; NumPy needs a chunk per worker.
-        chunk_paths = min(int(chunk_paths), paths) if backend == "jax" else \
-            split_for_workers(paths, int(chunk_paths), workers, d)
+        if backend == "jax":
+            chunk_paths, pool = min(int(chunk_paths), paths), "inline"
+        else:
+            chunk_paths, pool = plan_chunks(paths, int(chunk_paths), workers, d, steps)
         chunks = -(-paths // chunk_paths)
         enabled = default_progress() if progress is None else progress
         with Progress(steps * chunks, f"{method.name} dt={h:g} {paths} path(s)",
@@ -539,8 +542,8 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
                                             energy_balance, chunk_paths, bar)
             else:
                 record = _run_fixed_step(method, system, theta, v, t0, h, steps, save_every,
-                                         keep_states, energy_balance, chunk_paths,
-                                         LockedProgress(bar) if workers > 1 else bar, workers)
+                                         keep_states, energy_balance, chunk_paths, bar,
+                                         workers, pool)
     divergence = record.pop("divergence")
     if divergence is None and stability is not None and stability.beyond_limit:
         divergence = Divergence("unstable step", 0, t0,
@@ -555,13 +558,14 @@ def simulate(dynamics: Dynamics | CompiledDynamics, theta0, v0, t_end: float, dt
 class _Recorder:
     """Saved times, inertia, balance (and states) at the chosen steps."""
 
-    def __init__(self, n: int, paths: int, d: int, keep_states: bool, balance: bool) -> None:
-        self.times = np.empty(n)
-        self.inertia = np.empty((n, paths))
-        self.balance = np.empty((n, paths)) if balance else None
-        self.theta = np.empty((n, paths, d)) if keep_states else None
-        self.v = np.empty((n, paths, d)) if keep_states else None
-        self.count = 0
+    def __init__(self, n: int, paths: int, d: int, keep_states: bool, balance: bool,
+                 shared: bool = False) -> None:
+        # shared: in memory the worker processes write into (see _parallel.shared_empty)
+        self.times = shared_empty(n, shared=shared)
+        self.inertia = shared_empty((n, paths), shared=shared)
+        self.balance = shared_empty((n, paths), shared=shared) if balance else None
+        self.theta = shared_empty((n, paths, d), shared=shared) if keep_states else None
+        self.v = shared_empty((n, paths, d), shared=shared) if keep_states else None
 
     def save(self, k, t, inertia, balance, theta_rows, v_rows, columns=slice(None)) -> None:
         """Snapshot ``k`` of the paths in ``columns`` (one chunk)."""
@@ -591,44 +595,63 @@ def _saved_steps(steps: int, save_every: int) -> list[int]:
 class _StopAt:
     """The last step every chunk still needs: once a chunk diverges at step ``s``, the others
     only need to run up to ``s - 1`` to find an earlier divergence (the run is over either way).
-    Shared by threads; only ever lowered."""
+    One slot per chunk in shared memory (threads and worker processes alike), each written only
+    by its chunk; the value is their minimum."""
 
-    def __init__(self, steps: int) -> None:
-        self.value = steps
+    def __init__(self, steps: int, chunks: int) -> None:
+        slots = shared_empty(max(1, chunks), np.int64)
+        slots[:] = steps
+        self._slots = memoryview(slots)  # Python ints: read every step, at little cost
 
-    def lower(self, step: int) -> None:
-        self.value = min(self.value, step)
+    @property
+    def value(self) -> int:
+        return min(self._slots)
+
+    def lower(self, index: int, step: int) -> None:
+        self._slots[index] = min(self._slots[index], step)
 
 
 def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_states, balance,
-                    chunk_paths, bar, workers=1):
+                    chunk_paths, bar, workers=1, pool="inline"):
     paths, d = theta.shape
     marks = _saved_steps(steps, save_every)
-    recorder = _Recorder(len(marks), paths, d, keep_states, balance)
     single = paths <= chunk_paths
+    # Worker processes write the record and the final states into shared memory.
+    shared = pool == "processes" and not single
+    recorder = _Recorder(len(marks), paths, d, keep_states, balance, shared)
     # Chunks of equal size (at most chunk_paths): each takes the same time, so the progress bar's
     # steps are even and the workers finish together.
     chunk_paths = -(-paths // -(-paths // chunk_paths))
     columns_list = [slice(start, min(start + chunk_paths, paths))
                     for start in range(0, paths, chunk_paths)]
-    stop = _StopAt(steps)
-
-    def one(columns):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return _run_chunk(method, system, theta[columns], v[columns], t0, h, stop, marks,
-                              recorder, columns, balance, bar)
-
-    # Each chunk writes its own columns of the record; the statistics below are taken in chunk
-    # order, so the result does not depend on which thread finished first.
-    results = map_in_order(one, columns_list, workers)
+    stop = _StopAt(steps, len(columns_list))
+    progress = SharedProgress(bar, len(columns_list))
     final_theta = final_v = None
     if not single:
-        final_theta, final_v = np.empty((paths, d)), np.empty((paths, d))
+        final_theta = shared_empty((paths, d), shared=shared)
+        final_v = shared_empty((paths, d), shared=shared)
+
+    def one(index):
+        columns = columns_list[index]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            theta_rows, v_rows, *rest = _run_chunk(
+                method, system, theta[columns], v[columns], t0, h, stop, index, marks, recorder,
+                columns, balance, progress.item(index))
+        if single:
+            # views of the (d, paths) working arrays: no copy of the ensemble at the end
+            return theta_rows.T, v_rows.T, *rest
+        final_theta[columns], final_v[columns] = theta_rows.T, v_rows.T
+        return None, None, *rest
+
+    # Each chunk writes its own columns of the record and of the final states; the statistics
+    # below are taken in chunk order, so the result does not depend on which worker finished
+    # first.
+    results = map_in_order(one, range(len(columns_list)), workers, pool=pool, progress=progress)
     divergence = None
     correction = 0.0
     count = len(marks)
     for columns, chunk in zip(columns_list, results):
-        theta_rows, v_rows, saved, chunk_correction, chunk_divergence = chunk
+        chunk_theta, chunk_v, saved, chunk_correction, chunk_divergence = chunk
         count = min(count, saved)
         correction = max(correction, chunk_correction)
         if chunk_divergence is not None and not single:
@@ -639,10 +662,7 @@ def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_sta
                                              or chunk_divergence.step < divergence.step):
             divergence = chunk_divergence
         if single:
-            # views of the (d, paths) working arrays: no copy of the ensemble at the end
-            final_theta, final_v = theta_rows.T, v_rows.T
-        else:
-            final_theta[columns], final_v[columns] = theta_rows.T, v_rows.T
+            final_theta, final_v = chunk_theta, chunk_v
     record = recorder.result(count)
     if not balance:
         record["balance"] = None
@@ -653,9 +673,10 @@ def _run_fixed_step(method, system, theta, v, t0, h, steps, save_every, keep_sta
     return record
 
 
-def _run_chunk(method, system, theta, v, t0, h, stop, marks, recorder, columns, balance, bar):
-    """Integrate one chunk of paths up to step ``stop.value`` (lowered by the other chunks when
-    they diverge), saving its snapshots into ``recorder``.
+def _run_chunk(method, system, theta, v, t0, h, stop, index, marks, recorder, columns, balance,
+               bar):
+    """Integrate chunk ``index`` of the paths up to step ``stop.value`` (lowered by the other
+    chunks when they diverge), saving its snapshots into ``recorder``.
 
     Returns the final ``(d, n)`` states, the number of snapshots saved, the largest quadrature
     correction and the divergence (or ``None``)."""
@@ -687,7 +708,7 @@ def _run_chunk(method, system, theta, v, t0, h, stop, marks, recorder, columns, 
                 kind = "NaN/Inf" if bad.any() else "overflow of the state sum"
                 divergence = Divergence("non-finite", k, t_new,
                                         f"{kind} in {int(bad.sum())} of {paths} path(s)")
-                stop.lower(k - 1)
+                stop.lower(index, k - 1)
                 break
             if track:
                 rate_new = system.rate_rows(t_new, theta_rows, v_rows)
@@ -703,7 +724,7 @@ def _run_chunk(method, system, theta, v, t0, h, stop, marks, recorder, columns, 
                 next_mark += 1
                 if not np.all(np.isfinite(inertia)):
                     divergence = Divergence("non-finite", k, t_new, "the inertia overflowed")
-                    stop.lower(k - 1)
+                    stop.lower(index, k - 1)
                     break
             bar.advance()
     return theta_rows, v_rows, next_mark, float(np.max(np.abs(correction))), divergence
