@@ -24,7 +24,7 @@ STEP_NAMES = ("--t-end", "--dt", "--t0")
 def steps_from_args(args: argparse.Namespace) -> tuple[int, float, float, float]:
     """``(steps, dt used, t_end, t0)`` by the one step rule (:func:`step_count`), with a warning
     when ``--dt`` does not divide ``--t-end - --t0``."""
-    from ..numeric._simulate import step_count
+    from ..numeric._grid import step_count
 
     t_end, dt, t0 = number(args.t_end, "--t-end"), number(args.dt, "--dt"), number(args.t0, "--t0")
     try:
@@ -165,7 +165,7 @@ def run(args: argparse.Namespace):
 
 def _run_stochastic(args: argparse.Namespace, dynamics):
     """The --noise branch: a Monte Carlo ensemble of the SDE (see numeric/_montecarlo.py)."""
-    from ..numeric._montecarlo import DEFAULT_CHUNK_PATHS
+    from ..numeric._grid import DEFAULT_CHUNK_PATHS
 
     scheme = get_sde_scheme(args.scheme or "euler-maruyama", "--scheme").name
     d = dynamics.dimension

@@ -82,7 +82,7 @@ def grid_from_text(items: list[str]) -> dict[str, list]:
 
 
 def run(args: argparse.Namespace):
-    from ..numeric._montecarlo import DEFAULT_CHUNK_PATHS
+    from ..numeric._grid import DEFAULT_CHUNK_PATHS
     from ..numeric._sweep import sweep
 
     try:

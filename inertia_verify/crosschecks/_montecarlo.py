@@ -26,7 +26,8 @@ from .._dynamics import Dynamics
 from .._errors import InvalidArgument
 from .._expressions import as_sympy
 from .._tolerances import Z_SCORE
-from ..numeric._montecarlo import DEFAULT_CHUNK_PATHS, Ensemble, simulate_ensemble
+from ..numeric._grid import DEFAULT_CHUNK_PATHS
+from ..numeric._montecarlo import Ensemble, simulate_ensemble
 from ..schemes import get_sde_scheme
 from ._order_fit import fit_order
 

@@ -10,7 +10,7 @@ from ..schemes import REFERENCES as REFERENCES
 from ..schemes import SCHEMES as SCHEMES
 from ..schemes import get_scheme as get_scheme
 from ..schemes import MpmathTaylor as MpmathTaylor
-from ._simulate import Divergence as Divergence
+from ._stability import Divergence as Divergence
 from ._simulate import Simulation as Simulation
 from ._simulate import simulate as simulate
 from ._stability import StabilityEstimate as StabilityEstimate

@@ -1,6 +1,6 @@
 """Beyond one machine: the chunks of Monte Carlo ensembles as Dask tasks.
 
-A task is one chunk of one ensemble (:data:`~inertia_verify.numeric._montecarlo.DEFAULT_CHUNK_PATHS`
+A task is one chunk of one ensemble (:data:`~inertia_verify.numeric._grid.DEFAULT_CHUNK_PATHS`
 paths by default, 10⁵–10⁶ is the sensible range: long enough that scheduling costs nothing, short
 enough that a lost worker costs little).  A task is a pure function of the job (the system, the
 start, the step, the seed) and of its blocks: it compiles the system once per worker process,
@@ -92,15 +92,13 @@ def run_jobs(client, jobs: Sequence, chunk_paths: int, *, progress: bool | None 
     All tasks are submitted at once, so a sweep of many small ensembles keeps every worker busy.
     """
     distributed = _distributed("client", client)
-    from ._montecarlo import _run_chunk
-
     if not isinstance(client, distributed.Client):
         raise InvalidArgument("client", client, "must be a dask.distributed.Client",
                               "e.g. Client('tcp://host:8786') or Client(LocalCluster(2))")
     submitted = []
     total = 0
     for job in jobs:
-        futures = [client.submit(_run_chunk, job, chunk, key=f"inertia-verify-{job.token}-{i}",
+        futures = [client.submit(job.run, chunk, key=f"inertia-verify-{job.token}-{i}",
                                  pure=False) for i, chunk in enumerate(job.chunks(chunk_paths))]
         submitted.append(futures)
         total += len(futures) * job.steps

@@ -33,6 +33,7 @@ import sympy
 from .._dynamics import DampingKind, NoiseKind
 from .._errors import InvalidArgument, require_extra
 from ..schemes import FIXED_STEP, SDE_SCHEMES, JaxForm
+from ._stability import Divergence
 
 __all__ = ["jax_modules", "JAX_SCHEMES", "JAX_SDE_SCHEMES", "run_fixed_step_jax",
            "sde_chunk_states"]
@@ -166,7 +167,6 @@ def run_fixed_step_jax(method, system, theta, v, t0, h, steps, marks, keep_state
                        chunk_paths, bar):
     """The record of :func:`~inertia_verify.numeric.simulate` (same keys as the NumPy driver),
     integrated with JAX chunk by chunk."""
-    from ._simulate import Divergence
 
     jax, jnp = jax_modules()
     _check_jax_form(method, JAX_SCHEMES)

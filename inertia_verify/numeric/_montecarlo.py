@@ -36,15 +36,12 @@ from .._errors import InvalidArgument
 from .._progress import Progress
 from .._validation import as_positive_int, as_state
 from ._compile import _lambdify
+from ._grid import BLOCK_PATHS, DEFAULT_CHUNK_PATHS, step_count
 from ..schemes import SDEScheme, get_sde_scheme
 from ._sde_system import CompiledSDE, compile_sde
 
-__all__ = ["BLOCK_PATHS", "DEFAULT_CHUNK_PATHS", "Ensemble", "simulate_ensemble"]
+__all__ = ["Ensemble", "simulate_ensemble"]
 
-#: Paths per random-number block: the unit of seeding (fixed, so results do not depend on chunks).
-BLOCK_PATHS = 8192
-#: Default chunk: 32 blocks (262 144 paths, a few MB per coordinate).
-DEFAULT_CHUNK_PATHS = 32 * BLOCK_PATHS
 _CHECK_EVERY = 64  # steps between finiteness checks
 
 
@@ -321,6 +318,11 @@ class _EnsembleJob:
         return [range(b, min(b + per_chunk, self.blocks))
                 for b in range(0, self.blocks, per_chunk)]
 
+    def run(self, chunk: range) -> _ChunkResult:
+        """The statistics of the blocks of ``chunk`` (a Dask task: a pure function of the job
+        and the chunk; see :func:`_run_chunk`)."""
+        return _run_chunk(self, chunk)
+
 
 def _ensemble_job(dynamics, theta0, v0, *, t_end, dt, paths, scheme, seed, values,
                   records, backend="numpy") -> _EnsembleJob:
@@ -331,7 +333,6 @@ def _ensemble_job(dynamics, theta0, v0, *, t_end, dt, paths, scheme, seed, value
     if not isinstance(dynamics, Dynamics):
         raise InvalidArgument("dynamics", dynamics, f"must be a Dynamics, not "
                               f"{type(dynamics).__name__}", "build one with Dynamics.from_text")
-    from ._simulate import step_count
 
     scheme = get_sde_scheme(scheme)
     paths = as_positive_int(paths, "paths", minimum=2)

@@ -33,23 +33,19 @@ from .._errors import InvalidArgument
 from .._validation import as_paths, as_positive_int, as_positive_real, as_real, as_state
 from .._progress import Progress, default_progress
 from ._compile import CompiledDynamics, compile_dynamics
-from ._montecarlo import DEFAULT_CHUNK_PATHS
+from ._grid import DEFAULT_CHUNK_PATHS, MAX_STEPS, step_count
 from ._jax_backend import check_backend, run_fixed_step_jax
 from ._parallel import SharedProgress, map_in_order, plan_chunks, resolve_workers, shared_empty
 from ..schemes import ReferenceSolver, get_scheme
-from ._stability import StabilityEstimate, estimate_stability
+from ._stability import Divergence, StabilityEstimate, estimate_stability
 
-__all__ = ["simulate", "Simulation", "Divergence", "RECORD_BUDGET", "DEFAULT_CHUNK_PATHS",
-           "MAX_STEPS", "step_count", "memory_estimate", "available_memory", "check_memory"]
+__all__ = ["simulate", "Simulation", "RECORD_BUDGET", "memory_estimate", "available_memory",
+           "check_memory"]
 
 #: Bytes the default record (inertia and balance per path and snapshot) may use: memory does not
 #: grow with the number of steps unless ``save_every`` asks for it.
 RECORD_BUDGET = 16 * 2**20
 _MAX_DEFAULT_SNAPSHOTS = 1001
-#: More steps than this is refused: a Python loop over 10⁹ steps runs for hours.
-MAX_STEPS = 10**9
-#: A ratio (t_end - t0)/dt this close (relative) to a whole number is that number: 1/0.1 is 10.
-_WHOLE_STEPS_RTOL = 1e-9
 #: Share of the available memory a run may plan to use (the rest: the interpreter, the caller's
 #: own arrays, and the slack of an estimate).
 _MEMORY_SHARE = 0.8
@@ -58,57 +54,6 @@ _MEMORY_SHARE = 0.8
 #: the inertia).
 _WORK_PER_COORDINATE = 12
 _WORK_PER_PATH = 8
-
-
-def step_count(t_end: float, dt: float, t0: float = 0.0, *,
-               names: tuple[str, str, str] = ("t_end", "dt", "t0")) -> tuple[int, float]:
-    """The one step rule: the number of steps over ``[t0, t_end]`` and the step actually used.
-
-    ``steps = ceil((t_end - t0) / dt)``, where a ratio within 1e-9 (relative) of a whole number
-    counts as that number; the step used, ``(t_end - t0) / steps``, is never larger than ``dt``
-    (it equals ``dt`` when ``dt`` divides the interval).
-
-    Parameters
-    ----------
-    t_end, dt, t0 : float
-    names : (str, str, str)
-        How the caller calls these arguments (``("--t-end", "--dt", "--t0")`` on the command
-        line), for the error messages.
-
-    Returns
-    -------
-    (int, float)
-
-    Raises
-    ------
-    InvalidArgument
-        For a non-positive ``dt``, ``t_end <= t0``, or more than :data:`MAX_STEPS` steps.
-
-    Examples
-    --------
-    >>> step_count(1.0, 0.1)
-    (10, 0.1)
-    >>> step_count(1.0, 0.3)     # 1/0.3 is not whole: 4 steps of 0.25
-    (4, 0.25)
-    """
-    t_end_name, dt_name, t0_name = names
-    t0 = as_real(t0, t0_name)
-    t_end = as_real(t_end, t_end_name)
-    dt = as_positive_real(dt, dt_name, example="0.01")
-    if t_end <= t0:
-        raise InvalidArgument(t_end_name, t_end, f"must be after {t0_name} = {t0:g}",
-                              "give a later final time")
-    span = t_end - t0
-    ratio = span / dt
-    if not ratio <= MAX_STEPS:  # also catches an overflow to inf
-        raise InvalidArgument(dt_name, dt, f"gives {ratio:.3g} steps over {span:g}, more than "
-                              f"{MAX_STEPS:.0e}", f"use {dt_name} {span / MAX_STEPS:.3g} or larger")
-    nearest = round(ratio)
-    if nearest >= 1 and abs(ratio - nearest) <= _WHOLE_STEPS_RTOL * nearest:
-        steps = int(nearest)
-    else:
-        steps = max(1, math.ceil(ratio))
-    return steps, span / steps
 
 
 def memory_estimate(paths: int, dimension: int, steps: int, *, save_every: int | None = None,
@@ -203,42 +148,6 @@ def _default_save_every(paths: int, dimension: int, steps: int, keep_states: boo
 def _snapshot_count(steps: int, save_every: int) -> int:
     """``len(_saved_steps(steps, save_every))`` without building the list."""
     return steps // save_every + 1 + (0 if steps % save_every == 0 else 1)
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """Where and why a simulation stopped being a solution.
-
-    Attributes
-    ----------
-    reason : {"non-finite", "unstable step"}
-        NaN/Inf/overflow in the state, or a step size beyond the linear stability limit
-        (detected before the first step, ``step = 0``).
-    step : int
-        The step after which the state was first non-finite (``0`` for an unstable step size).
-    time : float
-        The time of that step.
-    detail : str
-        What was found, in words.
-
-    Examples
-    --------
-    >>> from inertia_verify import Dynamics, simulate
-    >>> run = simulate(Dynamics.from_text("x**2/2", "x"), [1.0], [0.0], t_end=10.0, dt=2.5)
-    >>> run.divergence.reason, run.divergence.step
-    ('unstable step', 0)
-    """
-
-    reason: str
-    step: int
-    time: float
-    detail: str
-
-    def to_dict(self) -> dict:
-        return {"reason": self.reason, "step": self.step, "time": self.time, "detail": self.detail}
-
-    def __str__(self) -> str:
-        return f"diverged ({self.reason}) at step {self.step}, t = {self.time:g}: {self.detail}"
 
 
 @dataclass(frozen=True)

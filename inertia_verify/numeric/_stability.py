@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["StabilityEstimate", "estimate_stability", "GROWTH_LIMIT", "one_step_matrix"]
+__all__ = ["StabilityEstimate", "estimate_stability", "GROWTH_LIMIT", "one_step_matrix",
+           "Divergence"]
 
 #: Excess amplification over a run beyond which the step size is called unstable.
 GROWTH_LIMIT = 10.0
@@ -189,3 +190,39 @@ def estimate_stability(scheme, system, theta0, dt: float, steps: int,
             f"{radius:.6g} vs exact {exact:.6g}; excess growth over {steps} steps {excess:.3g} "
             f"({'beyond' if beyond else 'within'} the limit {GROWTH_LIMIT:g})")
     return StabilityEstimate(radius, exact, int(steps), excess, beyond, note)
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where and why a simulation stopped being a solution.
+
+    Attributes
+    ----------
+    reason : {"non-finite", "unstable step"}
+        NaN/Inf/overflow in the state, or a step size beyond the linear stability limit
+        (detected before the first step, ``step = 0``).
+    step : int
+        The step after which the state was first non-finite (``0`` for an unstable step size).
+    time : float
+        The time of that step.
+    detail : str
+        What was found, in words.
+
+    Examples
+    --------
+    >>> from inertia_verify import Dynamics, simulate
+    >>> run = simulate(Dynamics.from_text("x**2/2", "x"), [1.0], [0.0], t_end=10.0, dt=2.5)
+    >>> run.divergence.reason, run.divergence.step
+    ('unstable step', 0)
+    """
+
+    reason: str
+    step: int
+    time: float
+    detail: str
+
+    def to_dict(self) -> dict:
+        return {"reason": self.reason, "step": self.step, "time": self.time, "detail": self.detail}
+
+    def __str__(self) -> str:
+        return f"diverged ({self.reason}) at step {self.step}, t = {self.time:g}: {self.detail}"

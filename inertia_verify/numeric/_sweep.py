@@ -24,7 +24,8 @@ import numpy as np
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument, require_extra
 from .._validation import as_dynamics, as_positive_int
-from ._montecarlo import DEFAULT_CHUNK_PATHS, _ensemble_job, _finish
+from ._grid import DEFAULT_CHUNK_PATHS
+from ._montecarlo import _ensemble_job, _finish
 
 __all__ = ["sweep", "SweepTable", "SWEEP_COLUMNS"]
 

@@ -15,7 +15,8 @@ from inertia_verify import Dynamics, InvalidArgument, simulate
 from inertia_verify.cli import EXIT_CLOSED_PIPE, main
 from inertia_verify.cli._common import jsonable, write_json
 from inertia_verify.numeric import _simulate
-from inertia_verify.numeric._simulate import memory_estimate, step_count
+from inertia_verify.numeric._grid import step_count
+from inertia_verify.numeric._simulate import memory_estimate
 
 
 def run(capsys, *argv):

@@ -20,7 +20,7 @@ from inertia_verify._errors import MissingExtra, WorkerLost
 from inertia_verify._progress import Progress
 from inertia_verify.cli import main
 from inertia_verify.numeric import _parallel, simulate, simulate_ensemble
-from inertia_verify.numeric._montecarlo import BLOCK_PATHS
+from inertia_verify.numeric._grid import BLOCK_PATHS
 from inertia_verify.numeric._parallel import (SharedProgress, choose_pool, map_in_order,
                                               pool_default, resolve_pool, resolve_workers,
                                               workers_default)

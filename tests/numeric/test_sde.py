@@ -7,7 +7,7 @@ import pytest
 
 from inertia_verify import Dynamics, InvalidArgument
 from inertia_verify.numeric import compile_sde, simulate_ensemble
-from inertia_verify.numeric._montecarlo import BLOCK_PATHS
+from inertia_verify.numeric._grid import BLOCK_PATHS
 from inertia_verify.schemes import SDE_SCHEMES, get_sde_scheme
 
 Z = 4.0  # standard errors allowed between a Monte Carlo mean and an exact value

@@ -14,7 +14,7 @@ import pytest
 from inertia_verify import Dynamics, InvalidArgument
 from inertia_verify.numeric import simulate_ensemble, sweep
 from inertia_verify.numeric._dask import dask_client
-from inertia_verify.numeric._montecarlo import BLOCK_PATHS
+from inertia_verify.numeric._grid import BLOCK_PATHS
 
 distributed = pytest.importorskip("distributed")
 
