@@ -411,9 +411,7 @@ class Dynamics:
         if isinstance(value, (list, tuple)):
             try:
                 # Each entry through as_sympy: text inside a list is refused like text alone.
-                def entry(e):  # NumPy scalars as Python numbers, text refused
-                    if hasattr(e, "item") and not isinstance(e, sympy.Basic):
-                        e = e.item()
+                def entry(e):
                     return as_sympy(e, argument=argument)
 
                 return sympy.Matrix([[entry(e) for e in row] if isinstance(row, (list, tuple))
@@ -841,9 +839,8 @@ class Dynamics:
             if sym not in self.parameters:
                 raise InvalidArgument("values", key, "is not a parameter of this system",
                                       f"parameters are {[p.name for p in self.parameters]}")
-            mapping[sym] = sympy.sympify(val) if not isinstance(val, str) else None
-            if mapping[sym] is None:
-                raise InvalidArgument("values", val, "text is not accepted here", "pass a number")
+            # Never sympify: it evaluates text, also text inside a list.
+            mapping[sym] = as_sympy(val, argument=f"values[{key!r}]")
         remaining = [p for p in self.parameters if p not in mapping]
         noise = None
         if self.noise is not None:

@@ -938,7 +938,8 @@ def parse_vector(text: str, *, argument: str, length: int | None = None) -> tupl
 
 
 def as_sympy(value: object, *, argument: str = "expression") -> sympy.Basic:
-    """A SymPy object or a Python number as a SymPy object; text is refused.
+    """A SymPy object or a number (Python's, or a NumPy scalar) as a SymPy object; text is
+    refused, also inside a container.
 
     ``sympy.sympify`` would evaluate a string as Python, so code that receives objects from a
     caller converts them here: text must go through :func:`parse_expression` instead.
@@ -954,6 +955,8 @@ def as_sympy(value: object, *, argument: str = "expression") -> sympy.Basic:
     """
     if isinstance(value, sympy.Basic):
         return value
+    if getattr(value, "shape", None) == () and hasattr(value, "item"):
+        value = value.item()   # a NumPy scalar or 0-d array: its Python number
     if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
         if isinstance(value, str):
             raise InvalidArgument(argument, value, "is text, which is never evaluated here",

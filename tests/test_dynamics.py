@@ -60,6 +60,20 @@ def test_python_api_rejects_text_and_bad_coordinates():
         Dynamics(x**2, [x], damping=sympy.Function("g")(x))
 
 
+def test_substitute_never_evaluates_text_even_inside_a_container():
+    # sympy.sympify would run the text inside a list as Python; here it is refused unread.
+    import numpy as np
+
+    dyn = Dynamics.from_text("x**2/2", "x", damping="gamma")
+    for hostile in ['__import__("os").getpid()', ['__import__("os").getpid()'],
+                    ('1+1',), {"a": "2"}, b"1"]:
+        with pytest.raises(InvalidArgument, match=r"values\['gamma'\]"):
+            dyn.substitute({"gamma": hostile})
+    # NumPy scalars and 0-d arrays are numbers.
+    assert dyn.substitute({"gamma": np.int64(3)}).damping[0, 0] == 3
+    assert dyn.substitute({"gamma": np.array(0.5)}).damping[0, 0] == sympy.Float(0.5)
+
+
 def test_substitute_parameters():
     dyn = Dynamics.from_text("a*x**2", "x", damping="gamma")
     numeric = dyn.substitute({"a": 2, "gamma": sympy.Rational(1, 2)})

@@ -32,6 +32,7 @@ import sympy
 
 from .._dynamics import Dynamics
 from .._errors import InvalidArgument
+from .._expressions import as_sympy
 from .._validation import as_dynamics
 
 __all__ = ["QuadraticMoments", "quadratic_moments"]
@@ -120,7 +121,7 @@ class QuadraticMoments:
             if sym not in self.dynamics.parameters:
                 raise InvalidArgument("values", key, "is not a parameter of this system",
                                       f"parameters are {sorted(by_name)}")
-            mapping[sym] = val
+            mapping[sym] = as_sympy(val, argument=f"values[{key!r}]")
         out = []
         for name in ("F", "f", "G", "Q", "q", "mean0", "covariance0"):
             matrix = getattr(self, name).xreplace(mapping)

@@ -140,3 +140,16 @@ def test_bad_start_and_missing_values():
         quadratic_moments(dyn, [0], [0]).expected_inertia([1.0], {"g": 1.0})
     with pytest.raises(InvalidArgument, match="non-negative"):
         quadratic_moments(dyn, [0], [0]).expected_inertia([-1.0], {"g": 1.0, "s": 1.0})
+
+
+def test_values_are_never_evaluated_as_text():
+    import pytest as _pytest
+
+    from inertia_verify import Dynamics, InvalidArgument
+    from inertia_verify.symbolic import quadratic_moments
+
+    moments = quadratic_moments(Dynamics.from_text("x**2/2", "x", damping="g", noise="1"),
+                                [1.0], [0.0])
+    for hostile in ['__import__("os").getpid()', ['__import__("os").getpid()']]:
+        with _pytest.raises(InvalidArgument, match=r"values\['g'\]"):
+            moments.expected_inertia([1.0], {"g": hostile})
